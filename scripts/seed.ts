@@ -1,0 +1,29 @@
+/** `npm run seed`: upserts the ODSC catalog into the configured database (idempotent). */
+import { seedCatalog } from '../shared/catalog/catalog';
+import { loadConfig } from '../shared/config';
+import { connectMongo } from '../shared/db/mongo';
+import { catalogModels } from '../shared/models/catalog.model';
+
+export async function seed(mongoUrl: string) {
+  const conn = await connectMongo(mongoUrl);
+  try {
+    const models = catalogModels(conn);
+    await Promise.all([models.Center.init(), models.Service.init(), models.Topic.init()]);
+    return await seedCatalog(models);
+  } finally {
+    await conn.close();
+  }
+}
+
+if (require.main === module) {
+  seed(loadConfig().mongoUrl).then(
+    (n) =>
+      console.log(
+        `catalog seeded: ${n.centers} centers, ${n.services} services, ${n.topics} topics`,
+      ),
+    (err) => {
+      console.error('seed failed:', err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * The orchestrator behind `npm start`: starts embedded storage where MONGO_URL / REDIS_URL are
+ * unset, seeds the catalog, runs `api` and `worker` as separate processes, prints where to open
+ * the platform, and stops everything cleanly on Ctrl-C. Data stays in DATA_DIR for the next start.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, EMBEDDED_MONGO_PORT, loadConfig } from '../shared/config';
+import { seed } from './seed';
+import { ensureRedis, portOpen, startFerretDb, StorageError, type RunningServer } from './storage';
+
+const DIST = path.resolve(__dirname, '..');
+
+function prefixLines(name: string, stream: NodeJS.ReadableStream, out: NodeJS.WritableStream) {
+  let buf = '';
+  stream.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      out.write(`[${name}] ${buf.slice(0, i)}\n`);
+      buf = buf.slice(i + 1);
+    }
+  });
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return true;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
+async function main() {
+  const config = loadConfig();
+  mkdirSync(path.join(config.dataDir, 'logs'), { recursive: true });
+  const servers: RunningServer[] = [];
+  const children: ChildProcess[] = [];
+  let stopping = false;
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            const t = setTimeout(() => c.kill('SIGKILL'), 10_000);
+            c.once('exit', () => {
+              clearTimeout(t);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
+    for (const s of servers.reverse()) await s.stop();
+    console.log('stopped.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  let mongoUrl = config.mongoUrl;
+  if (config.mongoEmbedded) {
+    if (await portOpen(EMBEDDED_MONGO_PORT)) {
+      console.log(
+        `a MongoDB-compatible server already listens on 127.0.0.1:${EMBEDDED_MONGO_PORT}; using it`,
+      );
+    } else {
+      console.log('starting FerretDB (embedded MongoDB-compatible store, SQLite backend)…');
+      const f = await startFerretDb({
+        dataDir: path.join(config.dataDir, 'ferretdb'),
+        port: EMBEDDED_MONGO_PORT,
+        logFile: path.join(config.dataDir, 'logs', 'ferretdb.log'),
+      });
+      servers.push(f);
+      mongoUrl = f.url;
+    }
+  }
+  if (config.redisEmbedded)
+    servers.push(await ensureRedis(config.redisUrl, path.join(config.dataDir, 'redis')));
+
+  const n = await seed(mongoUrl);
+  console.log(`catalog: ${n.centers} centers, ${n.services} services, ${n.topics} topics`);
+
+  const env = {
+    ...process.env,
+    MONGO_URL: mongoUrl,
+    REDIS_URL: config.redisUrl,
+    PII_KEY: config.piiKey.toString('hex'),
+  };
+  for (const [name, file] of [
+    ['api', 'services/api/main.js'],
+    ['worker', 'workers/main.js'],
+  ] as const) {
+    const child = spawn(process.execPath, [path.join(DIST, file)], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    prefixLines(name, child.stdout!, process.stdout);
+    prefixLines(name, child.stderr!, process.stderr);
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      console.error(`${name} exited (${signal ?? code}); stopping the platform`);
+      void stopAll(1);
+    });
+    children.push(child);
+  }
+
+  const local = `http://localhost:${config.port}`;
+  if (!(await waitForHttp(`${local}/readyz`, 30_000))) {
+    console.error('the api did not become ready within 30 s');
+    return stopAll(1);
+  }
+  console.log(`
+ODSC citizen feedback platform is running.
+  Citizen web form (Lao):    ${local}/feedback
+  Citizen web form (English): ${local}/feedback?lang=en
+  QR-poster prefill example: ${local}/feedback?center=LA-VT-XAYSETHA&src=poster
+  Status by tracking code:   ${local}/api/v1/status/<code>
+  Readiness:                 ${local}/readyz
+Data is kept in ${config.dataDir}. Press Ctrl-C to stop.`);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof StorageError) console.error(err.message);
+  else console.error('start failed:', err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

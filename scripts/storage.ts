@@ -1,0 +1,301 @@
+/**
+ * Embedded storage for local use and tests (ARCHITECTURE.md "Storage"): builds FerretDB 1.24.2
+ * from the Go module proxy once and caches the binary, runs it with its SQLite backend under a
+ * data folder, and makes sure a Redis answers (starting Debian's redis-server when none does).
+ * Production points MONGO_URL / REDIS_URL at real servers instead.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const FERRETDB_VERSION = 'v1.24.2';
+/** The repository root, from the sources (scripts/) or from the build (dist/scripts/). */
+const REPO_ROOT =
+  path.basename(path.dirname(__dirname)) === 'dist'
+    ? path.resolve(__dirname, '..', '..')
+    : path.resolve(__dirname, '..');
+const MODULE_DIR = path.join(REPO_ROOT, 'scripts', 'ferretdb');
+
+function cacheDir(): string {
+  return (
+    process.env.ODSC_CACHE_DIR ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'odsc-feedback')
+  );
+}
+
+export function ferretBinaryPath(): string {
+  return process.env.FERRETDB_BIN ?? path.join(cacheDir(), `ferretdb-${FERRETDB_VERSION}`);
+}
+
+function findGo(): string | null {
+  for (const candidate of ['go', '/usr/local/go/bin/go', '/usr/lib/go/bin/go']) {
+    const r = spawnSync(candidate, ['version'], { encoding: 'utf8' });
+    if (r.status === 0) return candidate;
+  }
+  return null;
+}
+
+/** Thrown when embedded storage cannot be provided; the message says what to do instead. */
+export class StorageError extends Error {
+  override name = 'StorageError';
+}
+
+/**
+ * Builds the FerretDB binary if it is not cached yet. The module's build/version/version.txt is
+ * generated upstream by their release tooling and absent from the module zip, so the build
+ * vendors the module into a scratch folder and writes it there (the cached source stays as is).
+ */
+export function ensureFerretBinary(log: (msg: string) => void = () => undefined): string {
+  const bin = ferretBinaryPath();
+  if (existsSync(bin)) return bin;
+  const go = findGo();
+  if (!go) {
+    throw new StorageError(
+      'FerretDB (the embedded MongoDB-compatible store) must be built, but Go is not installed.\n' +
+        'Do one of these:\n' +
+        '  - install Go 1.22+ (https://go.dev/doc/install, or `apt-get install golang`) and run again;\n' +
+        '  - set MONGO_URL to a MongoDB 7 server (e.g. mongodb://127.0.0.1:27017/odsc);\n' +
+        '  - or run the whole platform with `docker compose up`.',
+    );
+  }
+  const work = path.join(cacheDir(), 'ferretdb-build');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  for (const f of ['go.mod', 'go.sum', 'tools.go'])
+    copyFileSync(path.join(MODULE_DIR, f), path.join(work, f));
+  log(`building FerretDB ${FERRETDB_VERSION} from the Go module proxy (about a minute, once)…`);
+  const env = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' };
+  const run = (args: string[]) => {
+    const r = spawnSync(go, args, { cwd: work, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0)
+      throw new StorageError(`FerretDB build failed: go ${args.join(' ')} exited ${r.status}`);
+  };
+  run(['mod', 'vendor']);
+  const versionDir = path.join(
+    work,
+    'vendor',
+    'github.com',
+    'FerretDB',
+    'FerretDB',
+    'build',
+    'version',
+  );
+  writeFileSync(path.join(versionDir, 'version.txt'), `${FERRETDB_VERSION}\n`);
+  const tmp = `${bin}.tmp-${process.pid}`;
+  mkdirSync(path.dirname(bin), { recursive: true });
+  const build = spawnSync(
+    go,
+    ['build', '-mod=vendor', '-trimpath', '-o', tmp, 'github.com/FerretDB/FerretDB/cmd/ferretdb'],
+    { cwd: work, env: { ...env, GOFLAGS: '' }, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  if (build.status !== 0)
+    throw new StorageError(`FerretDB build failed (go build exited ${build.status})`);
+  renameSync(tmp, bin);
+  rmSync(work, { recursive: true, force: true });
+  log(`FerretDB built: ${bin}`);
+  return bin;
+}
+
+/** Resolves once something accepts TCP connections on host:port, or rejects after timeoutMs. */
+export async function waitForPort(
+  port: number,
+  host = '127.0.0.1',
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await portOpen(port, host)) return;
+    if (Date.now() > deadline)
+      throw new StorageError(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+    s.setTimeout(1000, () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** A free TCP port on 127.0.0.1 (for test servers). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  process?: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Starts FerretDB with the SQLite backend in `dataDir`, listening on 127.0.0.1:port only, with
+ * telemetry off and no debug listener: it never reaches the network.
+ */
+export async function startFerretDb(opts: {
+  dataDir: string;
+  port: number;
+  database?: string;
+  logFile?: string;
+}): Promise<RunningServer> {
+  const bin = ensureFerretBinary((m) => console.log(m));
+  const sqliteDir = path.join(opts.dataDir, 'sqlite');
+  const stateDir = path.join(opts.dataDir, 'state');
+  mkdirSync(sqliteDir, { recursive: true });
+  mkdirSync(stateDir, { recursive: true });
+  const out = opts.logFile ? openSync(opts.logFile, 'a') : 'ignore';
+  const child = spawn(
+    bin,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${sqliteDir}/`,
+      `--listen-addr=127.0.0.1:${opts.port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      `--state-dir=${stateDir}`,
+      '--log-level=warn',
+    ],
+    { stdio: ['ignore', out, out] },
+  );
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) =>
+      reject(new StorageError(`FerretDB exited with code ${code} before it was ready`)),
+    ),
+  );
+  await Promise.race([waitForPort(opts.port), exited]);
+  return {
+    url: `mongodb://127.0.0.1:${opts.port}/${opts.database ?? 'odsc'}`,
+    port: opts.port,
+    process: child,
+    stop: () => stopChild(child),
+  };
+}
+
+async function redisPing(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host });
+    let buf = '';
+    s.setTimeout(1000, () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(false));
+    s.once('connect', () => s.write('PING\r\n'));
+    s.on('data', (d) => {
+      buf += d.toString();
+      if (buf.includes('\r\n')) {
+        s.destroy();
+        resolve(buf.startsWith('+PONG'));
+      }
+    });
+  });
+}
+
+/**
+ * Starts a redis-server from Debian's package with its data in `dataDir` (append-only file,
+ * noeviction, as in production). Port 0 is not supported by redis, so pick one with freePort().
+ */
+export async function startRedis(opts: {
+  dataDir: string;
+  port: number;
+  persist?: boolean;
+}): Promise<RunningServer> {
+  const which = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (which.status !== 0) {
+    throw new StorageError(
+      'Redis is not running and redis-server is not installed.\n' +
+        'Install it (`apt-get install redis-server`), start one, or set REDIS_URL.',
+    );
+  }
+  mkdirSync(opts.dataDir, { recursive: true });
+  const persist = opts.persist ?? true;
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(opts.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      opts.dataDir,
+      '--appendonly',
+      persist ? 'yes' : 'no',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
+      '--logfile',
+      path.join(opts.dataDir, 'redis.log'),
+    ],
+    { stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 10_000;
+  while (!(await redisPing(opts.port))) {
+    if (child.exitCode !== null)
+      throw new StorageError(
+        `redis-server exited with code ${child.exitCode}; see ${opts.dataDir}/redis.log`,
+      );
+    if (Date.now() > deadline) throw new StorageError('redis-server did not answer within 10 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `redis://127.0.0.1:${opts.port}`,
+    port: opts.port,
+    process: child,
+    stop: () => stopChild(child),
+  };
+}
+
+/**
+ * Makes sure the Redis at `url` answers. A local URL with nothing listening gets a redis-server
+ * started under dataDir; a remote URL that does not answer is an error.
+ */
+export async function ensureRedis(url: string, dataDir: string): Promise<RunningServer> {
+  const u = new URL(url);
+  const port = Number(u.port || 6379);
+  const host = u.hostname === 'localhost' ? '127.0.0.1' : u.hostname;
+  if (await redisPing(port, host)) return { url, port, stop: async () => undefined };
+  if (!u.password && (host === '127.0.0.1' || host === '::1')) return startRedis({ dataDir, port });
+  throw new StorageError(`Redis at ${u.host} does not answer (REDIS_URL).`);
+}

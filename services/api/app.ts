@@ -1,0 +1,61 @@
+/**
+ * createApp(): the express application, separate from listen() so tests drive it with supertest
+ * and the same wiring serves production.
+ */
+import express, { type Express } from 'express';
+import type IORedis from 'ioredis';
+import type { Connection } from 'mongoose';
+import type { Config } from '../../shared/config';
+import { Errors } from '../../shared/errors';
+import type { Logger } from '../../shared/logger';
+import { catalogModels } from '../../shared/models/catalog.model';
+import { feedbackModel } from '../../shared/models/feedback.model';
+import { PiiVault } from '../../shared/pii';
+import type { IntakeQueue } from '../../shared/queues';
+import { TrackingCodes } from '../../shared/tracking-code';
+import { CatalogCache } from './catalog-cache';
+import { webChannel } from './channels/web-form.channel';
+import { IntakeProducer } from './intake-producer';
+import { errorHandler, requestId } from './middleware/http';
+import { healthRoutes } from './routes/health.routes';
+import { statusRoutes } from './routes/status.routes';
+
+export interface AppDeps {
+  config: Config;
+  conn: Connection;
+  /** The producer connection (fails fast when Redis is down). */
+  redis: IORedis;
+  intakeQueue: IntakeQueue;
+  log: Logger;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('query parser', 'simple');
+  app.use(requestId);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+    );
+    next();
+  });
+
+  const vault = new PiiVault(deps.config.piiKey);
+  const codes = new TrackingCodes(deps.config.piiKey);
+  const producer = new IntakeProducer(deps.intakeQueue, deps.redis, codes, deps.config.queuePrefix);
+  const catalog = new CatalogCache(catalogModels(deps.conn));
+  const Feedback = feedbackModel(deps.conn);
+
+  app.get('/', (_req, res) => res.redirect(302, '/feedback'));
+  app.use(healthRoutes({ conn: deps.conn, redis: deps.redis }));
+  app.use(webChannel({ catalog, producer, vault, maxBodyBytes: deps.config.maxBodyBytes }));
+  app.use(statusRoutes({ Feedback, producer }));
+  app.use((req, _res, next) => next(Errors.notFound(`${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,35 @@
+/** One mongoose connection per process; models are bound to it so tests can use their own database. */
+import mongoose, { type Connection } from 'mongoose';
+
+// Filters built from request input must never carry operators such as {"$gt": ""}.
+mongoose.set('sanitizeFilter', true);
+mongoose.set('strictQuery', true);
+
+/** Opens a connection and waits until the server answers. */
+export async function connectMongo(
+  url: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<Connection> {
+  const conn = mongoose.createConnection(url, {
+    serverSelectionTimeoutMS: opts.timeoutMs ?? 10_000,
+    // FerretDB and MongoDB 7 both accept retryable writes; reads go to the primary.
+    retryWrites: true,
+    maxPoolSize: 20,
+  });
+  await conn.asPromise();
+  return conn;
+}
+
+/** True when the server answers a ping within the timeout. */
+export async function pingMongo(conn: Connection, timeoutMs = 1500): Promise<boolean> {
+  if (conn.readyState !== 1 || !conn.db) return false;
+  const ping = conn.db
+    .admin()
+    .ping()
+    .then(
+      () => true,
+      () => false,
+    );
+  const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
+  return Promise.race([ping, timeout]);
+}

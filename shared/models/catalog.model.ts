@@ -1,0 +1,89 @@
+/**
+ * The catalog: ODSC centers, line-ministry services and feedback topics, each with Lao and
+ * English names and the aliases that free-text classification matches on. Seeded from
+ * shared/catalog/odsc-catalog.json; admins can add centers later (the seed never deletes).
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+
+export interface LocalizedName {
+  lo: string;
+  en: string;
+}
+
+export interface CenterDoc {
+  code: string;
+  level: 'province' | 'district';
+  province: string;
+  name: LocalizedName;
+  place: LocalizedName;
+  aliases: string[];
+  towns: LocalizedName[];
+  active: boolean;
+}
+
+export interface ServiceDoc {
+  code: string;
+  name: LocalizedName;
+  aliases: string[];
+  ministry: string;
+  loConfidence: string;
+  active: boolean;
+}
+
+export interface TopicDoc {
+  code: string;
+  name: LocalizedName;
+}
+
+const nameSchema = new Schema<LocalizedName>({ lo: String, en: String }, { _id: false });
+
+const centerSchema = new Schema<CenterDoc>(
+  {
+    code: { type: String, required: true },
+    level: { type: String, enum: ['province', 'district'], required: true },
+    province: { type: String, required: true },
+    name: { type: nameSchema, required: true },
+    place: { type: nameSchema, required: true },
+    aliases: { type: [String], default: [] },
+    towns: { type: [nameSchema], default: [] },
+    active: { type: Boolean, default: true },
+  },
+  { timestamps: true },
+);
+// Seed upserts and intake validation look a center up by code.
+centerSchema.index({ code: 1 }, { unique: true });
+
+const serviceSchema = new Schema<ServiceDoc>(
+  {
+    code: { type: String, required: true },
+    name: { type: nameSchema, required: true },
+    aliases: { type: [String], default: [] },
+    ministry: { type: String, default: '' },
+    loConfidence: { type: String, default: 'low' },
+    active: { type: Boolean, default: true },
+  },
+  { timestamps: true },
+);
+// Seed upserts and intake validation look a service up by code.
+serviceSchema.index({ code: 1 }, { unique: true });
+
+const topicSchema = new Schema<TopicDoc>({
+  code: { type: String, required: true },
+  name: { type: nameSchema, required: true },
+});
+// Seed upserts by code.
+topicSchema.index({ code: 1 }, { unique: true });
+
+export interface CatalogModels {
+  Center: Model<CenterDoc>;
+  Service: Model<ServiceDoc>;
+  Topic: Model<TopicDoc>;
+}
+
+export function catalogModels(conn: Connection): CatalogModels {
+  return {
+    Center: conn.models.Center ?? conn.model<CenterDoc>('Center', centerSchema, 'centers'),
+    Service: conn.models.Service ?? conn.model<ServiceDoc>('Service', serviceSchema, 'services'),
+    Topic: conn.models.Topic ?? conn.model<TopicDoc>('Topic', topicSchema, 'topics'),
+  } as CatalogModels;
+}

@@ -1,0 +1,120 @@
+/**
+ * Feedback: one document per citizen message or survey answer, keyed by (channel, externalId).
+ * Raw text is kept verbatim beside the normalized text; personal data is sealed (PiiVault).
+ */
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Channel } from '../intake-envelope.schema';
+
+export const FEEDBACK_STATUSES = ['received', 'in_review', 'resolved', 'closed'] as const;
+export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
+export const FEEDBACK_KINDS = ['complaint', 'suggestion', 'praise', 'question', 'other'] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+export type ClassifyMethod = 'explicit' | 'keyword' | 'fuzzy' | 'learned' | 'rating' | 'none';
+
+/** A classified field: the code (or null), how sure we are, and what decided it. */
+export interface Classified {
+  code: string | null;
+  confidence: number;
+  method: ClassifyMethod;
+}
+
+export interface FeedbackDoc {
+  trackingCode: string;
+  channel: Channel;
+  externalId: string;
+  status: FeedbackStatus;
+  receivedAt: Date;
+  /** Bucket fields, Asia/Vientiane local time, stored at write time for rollups and reports. */
+  day: string;
+  month: string;
+  sender: {
+    kind: 'phone' | 'telegram' | 'anonymous' | 'kiosk';
+    /** Sealed with PII_KEY; absent for anonymous feedback. */
+    idSealed?: string;
+    /** Keyed hash for "all feedback from this sender" look-ups. */
+    idHash?: string;
+    consentToContact: boolean;
+  };
+  text?: { raw: string; normalized: string; script: string; truncated: boolean };
+  rating?: number;
+  center: Classified;
+  service: Classified;
+  topics: Classified[];
+  kind: Classified;
+  sentiment: number;
+  needsTriage: boolean;
+  locale?: 'lo' | 'en';
+  source?: string;
+  meta: Record<string, unknown>;
+  slaDueAt?: Date;
+  /** Set once this document has been counted in the daily rollups. */
+  rolledUp: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const classifiedSchema = new Schema<Classified>(
+  { code: { type: String, default: null }, confidence: Number, method: String },
+  { _id: false },
+);
+
+const feedbackSchema = new Schema<FeedbackDoc>(
+  {
+    trackingCode: { type: String, required: true },
+    channel: { type: String, required: true },
+    externalId: { type: String, required: true },
+    status: { type: String, enum: FEEDBACK_STATUSES, default: 'received' },
+    receivedAt: { type: Date, required: true },
+    day: { type: String, required: true },
+    month: { type: String, required: true },
+    sender: {
+      kind: { type: String, required: true },
+      idSealed: String,
+      idHash: String,
+      consentToContact: { type: Boolean, default: false },
+    },
+    text: { raw: String, normalized: String, script: String, truncated: Boolean },
+    rating: Number,
+    center: classifiedSchema,
+    service: classifiedSchema,
+    topics: { type: [classifiedSchema], default: [] },
+    kind: classifiedSchema,
+    sentiment: { type: Number, default: 0 },
+    needsTriage: { type: Boolean, default: false },
+    locale: String,
+    source: String,
+    meta: { type: Schema.Types.Mixed, default: {} },
+    slaDueAt: Date,
+    rolledUp: { type: Boolean, default: false },
+  },
+  { timestamps: true, minimize: false },
+);
+
+// Idempotent store: the intake upsert filters on (channel, externalId); a redelivery is one doc.
+feedbackSchema.index({ channel: 1, externalId: 1 }, { unique: true });
+// Citizen status look-up: GET /api/v1/status/:trackingCode.
+feedbackSchema.index({ trackingCode: 1 }, { unique: true });
+// Staff review queue: newest first, filtered by status and center.
+feedbackSchema.index({ status: 1, 'center.code': 1, receivedAt: -1 });
+// "All feedback from this sender" (threading, STATUS by SMS) without decrypting anything.
+feedbackSchema.index({ 'sender.idHash': 1, receivedAt: -1 });
+// Triage queue: items the classifier left for people.
+feedbackSchema.index({ needsTriage: 1, receivedAt: -1 });
+
+export type FeedbackModel = Model<FeedbackDoc>;
+
+export function feedbackModel(conn: Connection): FeedbackModel {
+  return (
+    (conn.models.Feedback as FeedbackModel | undefined) ??
+    conn.model<FeedbackDoc>('Feedback', feedbackSchema, 'feedback')
+  );
+}
+
+/** Asia/Vientiane is UTC+7 all year (no daylight saving). */
+const VIENTIANE_OFFSET_MS = 7 * 3600 * 1000;
+
+/** The local day and month a moment falls in, in Vientiane. */
+export function localBuckets(at: Date): { day: string; month: string } {
+  const iso = new Date(at.getTime() + VIENTIANE_OFFSET_MS).toISOString();
+  return { day: iso.slice(0, 10), month: iso.slice(0, 7) };
+}

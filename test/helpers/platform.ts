@@ -1,0 +1,171 @@
+/**
+ * Test wiring over the real servers from global-setup: each test file gets its own database and
+ * its own BullMQ prefix, so files can run in parallel without seeing each other's data.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Worker } from 'bullmq';
+import type IORedis from 'ioredis';
+import type { Connection } from 'mongoose';
+import { seedCatalog } from '../../shared/catalog/catalog';
+import { loadConfig, type Config } from '../../shared/config';
+import { connectMongo } from '../../shared/db/mongo';
+import { createLogger } from '../../shared/logger';
+import { catalogModels, type CatalogModels } from '../../shared/models/catalog.model';
+import { feedbackModel, type FeedbackModel } from '../../shared/models/feedback.model';
+import { rollupModel, type RollupModel } from '../../shared/models/rollup.model';
+import { PiiVault } from '../../shared/pii';
+import { createIntakeQueue, redisConnection, type IntakeQueue } from '../../shared/queues';
+import { TrackingCodes } from '../../shared/tracking-code';
+import { createApp } from '../../services/api/app';
+import { ExplicitClassifier, type Classifier } from '../../workers/intake/classify.step';
+import { createIntakeWorker } from '../../workers/intake/intake.worker';
+import type { Express } from 'express';
+
+/** A fixed key for tests only. */
+export const TEST_PII_KEY = 'a'.repeat(64);
+
+export function uniqueName(tag: string): string {
+  return `t_${tag.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+}
+
+/** A Config for one test file: own database, own queue prefix, silent logs. */
+export function testConfig(tag: string, env: Record<string, string> = {}): Config {
+  const db = uniqueName(tag);
+  return loadConfig({
+    NODE_ENV: 'test',
+    MONGO_URL: `${process.env.TEST_MONGO_BASE}/${db}`,
+    REDIS_URL: process.env.TEST_REDIS_URL,
+    PII_KEY: TEST_PII_KEY,
+    QUEUE_PREFIX: db,
+    LOG_LEVEL: 'silent',
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'odsc-data-')),
+    INTAKE_BACKOFF_MS: '50',
+    ...env,
+  });
+}
+
+export interface TestPlatform {
+  config: Config;
+  conn: Connection;
+  app: Express;
+  redis: IORedis;
+  workerRedis: IORedis;
+  queue: IntakeQueue;
+  worker?: Worker;
+  Feedback: FeedbackModel;
+  Rollup: RollupModel;
+  catalog: CatalogModels;
+  vault: PiiVault;
+  codes: TrackingCodes;
+  startWorker(classifier?: Classifier): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+/** The api (in-process, for supertest) and optionally an intake worker, on the real servers. */
+export async function startTestPlatform(
+  tag: string,
+  opts: {
+    worker?: boolean;
+    env?: Record<string, string>;
+    redisUrl?: string;
+    mongoUrl?: string;
+  } = {},
+): Promise<TestPlatform> {
+  const env = { ...(opts.env ?? {}) };
+  if (opts.redisUrl) env.REDIS_URL = opts.redisUrl;
+  let config = testConfig(tag, env);
+  if (opts.mongoUrl) config = { ...config, mongoUrl: opts.mongoUrl };
+  const conn = await connectMongo(config.mongoUrl);
+  const catalog = catalogModels(conn);
+  const Feedback = feedbackModel(conn);
+  const Rollup = rollupModel(conn);
+  await Promise.all([
+    catalog.Center.init(),
+    catalog.Service.init(),
+    catalog.Topic.init(),
+    Feedback.init(),
+    Rollup.init(),
+  ]);
+  await seedCatalog(catalog);
+  const redis = redisConnection(config.redisUrl, 'producer');
+  redis.on('error', () => undefined);
+  const workerRedis = redisConnection(config.redisUrl, 'worker');
+  workerRedis.on('error', () => undefined);
+  const queue = createIntakeQueue(config, redis);
+  queue.on('error', () => undefined);
+  const log = createLogger('test', 'silent');
+  const app = createApp({ config, conn, redis, intakeQueue: queue, log });
+  const vault = new PiiVault(config.piiKey);
+  const codes = new TrackingCodes(config.piiKey);
+  const workers: Worker[] = [];
+  const platform: TestPlatform = {
+    config,
+    conn,
+    app,
+    redis,
+    workerRedis,
+    queue,
+    Feedback,
+    Rollup,
+    catalog,
+    vault,
+    codes,
+    async startWorker(classifier: Classifier = new ExplicitClassifier()) {
+      const w = createIntakeWorker({
+        config,
+        connection: workerRedis,
+        Feedback,
+        Rollup,
+        vault,
+        codes,
+        classifier,
+        log,
+      });
+      w.on('error', () => undefined);
+      await w.waitUntilReady();
+      workers.push(w);
+      platform.worker = w;
+      return w;
+    },
+    async close() {
+      for (const w of workers) await w.close(true).catch(() => undefined);
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close().catch(() => undefined);
+      redis.disconnect();
+      workerRedis.disconnect();
+      await conn.dropDatabase().catch(() => undefined);
+      await conn.close();
+    },
+  };
+  if (opts.worker) await platform.startWorker();
+  return platform;
+}
+
+/** Polls until fn returns a truthy value or the timeout passes (then throws with the label). */
+export async function waitFor<T>(
+  fn: () => Promise<T> | T,
+  label: string,
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A valid web submission body. */
+export function validBody(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    centerCode: 'LA-VT-XAYSETHA',
+    serviceCode: 'land_registration',
+    rating: 2,
+    text: 'ລໍຖ້າດົນຫຼາຍ',
+    ...over,
+  };
+}

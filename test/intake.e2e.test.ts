@@ -1,0 +1,174 @@
+/**
+ * The spine end to end on real FerretDB and Redis: web submission → BullMQ → intake worker →
+ * feedback document + rollup → status by tracking code.
+ */
+import request from 'supertest';
+import { intakeJobId, type IntakeEnvelope } from '../shared/intake-envelope.schema';
+import { parseTrackingCode } from '../shared/tracking-code';
+import { startTestPlatform, validBody, waitFor, type TestPlatform } from './helpers/platform';
+
+let p: TestPlatform;
+beforeAll(async () => {
+  p = await startTestPlatform('intake', { worker: true });
+});
+afterAll(async () => {
+  await p.close();
+});
+
+async function storedByCode(display: string) {
+  const code = parseTrackingCode(display)!;
+  // rolledUp is the store step's last write: the job is done once it is set.
+  return waitFor(
+    () => p.Feedback.findOne({ trackingCode: code, rolledUp: true }).lean(),
+    `feedback ${display}`,
+  );
+}
+
+test('a submission is stored exactly once with the expected fields, and its status is found', async () => {
+  const body = validBody({
+    text: '  ພະນັກງານ\u200B ບໍ່ສຸພາບ   ລໍຖ້າ ໓ ຊົ່ວໂມງ ',
+    contact: { phone: '020 5555 1234', consentToContact: true },
+    topicCodes: ['waiting_time', 'staff_conduct'],
+    locale: 'lo',
+    source: 'poster-vt',
+  });
+  const res = await request(p.app).post('/api/v1/feedback').send(body).expect(202);
+  expect(res.body.trackingCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+
+  const doc = await storedByCode(res.body.trackingCode);
+  expect(await p.Feedback.countDocuments({})).toBe(1);
+  expect(doc).toMatchObject({
+    channel: 'web',
+    status: 'received',
+    rating: 2,
+    center: { code: 'LA-VT-XAYSETHA', confidence: 1, method: 'explicit' },
+    service: { code: 'land_registration', confidence: 1, method: 'explicit' },
+    kind: { code: 'complaint' },
+    locale: 'lo',
+    source: 'poster-vt',
+    needsTriage: false,
+    rolledUp: true,
+  });
+  expect(doc.topics.map((t) => t.code)).toEqual(['waiting_time', 'staff_conduct']);
+  expect(doc.text?.raw).toBe(body.text);
+  expect(doc.text?.normalized).toBe('ພະນັກງານ ບໍ່ສຸພາບ ລໍຖ້າ 3 ຊົ່ວໂມງ');
+  expect(doc.text?.script).toBe('lo');
+  expect(doc.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  expect(doc.slaDueAt).toBeInstanceOf(Date);
+
+  // The phone is sealed at rest, opens to E.164 with the key, and is not anywhere in clear.
+  expect(doc.sender.kind).toBe('phone');
+  expect(p.vault.decrypt(doc.sender.idSealed!)).toBe('+8562055551234');
+  expect(doc.sender.idHash).toBe(p.vault.hash('phone:+8562055551234'));
+  const raw = JSON.stringify(await p.conn.db!.collection('feedback').findOne({}));
+  expect(raw).not.toMatch(/55551234/);
+
+  const status = await request(p.app).get(`/api/v1/status/${res.body.trackingCode}`).expect(200);
+  expect(Object.keys(status.body).sort()).toEqual([
+    'receivedAt',
+    'status',
+    'trackingCode',
+    'updatedAt',
+  ]);
+  expect(status.body).toMatchObject({ trackingCode: res.body.trackingCode, status: 'received' });
+  // Typed sloppily (lower case, no dash, O for 0) it still finds the same feedback.
+  const sloppy = res.body.trackingCode.toLowerCase().replace('-', ' ').replace(/0/g, 'o');
+  await request(p.app)
+    .get(`/api/v1/status/${encodeURIComponent(sloppy)}`)
+    .expect(200);
+
+  const rollup = await p.Rollup.findOne({
+    centerCode: 'LA-VT-XAYSETHA',
+    serviceCode: 'land_registration',
+    channel: 'web',
+  }).lean();
+  expect(rollup).toMatchObject({
+    count: 1,
+    ratingSum: 2,
+    ratingCount: 1,
+    complaints: 1,
+    ratings: { r2: 1 },
+  });
+});
+
+test('the same Idempotency-Key twice gives one document and one tracking code', async () => {
+  const before = await p.Feedback.countDocuments({});
+  const body = validBody({ rating: 5, text: 'ບໍລິການດີຫຼາຍ ຂອບໃຈ' });
+  const key = 'b3f0c1e2-1111-4a5b-9c8d-0123456789ab';
+  const a = await request(p.app)
+    .post('/api/v1/feedback')
+    .set('Idempotency-Key', key)
+    .send(body)
+    .expect(202);
+  const b = await request(p.app)
+    .post('/api/v1/feedback')
+    .set('Idempotency-Key', key)
+    .send(body)
+    .expect(202);
+  expect(b.body.trackingCode).toBe(a.body.trackingCode);
+  await storedByCode(a.body.trackingCode);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await p.Feedback.countDocuments({})).toBe(before + 1);
+
+  // Reusing the key for a different body is a client error, not a silent duplicate.
+  const c = await request(p.app)
+    .post('/api/v1/feedback')
+    .set('Idempotency-Key', key)
+    .send({ ...body, rating: 1 })
+    .expect(409);
+  expect(c.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+});
+
+test('a job delivered twice (queue redelivery after completion) is stored and counted once', async () => {
+  const env: IntakeEnvelope = {
+    v: 1,
+    channel: 'web',
+    externalId: 'redelivery-1',
+    receivedAt: new Date().toISOString(),
+    sender: { kind: 'anonymous', consentToContact: false },
+    rating: 4,
+    centerCode: 'LA-LP',
+    meta: {},
+  };
+  const jobId = intakeJobId('web', env.externalId);
+  const results: boolean[] = [];
+  p.worker!.on('completed', (job, result) => {
+    if (job.id === jobId) results.push(result.created);
+  });
+  await p.queue.add('web', env, { jobId });
+  const code = p.codes.derive('web', env.externalId);
+  await waitFor(() => p.Feedback.findOne({ trackingCode: code }).lean(), 'first delivery');
+  // Completed jobs are removed, so BullMQ accepts the same id again: the store upsert must hold.
+  await waitFor(async () => !(await p.queue.getJob(jobId)), 'completed job removed');
+  const again = await p.queue.add(
+    'web',
+    { ...env, receivedAt: new Date(Date.now() + 1000).toISOString() },
+    { jobId },
+  );
+  await waitFor(
+    async () =>
+      (await p.queue.getJobCountByTypes('completed', 'active', 'wait', 'delayed')) === 0 &&
+      !(await p.queue.getJob(String(again.id))),
+    'second delivery processed',
+  );
+  // Both deliveries ran through the worker; only the first created a document.
+  await waitFor(() => results.length === 2, 'two completions');
+  expect(results).toEqual([true, false]);
+  expect(await p.Feedback.countDocuments({ externalId: 'redelivery-1' })).toBe(1);
+  const rollup = await p.Rollup.findOne({ centerCode: 'LA-LP', channel: 'web' }).lean();
+  expect(rollup?.count).toBe(1);
+});
+
+test('status of an unknown code is 404 and a malformed code is 400, both in the error format', async () => {
+  const unknown = await request(p.app).get('/api/v1/status/ABCDE-FGHJK').expect(404);
+  expect(unknown.body.error).toMatchObject({ code: 'NOT_FOUND' });
+  expect(unknown.body.error.requestId).toBeTruthy();
+  const bad = await request(p.app).get('/api/v1/status/not-a-code').expect(400);
+  expect(bad.body.error.code).toBe('INVALID_TRACKING_CODE');
+});
+
+test('healthz answers and readyz reports both stores', async () => {
+  await request(p.app).get('/healthz').expect(200, { status: 'ok' });
+  const r = await request(p.app).get('/readyz').expect(200);
+  expect(r.body.checks).toEqual({ mongo: 'ok', redis: 'ok' });
+});

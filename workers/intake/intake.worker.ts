@@ -1,0 +1,93 @@
+/**
+ * The intake worker: validate → normalize → classify → store, for every job of the
+ * "feedback-intake" queue. Each failed attempt is logged with its job id (never the payload);
+ * a job that fails its last attempt stays in the failed (dead-letter) set for `npm run dlq`.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type IORedis from 'ioredis';
+import type { Config } from '../../shared/config';
+import { IntakeEnvelopeSchema, type IntakeEnvelope } from '../../shared/intake-envelope.schema';
+import type { Logger } from '../../shared/logger';
+import type { FeedbackModel } from '../../shared/models/feedback.model';
+import type { RollupModel } from '../../shared/models/rollup.model';
+import type { PiiVault } from '../../shared/pii';
+import { intakeWorkerOptions, QUEUE_INTAKE } from '../../shared/queues';
+import type { TrackingCodes } from '../../shared/tracking-code';
+import type { Classifier } from './classify.step';
+import { normalizeIntake } from './normalize.step';
+import { buildFeedback, storeFeedback } from './store.step';
+
+export interface IntakeDeps {
+  config: Config;
+  connection: IORedis;
+  Feedback: FeedbackModel;
+  Rollup: RollupModel;
+  vault: PiiVault;
+  codes: TrackingCodes;
+  classifier: Classifier;
+  log: Logger;
+}
+
+export interface IntakeResult {
+  trackingCode: string;
+  feedbackId: string;
+  created: boolean;
+}
+
+/** Processes one envelope; exported so the pipeline can be exercised without a queue. */
+export async function processIntake(
+  deps: Omit<IntakeDeps, 'connection'>,
+  data: unknown,
+): Promise<IntakeResult> {
+  const parsed = IntakeEnvelopeSchema.safeParse(data);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new UnrecoverableError(`invalid IntakeEnvelope: ${fields}`);
+  }
+  const env: IntakeEnvelope = parsed.data;
+  const trackingCode = deps.codes.derive(env.channel, env.externalId);
+  const normalized = normalizeIntake(env, deps.vault);
+  const classification = await deps.classifier.classify({ envelope: env, normalized });
+  const doc = buildFeedback(
+    env,
+    trackingCode,
+    normalized,
+    classification,
+    deps.config.complaintSlaDays,
+  );
+  const { created, id } = await storeFeedback(
+    {
+      Feedback: deps.Feedback,
+      Rollup: deps.Rollup,
+      complaintSlaDays: deps.config.complaintSlaDays,
+    },
+    doc,
+  );
+  return { trackingCode, feedbackId: id, created };
+}
+
+export function createIntakeWorker(deps: IntakeDeps): Worker<IntakeEnvelope, IntakeResult> {
+  const worker = new Worker<IntakeEnvelope, IntakeResult>(
+    QUEUE_INTAKE,
+    (job: Job<IntakeEnvelope>) => processIntake(deps, job.data),
+    {
+      connection: deps.connection,
+      prefix: deps.config.queuePrefix,
+      ...intakeWorkerOptions(deps.config),
+    },
+  );
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    deps.log[final ? 'error' : 'warn'](
+      final ? 'intake job dead-lettered' : 'intake attempt failed',
+      {
+        jobId: job.id,
+        attempt: job.attemptsMade,
+        error: err.message,
+      },
+    );
+  });
+  worker.on('error', (err) => deps.log.error('intake worker error', { error: err.message }));
+  return worker;
+}

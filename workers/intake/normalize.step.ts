@@ -1,0 +1,51 @@
+/**
+ * Normalize step: validated envelope in, plain values out. Text is normalised (NFC, zero-width,
+ * Lao digits, whitespace), the sender's sealed id is opened, normalised (E.164 for phones) and
+ * sealed again beside a keyed hash. Nothing here touches storage.
+ */
+import { UnrecoverableError } from 'bullmq';
+import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
+import { toE164 } from '../../shared/phone';
+import type { PiiVault } from '../../shared/pii';
+import { prepareText, type NormalizedText } from '../../shared/text-normalize';
+
+export interface NormalizedSender {
+  kind: IntakeEnvelope['sender']['kind'];
+  idSealed?: string;
+  idHash?: string;
+  consentToContact: boolean;
+}
+
+export interface NormalizedIntake {
+  text?: NormalizedText & { raw: string };
+  sender: NormalizedSender;
+}
+
+export function normalizeIntake(env: IntakeEnvelope, vault: PiiVault): NormalizedIntake {
+  const text =
+    env.text && env.text.trim() ? { raw: env.text, ...prepareText(env.text) } : undefined;
+  let sender: NormalizedSender = {
+    kind: env.sender.kind,
+    consentToContact: env.sender.consentToContact,
+  };
+  if (env.sender.id) {
+    let clear: string;
+    try {
+      clear = vault.decrypt(env.sender.id);
+    } catch {
+      // A payload sealed with another key will never open: retrying cannot help.
+      throw new UnrecoverableError('sender.id cannot be decrypted with the configured PII_KEY');
+    }
+    if (env.sender.kind === 'phone') {
+      const e164 = toE164(clear);
+      if (!e164) throw new UnrecoverableError('sender.id is not a valid phone number');
+      clear = e164;
+    }
+    sender = {
+      ...sender,
+      idSealed: vault.encrypt(clear),
+      idHash: vault.hash(`${env.sender.kind}:${clear}`),
+    };
+  }
+  return { text, sender };
+}

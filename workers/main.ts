@@ -1,0 +1,55 @@
+/**
+ * The worker process: intake processor (run N copies to scale out). Stops cleanly on SIGTERM /
+ * SIGINT: active jobs finish, then connections close.
+ */
+import { ConfigError, loadConfig } from '../shared/config';
+import { connectMongo } from '../shared/db/mongo';
+import { createLogger } from '../shared/logger';
+import { feedbackModel } from '../shared/models/feedback.model';
+import { rollupModel } from '../shared/models/rollup.model';
+import { PiiVault } from '../shared/pii';
+import { redisConnection } from '../shared/queues';
+import { TrackingCodes } from '../shared/tracking-code';
+import { ExplicitClassifier } from './intake/classify.step';
+import { createIntakeWorker } from './intake/intake.worker';
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger('worker', config.logLevel);
+  const conn = await connectMongo(config.mongoUrl);
+  const Feedback = feedbackModel(conn);
+  const Rollup = rollupModel(conn);
+  await Promise.all([Feedback.init(), Rollup.init()]);
+  const connection = redisConnection(config.redisUrl, 'worker');
+  const worker = createIntakeWorker({
+    config,
+    connection,
+    Feedback,
+    Rollup,
+    vault: new PiiVault(config.piiKey),
+    codes: new TrackingCodes(config.piiKey),
+    classifier: new ExplicitClassifier(),
+    log,
+  });
+  await worker.waitUntilReady();
+  log.info('intake worker ready', { concurrency: config.intake.concurrency, pid: process.pid });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    await worker.close();
+    await connection.quit().catch(() => undefined);
+    await conn.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error('worker failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
