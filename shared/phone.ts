@@ -13,7 +13,7 @@ const LAO_NSN = /^(20[2-9]\d{7}|30\d{7}|[2-8]\d{7,8})$/;
  */
 export function toE164(input: string): string | null {
   const s = laoDigitsToAscii(input.normalize('NFC')).trim();
-  if (!/^[+\d][\d\s().\-/]*$/.test(s)) return null;
+  if (!/^[+(\d][\d\s().\-/]*$/.test(s)) return null;
   const plus = s.startsWith('+');
   let digits = s.replace(/\D/g, '');
   if (!plus && digits.startsWith('00')) digits = digits.slice(2);

@@ -96,7 +96,9 @@ export function webChannel(deps: WebChannelDeps): Router {
       source: src,
       idempotencyKey: randomUUID(),
     };
-    res.type('html').setHeader('Cache-Control', 'no-store');
+    // Not no-store: Back must bring the same rendered form (same idempotency key) back, so that
+    // re-submitting it is recognised as the same feedback.
+    res.type('html').setHeader('Cache-Control', 'private, no-cache');
     res.send(renderFeedbackForm(catalog, lang, state));
   });
 

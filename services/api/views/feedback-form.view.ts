@@ -96,9 +96,9 @@ export function renderFeedbackForm(
   const ratings = s.ratings
     .map(
       (label, i) =>
-        `<label><input type="radio" name="rating" value="${i + 1}"${state.rating === String(i + 1) ? ' checked' : ''}${
+        `<label><input type="radio" name="rating" value="${i + 1}" aria-label="${i + 1} – ${esc(label)}"${state.rating === String(i + 1) ? ' checked' : ''}${
           i === 0 ? ' id="rating"' : ''
-        }><span class="n">${i + 1}</span><span>${esc(label)}</span></label>`,
+        }><span class="n" aria-hidden="true">${i + 1}</span><span aria-hidden="true">${esc(label)}</span></label>`,
     )
     .join('');
   const services = catalog.services

@@ -1,0 +1,15 @@
+/** `npm run storage -- build-ferretdb`: builds and caches the FerretDB binary ahead of time (CI does this). */
+import { ensureFerretBinary, StorageError } from './storage';
+
+const [cmd] = process.argv.slice(2);
+if (cmd === 'build-ferretdb') {
+  try {
+    console.log(ensureFerretBinary((m) => console.log(m)));
+  } catch (err) {
+    console.error(err instanceof StorageError ? err.message : err);
+    process.exit(1);
+  }
+} else {
+  console.error('usage: npm run storage -- build-ferretdb');
+  process.exit(2);
+}

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../shared/config';
+
+const dataDir = () => mkdtempSync(path.join(os.tmpdir(), 'odsc-cfg-'));
+
+test('defaults are the embedded servers', () => {
+  const c = loadConfig({ DATA_DIR: dataDir() });
+  expect(c.mongoEmbedded).toBe(true);
+  expect(c.redisEmbedded).toBe(true);
+  expect(c.mongoUrl).toBe('mongodb://127.0.0.1:27017/odsc');
+  expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+  expect(c.port).toBe(3000);
+  expect(c.publicBaseUrl).toBe('http://localhost:3000');
+});
+
+test('each bad variable is named in the error', () => {
+  const run = () =>
+    loadConfig({ PORT: 'eighty', MONGO_URL: 'postgres://x', REDIS_URL: 'http://r', PII_KEY: 'short', DATA_DIR: dataDir() });
+  expect(run).toThrow(ConfigError);
+  try {
+    run();
+  } catch (e) {
+    const msg = (e as Error).message;
+    for (const v of ['PORT', 'MONGO_URL', 'REDIS_URL', 'PII_KEY']) expect(msg).toContain(v);
+  }
+});
+
+test('production requires PII_KEY; development generates one and keeps it', () => {
+  expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() })).toThrow(/PII_KEY: required in production/);
+  const dir = dataDir();
+  const a = loadConfig({ DATA_DIR: dir }).piiKey;
+  const b = loadConfig({ DATA_DIR: dir }).piiKey;
+  expect(a.equals(b)).toBe(true);
+  expect(JSON.parse(readFileSync(path.join(dir, 'dev-secrets.json'), 'utf8')).PII_KEY).toBe(a.toString('hex'));
+});
+
+test('keys are accepted as hex or base64', () => {
+  const hex = 'ab'.repeat(32);
+  expect(loadConfig({ PII_KEY: hex, DATA_DIR: dataDir() }).piiKey.toString('hex')).toBe(hex);
+  const b64 = Buffer.alloc(32, 9).toString('base64');
+  expect(loadConfig({ PII_KEY: b64, DATA_DIR: dataDir() }).piiKey.equals(Buffer.alloc(32, 9))).toBe(true);
+});
+
+test('the api process stops at start-up with a message naming the bad variable', () => {
+  const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../dist/services/api/main.js')], {
+    env: { PATH: process.env.PATH, PORT: 'not-a-port', DATA_DIR: dataDir() },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/PORT/);
+});
