@@ -1,14 +1,26 @@
-/** `npm run seed`: upserts the ODSC catalog into the configured database (idempotent). */
+/**
+ * `npm run seed`: prepares the configured database — every collection and index created, the ODSC
+ * catalog upserted. Idempotent; production runs it once per deploy (the compose `seed` service).
+ */
 import { seedCatalog } from '../shared/catalog/catalog';
 import { loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
 import { catalogModels } from '../shared/models/catalog.model';
+import { feedbackModel } from '../shared/models/feedback.model';
+import { rollupBatchModel, rollupModel } from '../shared/models/rollup.model';
 
 export async function seed(mongoUrl: string) {
   const conn = await connectMongo(mongoUrl);
   try {
     const models = catalogModels(conn);
-    await Promise.all([models.Center.init(), models.Service.init(), models.Topic.init()]);
+    await Promise.all([
+      models.Center.init(),
+      models.Service.init(),
+      models.Topic.init(),
+      feedbackModel(conn).init(),
+      rollupModel(conn).init(),
+      rollupBatchModel(conn).init(),
+    ]);
     return await seedCatalog(models);
   } finally {
     await conn.close();

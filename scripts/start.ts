@@ -8,7 +8,14 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, EMBEDDED_MONGO_PORT, loadConfig } from '../shared/config';
 import { seed } from './seed';
-import { ensureRedis, portOpen, startFerretDb, StorageError, type RunningServer } from './storage';
+import {
+  ensureRedis,
+  indexFerretIds,
+  portOpen,
+  startFerretDb,
+  StorageError,
+  type RunningServer,
+} from './storage';
 
 const DIST = path.resolve(__dirname, '..');
 
@@ -92,6 +99,8 @@ async function main() {
 
   const n = await seed(mongoUrl);
   console.log(`catalog: ${n.centers} centers, ${n.services} services, ${n.topics} topics`);
+  const ferret = servers.find((s) => s.sqliteDir);
+  if (ferret?.sqliteDir) console.log(indexFerretIds(ferret.sqliteDir));
 
   const env = {
     ...process.env,

@@ -4,7 +4,8 @@ import { ensureFerretBinary, StorageError } from './storage';
 const [cmd] = process.argv.slice(2);
 if (cmd === 'build-ferretdb') {
   try {
-    console.log(ensureFerretBinary((m) => console.log(m)));
+    const bins = ensureFerretBinary((m) => console.log(m));
+    console.log(`${bins.server}\n${bins.idIndex}`);
   } catch (err) {
     console.error(err instanceof StorageError ? err.message : err);
     process.exit(1);

@@ -5,11 +5,14 @@
  * Production points MONGO_URL / REDIS_URL at real servers instead.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   openSync,
+  readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -37,6 +40,17 @@ export function ferretBinaryPath(): string {
   return process.env.FERRETDB_BIN ?? path.join(cacheDir(), `ferretdb-${FERRETDB_VERSION}`);
 }
 
+/** The idindex helper (scripts/ferretdb/idindex), cached under a hash of its source. */
+export function idIndexBinaryPath(): string {
+  const src = readFileSync(path.join(MODULE_DIR, 'idindex', 'main.go'));
+  const hash = createHash('sha256')
+    .update(src)
+    .update(readFileSync(path.join(MODULE_DIR, 'go.sum')))
+    .digest('hex')
+    .slice(0, 12);
+  return path.join(cacheDir(), `ferretdb-idindex-${hash}`);
+}
+
 function findGo(): string | null {
   for (const candidate of ['go', '/usr/local/go/bin/go', '/usr/lib/go/bin/go']) {
     const r = spawnSync(candidate, ['version'], { encoding: 'utf8' });
@@ -55,9 +69,13 @@ export class StorageError extends Error {
  * generated upstream by their release tooling and absent from the module zip, so the build
  * vendors the module into a scratch folder and writes it there (the cached source stays as is).
  */
-export function ensureFerretBinary(log: (msg: string) => void = () => undefined): string {
-  const bin = ferretBinaryPath();
-  if (existsSync(bin)) return bin;
+export function ensureFerretBinary(log: (msg: string) => void = () => undefined): {
+  server: string;
+  idIndex: string;
+} {
+  const server = ferretBinaryPath();
+  const idIndex = idIndexBinaryPath();
+  if (existsSync(server) && existsSync(idIndex)) return { server, idIndex };
   const go = findGo();
   if (!go) {
     throw new StorageError(
@@ -68,42 +86,56 @@ export function ensureFerretBinary(log: (msg: string) => void = () => undefined)
         '  - or run the whole platform with `docker compose up`.',
     );
   }
-  const work = path.join(cacheDir(), 'ferretdb-build');
+  const work = path.join(cacheDir(), `ferretdb-build-${process.pid}`);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   for (const f of ['go.mod', 'go.sum', 'tools.go'])
     copyFileSync(path.join(MODULE_DIR, f), path.join(work, f));
+  cpSync(path.join(MODULE_DIR, 'idindex'), path.join(work, 'idindex'), { recursive: true });
   log(`building FerretDB ${FERRETDB_VERSION} from the Go module proxy (about a minute, once)…`);
-  const env = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' };
-  const run = (args: string[]) => {
+  const env = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', CGO_ENABLED: '0' };
+  const go_ = (args: string[]) => {
     const r = spawnSync(go, args, { cwd: work, env, stdio: ['ignore', 'inherit', 'inherit'] });
     if (r.status !== 0)
       throw new StorageError(`FerretDB build failed: go ${args.join(' ')} exited ${r.status}`);
   };
-  run(['mod', 'vendor']);
-  const versionDir = path.join(
-    work,
-    'vendor',
-    'github.com',
-    'FerretDB',
-    'FerretDB',
-    'build',
-    'version',
-  );
-  writeFileSync(path.join(versionDir, 'version.txt'), `${FERRETDB_VERSION}\n`);
-  const tmp = `${bin}.tmp-${process.pid}`;
-  mkdirSync(path.dirname(bin), { recursive: true });
-  const build = spawnSync(
-    go,
-    ['build', '-mod=vendor', '-trimpath', '-o', tmp, 'github.com/FerretDB/FerretDB/cmd/ferretdb'],
-    { cwd: work, env: { ...env, GOFLAGS: '' }, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  if (build.status !== 0)
-    throw new StorageError(`FerretDB build failed (go build exited ${build.status})`);
-  renameSync(tmp, bin);
-  rmSync(work, { recursive: true, force: true });
-  log(`FerretDB built: ${bin}`);
-  return bin;
+  try {
+    go_(['mod', 'vendor']);
+    const versionDir = path.join(
+      work,
+      'vendor',
+      'github.com',
+      'FerretDB',
+      'FerretDB',
+      'build',
+      'version',
+    );
+    writeFileSync(path.join(versionDir, 'version.txt'), `${FERRETDB_VERSION}\n`);
+    mkdirSync(path.dirname(server), { recursive: true });
+    for (const [pkg, out] of [
+      ['github.com/FerretDB/FerretDB/cmd/ferretdb', server],
+      ['./idindex', idIndex],
+    ] as const) {
+      const tmp = `${out}.tmp-${process.pid}`;
+      go_(['build', '-mod=vendor', '-trimpath', '-o', tmp, pkg]);
+      renameSync(tmp, out);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  log(`FerretDB built: ${server}`);
+  return { server, idIndex };
+}
+
+/**
+ * Adds the _id expression indexes FerretDB 1.24's SQLite queries can use (see
+ * scripts/ferretdb/idindex). Run it after the collections exist; it is idempotent.
+ */
+export function indexFerretIds(sqliteDir: string): string {
+  const { idIndex } = ensureFerretBinary();
+  const r = spawnSync(idIndex, [sqliteDir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new StorageError(`idindex failed: ${r.stderr || r.stdout}`);
+  return r.stdout.trim();
 }
 
 /** Resolves once something accepts TCP connections on host:port, or rejects after timeoutMs. */
@@ -151,6 +183,8 @@ export function freePort(): Promise<number> {
 export interface RunningServer {
   url: string;
   port: number;
+  /** FerretDB only: its SQLite data folder (for indexFerretIds). */
+  sqliteDir?: string;
   process?: ChildProcess;
   stop(): Promise<void>;
 }
@@ -177,7 +211,7 @@ export async function startFerretDb(opts: {
   database?: string;
   logFile?: string;
 }): Promise<RunningServer> {
-  const bin = ensureFerretBinary((m) => console.log(m));
+  const bin = ensureFerretBinary((m) => console.log(m)).server;
   const sqliteDir = path.join(opts.dataDir, 'sqlite');
   const stateDir = path.join(opts.dataDir, 'state');
   mkdirSync(sqliteDir, { recursive: true });
@@ -205,6 +239,7 @@ export async function startFerretDb(opts: {
   return {
     url: `mongodb://127.0.0.1:${opts.port}/${opts.database ?? 'odsc'}`,
     port: opts.port,
+    sqliteDir,
     process: child,
     stop: () => stopChild(child),
   };

@@ -56,7 +56,7 @@ const envSchema = z.object({
       .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
       .default('odsc'),
   ),
-  INTAKE_CONCURRENCY: intWithDefault(32, 1, 1000),
+  INTAKE_CONCURRENCY: intWithDefault(256, 1, 2000),
   INTAKE_ATTEMPTS: intWithDefault(10, 1, 100),
   INTAKE_BACKOFF_MS: intWithDefault(2000, 10, 3_600_000),
   WORKER_LOCK_MS: intWithDefault(30_000, 1000, 600_000),

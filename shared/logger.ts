@@ -11,7 +11,8 @@ const order: Record<Level | 'silent', number> = {
   silent: 99,
 };
 
-const phoneLike = /\+?\d[\d\s-]{6,}\d/g;
+// A run of 8+ digits (spaces and dashes allowed) that is not part of a longer word or hex id.
+const phoneLike = /(?<![\w+])\+?\d[\d\s-]{6,}\d(?!\w)/g;
 
 /** Masks digit runs that could be phone numbers, keeping the last two digits for support. */
 export function maskDigits(s: string): string {

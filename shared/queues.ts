@@ -41,8 +41,16 @@ export function intakeWorkerOptions(config: Config) {
 export function redisConnection(url: string, role: 'producer' | 'worker'): IORedis {
   const opts: RedisOptions =
     role === 'producer'
-      ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 }
-      : { maxRetriesPerRequest: null, enableOfflineQueue: true };
+      ? // Auto-pipelining sends the commands of concurrent requests in one write: fewer syscalls on
+        // both ends under load. Safe here: producers never issue blocking commands.
+        {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          connectTimeout: 2000,
+          enableAutoPipelining: true,
+        }
+      : // No auto-pipelining for workers: it is reported to corrupt job reads under load with Bull.
+        { maxRetriesPerRequest: null, enableOfflineQueue: true };
   return new IORedis(url, {
     ...opts,
     retryStrategy: (times) => Math.min(times * 200, 2000),

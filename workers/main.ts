@@ -5,27 +5,23 @@
 import { ConfigError, loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
 import { createLogger } from '../shared/logger';
-import { feedbackModel } from '../shared/models/feedback.model';
-import { rollupModel } from '../shared/models/rollup.model';
 import { PiiVault } from '../shared/pii';
 import { redisConnection } from '../shared/queues';
 import { TrackingCodes } from '../shared/tracking-code';
 import { ExplicitClassifier } from './intake/classify.step';
 import { createIntakeWorker } from './intake/intake.worker';
+import { createFeedbackStore } from './intake/store.step';
 
 async function main() {
   const config = loadConfig();
   const log = createLogger('worker', config.logLevel);
   const conn = await connectMongo(config.mongoUrl);
-  const Feedback = feedbackModel(conn);
-  const Rollup = rollupModel(conn);
-  await Promise.all([Feedback.init(), Rollup.init()]);
   const connection = redisConnection(config.redisUrl, 'worker');
+  const store = await createFeedbackStore(conn, connection, config.queuePrefix);
   const worker = createIntakeWorker({
     config,
     connection,
-    Feedback,
-    Rollup,
+    store,
     vault: new PiiVault(config.piiKey),
     codes: new TrackingCodes(config.piiKey),
     classifier: new ExplicitClassifier(),

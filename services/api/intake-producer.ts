@@ -82,8 +82,9 @@ export class IntakeProducer {
       if (err instanceof AppError) throw err;
       throw Errors.unavailable('The feedback queue');
     }
-    // Best effort: the job is safely queued; a missing pending marker only delays "received".
-    await withTimeout(
+    // Best effort and not awaited: the job is safely queued; a missing pending marker only means
+    // the status look-up says 404 until a worker has stored the feedback (milliseconds).
+    withTimeout(
       this.redis.set(this.pendingKey(code), env.receivedAt, 'EX', PENDING_TTL_S, 'NX'),
       REDIS_TIMEOUT_MS,
     ).catch(() => undefined);

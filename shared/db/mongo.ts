@@ -33,3 +33,12 @@ export async function pingMongo(conn: Connection, timeoutMs = 1500): Promise<boo
   const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
   return Promise.race([ping, timeout]);
 }
+
+/**
+ * True when the server is FerretDB (its buildInfo carries ferretdbVersion). Some writes need help
+ * there that MongoDB does not: see shared/redis-lock.ts.
+ */
+export async function isFerretDb(conn: Connection): Promise<boolean> {
+  const info = await conn.db!.admin().command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string';
+}

@@ -19,6 +19,11 @@ export interface Classified {
 }
 
 export interface FeedbackDoc {
+  /**
+   * The tracking code. Being the _id makes the intake upsert and the citizen's status look-up
+   * primary-key operations on every backend (FerretDB 1.x's SQLite backend pushes down only _id).
+   */
+  _id: string;
   trackingCode: string;
   channel: Channel;
   externalId: string;
@@ -47,8 +52,8 @@ export interface FeedbackDoc {
   source?: string;
   meta: Record<string, unknown>;
   slaDueAt?: Date;
-  /** Set once this document has been counted in the daily rollups. */
-  rolledUp: boolean;
+  /** The batch this document was stored and counted with (see RollupBatch in rollup.model). */
+  rollupBatch: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -60,6 +65,7 @@ const classifiedSchema = new Schema<Classified>(
 
 const feedbackSchema = new Schema<FeedbackDoc>(
   {
+    _id: { type: String, required: true },
     trackingCode: { type: String, required: true },
     channel: { type: String, required: true },
     externalId: { type: String, required: true },
@@ -85,15 +91,14 @@ const feedbackSchema = new Schema<FeedbackDoc>(
     source: String,
     meta: { type: Schema.Types.Mixed, default: {} },
     slaDueAt: Date,
-    rolledUp: { type: Boolean, default: false },
+    rollupBatch: { type: String, required: true },
   },
   { timestamps: true, minimize: false },
 );
 
-// Idempotent store: the intake upsert filters on (channel, externalId); a redelivery is one doc.
+// The intake upsert and the status look-up go by _id (the tracking code). This unique index is the
+// guarantee behind them: one document per (channel, externalId), whatever the code derivation does.
 feedbackSchema.index({ channel: 1, externalId: 1 }, { unique: true });
-// Citizen status look-up: GET /api/v1/status/:trackingCode.
-feedbackSchema.index({ trackingCode: 1 }, { unique: true });
 // Staff review queue: newest first, filtered by status and center.
 feedbackSchema.index({ status: 1, 'center.code': 1, receivedAt: -1 });
 // "All feedback from this sender" (threading, STATUS by SMS) without decrypting anything.

@@ -6,6 +6,8 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { FeedbackDoc } from './feedback.model';
 
 export interface RollupDoc {
+  /** `day|center|service|channel`: the $inc upsert is a primary-key write on every backend. */
+  _id: string;
   day: string;
   month: string;
   centerCode: string;
@@ -26,6 +28,7 @@ export const UNKNOWN_CODE = '_unknown';
 
 const rollupSchema = new Schema<RollupDoc>(
   {
+    _id: { type: String, required: true },
     day: { type: String, required: true },
     month: { type: String, required: true },
     centerCode: { type: String, required: true },
@@ -42,7 +45,7 @@ const rollupSchema = new Schema<RollupDoc>(
   { versionKey: false },
 );
 
-// The $inc upsert key; one document per bucket.
+// One document per bucket, whatever writes the _id (the $inc upsert goes by _id).
 rollupSchema.index({ day: 1, centerCode: 1, serviceCode: 1, channel: 1 }, { unique: true });
 // Monthly reports: all buckets of a month, per center.
 rollupSchema.index({ month: 1, centerCode: 1 });
@@ -54,6 +57,16 @@ export function rollupModel(conn: Connection): RollupModel {
     (conn.models.Rollup as RollupModel | undefined) ??
     conn.model<RollupDoc>('Rollup', rollupSchema, 'rollups')
   );
+}
+
+/** The bucket's _id; '|' never occurs in days, catalog codes or channel names. */
+export function rollupId(k: {
+  day: string;
+  centerCode: string;
+  serviceCode: string;
+  channel: string;
+}): string {
+  return `${k.day}|${k.centerCode}|${k.serviceCode}|${k.channel}`;
 }
 
 /** The $inc upsert that counts one feedback document in its bucket. */
@@ -74,13 +87,38 @@ export function rollupIncrement(
     inc.ratingCount = 1;
     inc[`ratings.r${f.rating}`] = 1;
   }
-  return {
-    filter: {
-      day: f.day,
-      centerCode: f.center.code ?? UNKNOWN_CODE,
-      serviceCode: f.service.code ?? UNKNOWN_CODE,
-      channel: f.channel,
-    },
-    update: { $inc: inc, $setOnInsert: { month: f.month } },
+  const key = {
+    day: f.day,
+    centerCode: f.center.code ?? UNKNOWN_CODE,
+    serviceCode: f.service.code ?? UNKNOWN_CODE,
+    channel: f.channel,
   };
+  return {
+    filter: { _id: rollupId(key) },
+    update: { $inc: inc, $setOnInsert: { ...key, month: f.month } },
+  };
+}
+
+/**
+ * One marker per (stored batch, rollup bucket), written right after that bucket's increment for
+ * the batch: a redelivered job whose document exists asks the marker whether it was counted.
+ */
+export interface RollupBatchDoc {
+  _id: string;
+  at: Date;
+  count: number;
+}
+
+const rollupBatchSchema = new Schema<RollupBatchDoc>(
+  { _id: { type: String, required: true }, at: { type: Date, required: true }, count: Number },
+  { versionKey: false },
+);
+
+export type RollupBatchModel = Model<RollupBatchDoc>;
+
+export function rollupBatchModel(conn: Connection): RollupBatchModel {
+  return (
+    (conn.models.RollupBatch as RollupBatchModel | undefined) ??
+    conn.model<RollupBatchDoc>('RollupBatch', rollupBatchSchema, 'rollup_batches')
+  );
 }

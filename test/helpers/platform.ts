@@ -14,14 +14,24 @@ import { loadConfig, type Config } from '../../shared/config';
 import { connectMongo } from '../../shared/db/mongo';
 import { createLogger } from '../../shared/logger';
 import { catalogModels, type CatalogModels } from '../../shared/models/catalog.model';
-import { feedbackModel, type FeedbackModel } from '../../shared/models/feedback.model';
-import { rollupModel, type RollupModel } from '../../shared/models/rollup.model';
+import {
+  feedbackModel,
+  type FeedbackDoc,
+  type FeedbackModel,
+} from '../../shared/models/feedback.model';
+import {
+  rollupBatchModel,
+  rollupIncrement,
+  rollupModel,
+  type RollupModel,
+} from '../../shared/models/rollup.model';
 import { PiiVault } from '../../shared/pii';
 import { createIntakeQueue, redisConnection, type IntakeQueue } from '../../shared/queues';
-import { TrackingCodes } from '../../shared/tracking-code';
+import { parseTrackingCode, TrackingCodes } from '../../shared/tracking-code';
 import { createApp } from '../../services/api/app';
 import { ExplicitClassifier, type Classifier } from '../../workers/intake/classify.step';
 import { createIntakeWorker } from '../../workers/intake/intake.worker';
+import { createFeedbackStore } from '../../workers/intake/store.step';
 import type { Express } from 'express';
 
 /** A fixed key for tests only. */
@@ -61,6 +71,8 @@ export interface TestPlatform {
   vault: PiiVault;
   codes: TrackingCodes;
   startWorker(classifier?: Classifier): Promise<Worker>;
+  /** Waits until the feedback with this tracking code is stored and counted in the rollups. */
+  counted(code: string, timeoutMs?: number): Promise<FeedbackDoc>;
   close(): Promise<void>;
 }
 
@@ -114,11 +126,11 @@ export async function startTestPlatform(
     vault,
     codes,
     async startWorker(classifier: Classifier = new ExplicitClassifier()) {
+      const store = await createFeedbackStore(conn, workerRedis, config.queuePrefix);
       const w = createIntakeWorker({
         config,
         connection: workerRedis,
-        Feedback,
-        Rollup,
+        store,
         vault,
         codes,
         classifier,
@@ -129,6 +141,19 @@ export async function startTestPlatform(
       workers.push(w);
       platform.worker = w;
       return w;
+    },
+    async counted(code: string, timeoutMs = 15_000) {
+      const canonical = parseTrackingCode(code) ?? code;
+      return waitFor(
+        async () => {
+          const doc = await Feedback.findById(canonical).lean<FeedbackDoc>();
+          if (!doc) return null;
+          const marker = `${doc.rollupBatch}|${rollupIncrement(doc).filter._id}`;
+          return (await rollupBatchModel(conn).exists({ _id: marker })) ? doc : null;
+        },
+        `feedback ${code} stored and counted`,
+        timeoutMs,
+      );
     },
     async close() {
       for (const w of workers) await w.close(true).catch(() => undefined);

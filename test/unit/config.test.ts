@@ -18,7 +18,13 @@ test('defaults are the embedded servers', () => {
 
 test('each bad variable is named in the error', () => {
   const run = () =>
-    loadConfig({ PORT: 'eighty', MONGO_URL: 'postgres://x', REDIS_URL: 'http://r', PII_KEY: 'short', DATA_DIR: dataDir() });
+    loadConfig({
+      PORT: 'eighty',
+      MONGO_URL: 'postgres://x',
+      REDIS_URL: 'http://r',
+      PII_KEY: 'short',
+      DATA_DIR: dataDir(),
+    });
   expect(run).toThrow(ConfigError);
   try {
     run();
@@ -29,27 +35,37 @@ test('each bad variable is named in the error', () => {
 });
 
 test('production requires PII_KEY; development generates one and keeps it', () => {
-  expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() })).toThrow(/PII_KEY: required in production/);
+  expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() })).toThrow(
+    /PII_KEY: required in production/,
+  );
   const dir = dataDir();
   const a = loadConfig({ DATA_DIR: dir }).piiKey;
   const b = loadConfig({ DATA_DIR: dir }).piiKey;
   expect(a.equals(b)).toBe(true);
-  expect(JSON.parse(readFileSync(path.join(dir, 'dev-secrets.json'), 'utf8')).PII_KEY).toBe(a.toString('hex'));
+  expect(JSON.parse(readFileSync(path.join(dir, 'dev-secrets.json'), 'utf8')).PII_KEY).toBe(
+    a.toString('hex'),
+  );
 });
 
 test('keys are accepted as hex or base64', () => {
   const hex = 'ab'.repeat(32);
   expect(loadConfig({ PII_KEY: hex, DATA_DIR: dataDir() }).piiKey.toString('hex')).toBe(hex);
   const b64 = Buffer.alloc(32, 9).toString('base64');
-  expect(loadConfig({ PII_KEY: b64, DATA_DIR: dataDir() }).piiKey.equals(Buffer.alloc(32, 9))).toBe(true);
+  expect(loadConfig({ PII_KEY: b64, DATA_DIR: dataDir() }).piiKey.equals(Buffer.alloc(32, 9))).toBe(
+    true,
+  );
 });
 
 test('the api process stops at start-up with a message naming the bad variable', () => {
-  const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../dist/services/api/main.js')], {
-    env: { PATH: process.env.PATH, PORT: 'not-a-port', DATA_DIR: dataDir() },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [path.resolve(__dirname, '../../dist/services/api/main.js')],
+    {
+      env: { PATH: process.env.PATH, PORT: 'not-a-port', DATA_DIR: dataDir() },
+      encoding: 'utf8',
+      timeout: 20_000,
+    },
+  );
   expect(r.status).toBe(1);
   expect(r.stderr).toMatch(/PORT/);
 });

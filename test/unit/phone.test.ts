@@ -17,12 +17,18 @@ test.each([
   expect(toE164(input)).toBe(e164);
 });
 
-test.each(['', '12', '020 555', 'hello', '+856 99', '020 5555 1234 5678 9', '5555 1234', '+0 123 456 789'])(
-  '%j is not a phone number',
-  (input) => {
-    expect(toE164(input)).toBeNull();
-  },
-);
+test.each([
+  '',
+  '12',
+  '020 555',
+  'hello',
+  '+856 99',
+  '020 5555 1234 5678 9',
+  '5555 1234',
+  '+0 123 456 789',
+])('%j is not a phone number', (input) => {
+  expect(toE164(input)).toBeNull();
+});
 
 test('masking keeps the network code and the last four digits only', () => {
   expect(maskPhone('+8562055551234')).toBe('+856 20 •••• 1234');

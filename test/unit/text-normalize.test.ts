@@ -1,4 +1,10 @@
-import { detectScript, laoDigitsToAscii, MAX_TEXT_LENGTH, normalizeText, prepareText } from '../../shared/text-normalize';
+import {
+  detectScript,
+  laoDigitsToAscii,
+  MAX_TEXT_LENGTH,
+  normalizeText,
+  prepareText,
+} from '../../shared/text-normalize';
 
 test('Lao digits become ASCII digits', () => {
   expect(laoDigitsToAscii('໐໑໒໓໔໕໖໗໘໙')).toBe('0123456789');

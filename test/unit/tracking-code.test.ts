@@ -8,7 +8,9 @@ test('the same (channel, externalId) always gives the same code; anything else g
   expect(codes.derive('telegram', 'SM0123456789abcdef0123456789abcdef')).not.toBe(a);
   expect(codes.derive('sms', 'SM0123456789abcdef0123456789abcdef0')).not.toBe(a);
   // A different key gives a different code: codes cannot be computed from public message ids.
-  expect(new TrackingCodes(Buffer.alloc(32, 8)).derive('sms', 'SM0123456789abcdef0123456789abcdef')).not.toBe(a);
+  expect(
+    new TrackingCodes(Buffer.alloc(32, 8)).derive('sms', 'SM0123456789abcdef0123456789abcdef'),
+  ).not.toBe(a);
 });
 
 test('codes are 10 unambiguous characters (no I, L, O, U)', () => {

@@ -8,20 +8,17 @@ import type IORedis from 'ioredis';
 import type { Config } from '../../shared/config';
 import { IntakeEnvelopeSchema, type IntakeEnvelope } from '../../shared/intake-envelope.schema';
 import type { Logger } from '../../shared/logger';
-import type { FeedbackModel } from '../../shared/models/feedback.model';
-import type { RollupModel } from '../../shared/models/rollup.model';
 import type { PiiVault } from '../../shared/pii';
 import { intakeWorkerOptions, QUEUE_INTAKE } from '../../shared/queues';
 import type { TrackingCodes } from '../../shared/tracking-code';
 import type { Classifier } from './classify.step';
 import { normalizeIntake } from './normalize.step';
-import { buildFeedback, storeFeedback } from './store.step';
+import { buildFeedback, type FeedbackStore } from './store.step';
 
 export interface IntakeDeps {
   config: Config;
   connection: IORedis;
-  Feedback: FeedbackModel;
-  Rollup: RollupModel;
+  store: FeedbackStore;
   vault: PiiVault;
   codes: TrackingCodes;
   classifier: Classifier;
@@ -55,14 +52,7 @@ export async function processIntake(
     classification,
     deps.config.complaintSlaDays,
   );
-  const { created, id } = await storeFeedback(
-    {
-      Feedback: deps.Feedback,
-      Rollup: deps.Rollup,
-      complaintSlaDays: deps.config.complaintSlaDays,
-    },
-    doc,
-  );
+  const { created, id } = await deps.store.store(doc);
   return { trackingCode, feedbackId: id, created };
 }
 

@@ -1,22 +1,31 @@
 /**
- * Store step: an upsert on (channel, externalId) — a redelivered job finds its document and
- * changes nothing — then the daily rollup $inc, guarded by the document's `rolledUp` flag so a
- * retried job does not count twice.
+ * Store step. Documents from concurrent jobs are gathered for a few milliseconds and written with
+ * one insertMany (the tracking code is the _id, so a redelivery is a duplicate-key error, never a
+ * second document); their rollup increments are summed per bucket; then one marker per batch
+ * records that the batch was counted. A job whose document already exists takes the slow path:
+ * it checks the document is really its own and counts it only if its batch's marker is missing.
  */
+import { randomUUID } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
+import type { Connection, mongo } from 'mongoose';
+import type IORedis from 'ioredis';
+import { isFerretDb } from '../../shared/db/mongo';
+import { RedisLock } from '../../shared/redis-lock';
 import type { FeedbackDoc, FeedbackModel } from '../../shared/models/feedback.model';
 import { localBuckets } from '../../shared/models/feedback.model';
-import { rollupIncrement, type RollupModel } from '../../shared/models/rollup.model';
+import { feedbackModel } from '../../shared/models/feedback.model';
+import {
+  rollupBatchModel,
+  rollupIncrement,
+  rollupModel,
+  type RollupBatchModel,
+} from '../../shared/models/rollup.model';
 import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
 import type { Classification } from './classify.step';
 import type { NormalizedIntake } from './normalize.step';
+import { RollupWriter } from './rollup-writer';
 
-export interface StoreDeps {
-  Feedback: FeedbackModel;
-  Rollup: RollupModel;
-  complaintSlaDays: number;
-}
-
-export type NewFeedback = Omit<FeedbackDoc, 'createdAt' | 'updatedAt' | 'status' | 'rolledUp'>;
+export type NewFeedback = Omit<FeedbackDoc, 'createdAt' | 'updatedAt' | 'status' | 'rollupBatch'>;
 
 /** Builds the document the intake worker stores for one envelope. */
 export function buildFeedback(
@@ -28,6 +37,7 @@ export function buildFeedback(
 ): NewFeedback {
   const receivedAt = new Date(env.receivedAt);
   const doc: NewFeedback = {
+    _id: trackingCode,
     trackingCode,
     channel: env.channel,
     externalId: env.externalId,
@@ -54,46 +64,187 @@ export function buildFeedback(
     };
   if (cls.kind.code === 'complaint')
     doc.slaDueAt = new Date(receivedAt.getTime() + slaDays * 86_400_000);
-  // Leave undefined fields out: $setOnInsert with undefined values would store nulls.
+  // Leave undefined fields out: the driver would store them as nulls.
   for (const k of Object.keys(doc) as (keyof NewFeedback)[])
     if (doc[k] === undefined) delete doc[k];
   return doc;
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+export interface StoreResult {
+  created: boolean;
+  id: string;
 }
 
-/** Stores one feedback document exactly once and counts it in the rollups; returns whether it was new. */
-export async function storeFeedback(
-  deps: StoreDeps,
-  doc: NewFeedback,
-): Promise<{ created: boolean; id: string }> {
-  const filter = { channel: doc.channel, externalId: doc.externalId };
-  const upsert = () =>
-    deps.Feedback.findOneAndUpdate(
-      filter,
-      { $setOnInsert: { ...doc, status: 'received', rolledUp: false } },
-      { upsert: true, returnDocument: 'after', includeResultMetadata: true, lean: true },
-    );
-  let res;
-  try {
-    res = await upsert();
-  } catch (err) {
-    // Two deliveries raced to insert: the loser finds the winner's document.
-    if (!isDuplicateKey(err)) throw err;
-    res = await upsert();
+interface Waiting {
+  doc: NewFeedback;
+  resolve: (r: StoreResult) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface FeedbackStoreDeps {
+  Feedback: FeedbackModel;
+  RollupBatch: RollupBatchModel;
+  rollups: RollupWriter;
+  /** Largest batch, and how long the first document of a batch waits for company. */
+  maxBatch?: number;
+  maxWaitMs?: number;
+}
+
+/** A (batch, bucket) marker: written right after that bucket's increment for that batch. */
+function markerId(batchId: string, bucketId: string): string {
+  return `${batchId}|${bucketId}`;
+}
+
+interface BulkWriteErrorLike {
+  writeErrors?: { index: number; code: number }[] | { index: number; code: number };
+}
+
+export class FeedbackStore {
+  private queue: Waiting[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private readonly maxBatch: number;
+  private readonly maxWaitMs: number;
+
+  constructor(private readonly deps: FeedbackStoreDeps) {
+    this.maxBatch = deps.maxBatch ?? 100;
+    this.maxWaitMs = deps.maxWaitMs ?? 4;
   }
-  const stored = res.value as (FeedbackDoc & { _id: unknown }) | null;
-  if (!stored) throw new Error('upsert returned no document');
-  const created = !res.lastErrorObject?.updatedExisting;
-  if (!stored.rolledUp) {
+
+  /** The driver's collection, typed: inserts skip mongoose's per-document casting on the hot path. */
+  private get col(): mongo.Collection<FeedbackDoc> {
+    return this.deps.Feedback.collection as unknown as mongo.Collection<FeedbackDoc>;
+  }
+
+  /** Stores one document exactly once and counts it in the rollups once. */
+  store(doc: NewFeedback): Promise<StoreResult> {
+    return new Promise<StoreResult>((resolve, reject) => {
+      this.queue.push({ doc, resolve, reject });
+      if (this.queue.length >= this.maxBatch) this.flushNow();
+      else this.timer ??= setTimeout(() => this.flushNow(), this.maxWaitMs);
+    });
+  }
+
+  private flushNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length) void this.flush(batch);
+  }
+
+  private async flush(batch: Waiting[]): Promise<void> {
+    const batchId = randomUUID();
+    const now = new Date();
+    const docs: FeedbackDoc[] = batch.map((w) => ({
+      ...w.doc,
+      status: 'received',
+      rollupBatch: batchId,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const duplicate = new Set<number>();
+    try {
+      await this.col.insertMany(docs, { ordered: false });
+    } catch (err) {
+      const raw = (err as BulkWriteErrorLike).writeErrors;
+      const writeErrors = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      if (!writeErrors.length || writeErrors.some((e) => e.code !== 11000)) {
+        // Not (only) redeliveries: let every job take the slow path on its own, and retry if need be.
+        for (const w of batch) this.storeExisting(w.doc).then(w.resolve, w.reject);
+        return;
+      }
+      for (const e of writeErrors) duplicate.add(e.index);
+    }
+    // Count the new documents bucket by bucket; a bucket's marker is written once its increment is.
+    const byBucket = new Map<string, Waiting[]>();
+    batch.forEach((w, i) => {
+      if (duplicate.has(i)) return;
+      const id = rollupIncrement(w.doc).filter._id;
+      byBucket.set(id, [...(byBucket.get(id) ?? []), w]);
+    });
+    await Promise.all(
+      [...byBucket].map(async ([bucket, items]) => {
+        try {
+          await Promise.all(items.map((w) => this.deps.rollups.add(rollupIncrement(w.doc))));
+          await this.deps.RollupBatch.create({
+            _id: markerId(batchId, bucket),
+            at: now,
+            count: items.length,
+          });
+          for (const w of items) w.resolve({ created: true, id: w.doc._id });
+        } catch (err) {
+          // Stored, but not surely counted: the retries take the slow path and check the marker.
+          for (const w of items) w.reject(err);
+        }
+      }),
+    );
+    for (const i of duplicate)
+      this.storeExisting(batch[i]!.doc).then(batch[i]!.resolve, batch[i]!.reject);
+  }
+
+  /** The slow path, for a document that may already be stored (a redelivery or a retry). */
+  private async storeExisting(doc: NewFeedback): Promise<StoreResult> {
+    const { Feedback, RollupBatch } = this.deps;
+    let stored = await Feedback.findById(doc._id).lean<FeedbackDoc>();
+    let created = false;
+    if (!stored) {
+      const batchId = randomUUID();
+      const now = new Date();
+      try {
+        await this.col.insertOne({
+          ...doc,
+          status: 'received',
+          rollupBatch: batchId,
+          createdAt: now,
+          updatedAt: now,
+        });
+        created = true;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+      }
+      stored = await Feedback.findById(doc._id).lean<FeedbackDoc>();
+      if (!stored) throw new Error(`feedback ${doc._id} vanished while being stored`);
+    }
+    if (stored.channel !== doc.channel || stored.externalId !== doc.externalId) {
+      // Two deliveries whose 50-bit codes collide (about 1 in 10^9 per item at a million items):
+      // never merge them; the job goes to the dead-letter set with this reason for a person to see.
+      throw new UnrecoverableError(
+        `tracking code collision on ${doc._id}: already used by another ${stored.channel} delivery`,
+      );
+    }
     const inc = rollupIncrement(stored);
-    await deps.Rollup.updateOne(inc.filter, inc.update, { upsert: true });
-    await deps.Feedback.updateOne(
-      { _id: stored._id, rolledUp: false },
-      { $set: { rolledUp: true } },
-    );
+    const marker = markerId(stored.rollupBatch, inc.filter._id);
+    if (!(await RollupBatch.exists({ _id: marker }))) {
+      await this.deps.rollups.add(inc);
+      await RollupBatch.create({ _id: marker, at: new Date(), count: 1 }).catch(
+        (err: { code?: number }) => {
+          if (err.code !== 11000) throw err;
+        },
+      );
+    }
+    return { created, id: stored._id };
   }
-  return { created, id: String(stored._id) };
+}
+
+/**
+ * The store for a connection. On FerretDB, rollup increments are serialised across processes with
+ * a Redis lock (its `$inc` is read-modify-write); on MongoDB the database makes them atomic.
+ */
+export async function createFeedbackStore(
+  conn: Connection,
+  redis: IORedis,
+  prefix: string,
+  opts: Pick<FeedbackStoreDeps, 'maxBatch' | 'maxWaitMs'> = {},
+): Promise<FeedbackStore> {
+  const Feedback = feedbackModel(conn);
+  const Rollup = rollupModel(conn);
+  const RollupBatch = rollupBatchModel(conn);
+  await Promise.all([Feedback.init(), Rollup.init(), RollupBatch.init()]);
+  const lock = (await isFerretDb(conn)) ? new RedisLock(redis, prefix) : undefined;
+  return new FeedbackStore({
+    Feedback,
+    RollupBatch,
+    rollups: new RollupWriter(Rollup, lock),
+    ...opts,
+  });
 }

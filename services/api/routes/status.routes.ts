@@ -17,7 +17,7 @@ export function statusRoutes(deps: { Feedback: FeedbackModel; producer: IntakePr
       );
     }
     const doc = await deps.Feedback.findOne(
-      { trackingCode: code },
+      { _id: code },
       { status: 1, receivedAt: 1, updatedAt: 1 },
     ).lean();
     if (doc) {

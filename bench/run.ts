@@ -1,0 +1,332 @@
+/**
+ * `npm run bench`: intake and pipeline throughput on this machine, each beside its ceiling
+ * measured in the same run on the same servers, written to bench/results/latest.json.
+ *   (a) POST /api/v1/feedback at 50 connections  vs  a bare express endpoint (same body parsing)
+ *   (b) N envelopes enqueued → all stored         vs  insertMany into the same FerretDB
+ *       and the enqueue side                       vs  BullMQ addBulk into the same Redis
+ * The api and the worker run as their real processes (dist/), FerretDB on a fresh data folder.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
+import mongoose from 'mongoose';
+import { connectMongo } from '../shared/db/mongo';
+import { intakeJobId, type IntakeEnvelope } from '../shared/intake-envelope.schema';
+import { feedbackModel } from '../shared/models/feedback.model';
+import { rollupModel } from '../shared/models/rollup.model';
+import { QUEUE_INTAKE, redisConnection } from '../shared/queues';
+import { seed } from '../scripts/seed';
+import { ensureRedis, freePort, indexFerretIds, startFerretDb } from '../scripts/storage';
+
+const DIST = path.resolve(__dirname, '..');
+const ROOT = path.resolve(DIST, '..');
+const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
+const PIPELINE_N = Number(process.env.BENCH_PIPELINE_N ?? 5000);
+const CONNECTIONS = 50;
+const PII_KEY = 'b'.repeat(64);
+
+const body = JSON.stringify({
+  centerCode: 'LA-VT-XAYSETHA',
+  serviceCode: 'land_registration',
+  rating: 2,
+  text: 'ລໍຖ້າໃບຕາດິນ 3 ອາທິດ ແລ້ວ ຍັງບໍ່ໄດ້ ພະນັກງານບໍ່ສຸພາບ',
+});
+
+function envelope(i: number, runId: string): IntakeEnvelope {
+  return {
+    v: 1,
+    channel: 'web',
+    externalId: `bench-${runId}-${i}`,
+    receivedAt: new Date().toISOString(),
+    sender: { kind: 'anonymous', consentToContact: false },
+    text: `ລໍຖ້າດົນຫຼາຍ ${i} ຊົ່ວໂມງ`,
+    rating: (i % 5) + 1,
+    centerCode: i % 2 ? 'LA-VT-XAYSETHA' : 'LA-LP',
+    serviceCode: i % 3 ? 'land_registration' : 'family_book',
+    meta: {},
+  };
+}
+
+async function cannon(url: string, title: string) {
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: HTTP_SECONDS,
+    headers: { 'content-type': 'application/json' },
+    body,
+    title,
+  });
+  const ok = r['2xx'];
+  return {
+    requestsPerSec: Math.round(ok / HTTP_SECONDS),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+function waitForMessage(child: ChildProcess): Promise<{ port: number }> {
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { port: number }));
+    child.once('exit', (c) => reject(new Error(`child exited ${c}`)));
+  });
+}
+
+async function waitReady(url: string) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function main() {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'odsc-bench-'));
+  const ferret = await startFerretDb({
+    dataDir: path.join(scratch, 'ferretdb'),
+    port: await freePort(),
+  });
+  const redis = await ensureRedis(
+    process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    path.join(scratch, 'redis'),
+  );
+  const runId = Date.now().toString(36);
+  const prefix = `bench_${runId}`;
+  const mongoUrl = ferret.url.replace(/\/[^/]*$/, `/bench_${runId}`);
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    MONGO_URL: mongoUrl,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: prefix,
+    PII_KEY,
+    LOG_LEVEL: 'warn',
+  };
+  await seed(mongoUrl);
+  console.log(indexFerretIds(ferret.sqliteDir!));
+  const results: Record<string, unknown> = {
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    when: new Date().toISOString(),
+    settings: { httpSeconds: HTTP_SECONDS, connections: CONNECTIONS, pipelineN: PIPELINE_N },
+  };
+
+  const children: ChildProcess[] = [];
+  try {
+    // (a) HTTP intake vs the bare endpoint; each server is its own process, like production.
+    if (!process.env.BENCH_SKIP_HTTP) {
+      console.log(`(a) HTTP: ${CONNECTIONS} connections, ${HTTP_SECONDS}s each`);
+      const bare = fork(path.join(DIST, 'bench', 'bare-server.js'), [], {
+        env: { ...env, PORT: '0' },
+      });
+      const barePort = (await waitForMessage(bare)).port;
+      const bareRes = await cannon(`http://127.0.0.1:${barePort}/bare`, 'bare');
+      await stop(bare);
+      const apiPort = await freePort();
+      const api = spawn(process.execPath, [path.join(DIST, 'services', 'api', 'main.js')], {
+        env: { ...env, PORT: String(apiPort) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(api);
+      await waitReady(`http://127.0.0.1:${apiPort}/readyz`);
+      await cannon(`http://127.0.0.1:${apiPort}/api/v1/feedback`, 'warm-up'); // catalog cache, JIT
+      const intakeRes = await cannon(`http://127.0.0.1:${apiPort}/api/v1/feedback`, 'intake');
+      await stop(api);
+      results.intake = {
+        ...intakeRes,
+        ceiling: { name: 'bare express endpoint, same JSON body', ...bareRes },
+        ratio: +(intakeRes.requestsPerSec / bareRes.requestsPerSec).toFixed(3),
+        target: 'ratio >= 0.5 and p99 < 50 ms',
+        met: intakeRes.requestsPerSec / bareRes.requestsPerSec >= 0.5 && intakeRes.p99Ms < 50,
+      };
+      console.log('intake', results.intake);
+    }
+
+    // Clear the HTTP run's jobs so the pipeline measures only its own.
+    const conn = redisConnection(redis.url, 'worker');
+    const queue = new Queue<IntakeEnvelope>(QUEUE_INTAKE, { connection: conn, prefix });
+    await queue.obliterate({ force: true });
+
+    // (b) ceilings: BullMQ addBulk, insertMany.
+    console.log(`(b) pipeline: ${PIPELINE_N} envelopes`);
+    const ceilingQueue = new Queue(`${QUEUE_INTAKE}-ceiling`, { connection: conn, prefix });
+    let t = performance.now();
+    for (let i = 0; i < PIPELINE_N; i += 1000) {
+      await ceilingQueue.addBulk(
+        Array.from({ length: Math.min(1000, PIPELINE_N - i) }, (_, k) => ({
+          name: 'web',
+          data: envelope(i + k, 'ceil'),
+          opts: { jobId: `c-${i + k}` },
+        })),
+      );
+    }
+    const addBulkPerSec = Math.round(PIPELINE_N / ((performance.now() - t) / 1000));
+    await ceilingQueue.obliterate({ force: true });
+    await ceilingQueue.close();
+
+    const mconn = await connectMongo(mongoUrl);
+    const raw = mconn.db!.collection('insert_ceiling');
+    const sample = (i: number) => ({
+      trackingCode: `C${i}`,
+      channel: 'web',
+      externalId: `ceil-${i}`,
+      status: 'received',
+      receivedAt: new Date(),
+      day: '2026-11-27',
+      month: '2026-11',
+      sender: { kind: 'anonymous', consentToContact: false },
+      text: {
+        raw: `ລໍຖ້າດົນຫຼາຍ ${i} ຊົ່ວໂມງ`,
+        normalized: `ລໍຖ້າດົນຫຼາຍ ${i} ຊົ່ວໂມງ`,
+        script: 'lo',
+        truncated: false,
+      },
+      rating: 3,
+      center: { code: 'LA-LP', confidence: 1, method: 'explicit' },
+      service: { code: 'family_book', confidence: 1, method: 'explicit' },
+      topics: [],
+      kind: { code: 'other', confidence: 0.7, method: 'rating' },
+      sentiment: 0,
+      needsTriage: false,
+      meta: {},
+      rollupBatch: 'ceiling',
+    });
+    await raw.createIndex({ channel: 1, externalId: 1 }, { unique: true });
+    t = performance.now();
+    for (let i = 0; i < PIPELINE_N; i += 1000) {
+      await raw.insertMany(
+        Array.from({ length: Math.min(1000, PIPELINE_N - i) }, (_, k) => sample(i + k)),
+        { ordered: false },
+      );
+    }
+    const insertManyPerSec = Math.round(PIPELINE_N / ((performance.now() - t) / 1000));
+    await raw.drop();
+
+    // The pipeline: the real worker process is up and idle; then N envelopes are enqueued and the
+    // clock runs until the last one is stored and counted.
+    const Feedback = feedbackModel(mconn);
+    const rss: number[] = [];
+    let polls = 0;
+    const worker = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+          : []),
+        path.join(DIST, 'workers', 'main.js'),
+      ],
+      { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    children.push(worker);
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      worker.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('intake worker ready')) resolve();
+      });
+      worker.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
+    });
+    t = performance.now();
+    for (let i = 0; i < PIPELINE_N; i += 1000) {
+      await queue.addBulk(
+        Array.from({ length: Math.min(1000, PIPELINE_N - i) }, (_, k) => {
+          const e = envelope(i + k, runId);
+          return {
+            name: 'web',
+            data: e,
+            opts: {
+              jobId: intakeJobId('web', e.externalId),
+              attempts: 10,
+              removeOnComplete: true,
+              removeOnFail: false,
+            },
+          };
+        }),
+      );
+    }
+    const enqueuePerSec = Math.round(PIPELINE_N / ((performance.now() - t) / 1000));
+    // Poll Redis, not the database, so the measurement does not load the store it measures.
+    for (;;) {
+      const c = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'failed');
+      const left = (c.wait ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
+      const ps = spawn('ps', ['-o', 'rss=', '-p', String(worker.pid)]);
+      let out = '';
+      ps.stdout.on('data', (d) => (out += d));
+      await new Promise((r) => ps.once('exit', r));
+      if (out.trim()) rss.push(Number(out.trim()) / 1024);
+      if (left === 0) break;
+      if (++polls % 20 === 0)
+        console.log(
+          `  ${PIPELINE_N - left}/${PIPELINE_N} done after ${((performance.now() - t) / 1000).toFixed(1)} s (failed ${c.failed})`,
+        );
+      if (performance.now() - t > 600_000) throw new Error(`pipeline stalled with ${left} left`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const pipelineSeconds = (performance.now() - t) / 1000;
+    await stop(worker);
+    const storedCount = await Feedback.countDocuments({});
+    const rollupTotal = (await rollupModel(mconn).find({}).lean()).reduce((a, r) => a + r.count, 0);
+    const pipelinePerSec = Math.round(PIPELINE_N / pipelineSeconds);
+    results.pipeline = {
+      itemsPerSec: pipelinePerSec,
+      seconds: +pipelineSeconds.toFixed(2),
+      workerConcurrency: Number(process.env.INTAKE_CONCURRENCY ?? 256),
+      workerPeakRssMiB: Math.round(Math.max(...rss)),
+      stored: storedCount,
+      rollupCountMatches: rollupTotal === PIPELINE_N,
+      ceiling: {
+        name: 'insertMany (1,000 per call) into the same FerretDB',
+        docsPerSec: insertManyPerSec,
+      },
+      ratio: +(pipelinePerSec / insertManyPerSec).toFixed(3),
+      enqueue: {
+        itemsPerSec: enqueuePerSec,
+        ceiling: { name: 'BullMQ addBulk, same Redis', itemsPerSec: addBulkPerSec },
+        ratio: +(enqueuePerSec / addBulkPerSec).toFixed(3),
+      },
+      target: 'ratio >= 0.5',
+      met: pipelinePerSec / insertManyPerSec >= 0.5,
+    };
+    console.log('pipeline', results.pipeline);
+    await queue.obliterate({ force: true });
+    await queue.close();
+    conn.disconnect();
+    await mconn.close();
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await mongoose.disconnect();
+    await ferret.stop();
+    await redis.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const outDir = path.join(ROOT, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`written: bench/results/latest.json`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
