@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { parseTrackingCode } from '../shared/tracking-code';
 import { ARTIFACTS, launchChromium } from './helpers/browser';
-import { startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
+import { startTestPlatform, type TestPlatform } from './helpers/platform';
 
 let p: TestPlatform;
 let server: Server;
