@@ -162,22 +162,36 @@ export class FeedbackStore {
       const id = rollupIncrement(w.doc).filter._id;
       byBucket.set(id, [...(byBucket.get(id) ?? []), w]);
     });
+    const counted: [string, Waiting[]][] = [];
     await Promise.all(
       [...byBucket].map(async ([bucket, items]) => {
         try {
           await Promise.all(items.map((w) => this.deps.rollups.add(rollupIncrement(w.doc))));
-          await this.deps.RollupBatch.create({
-            _id: markerId(batchId, bucket),
-            at: now,
-            count: items.length,
-          });
-          for (const w of items) w.resolve({ created: true, id: w.doc._id });
+          counted.push([bucket, items]);
         } catch (err) {
-          // Stored, but not surely counted: the retries take the slow path and check the marker.
+          // Stored, but not counted: the retries take the slow path and count them there.
           for (const w of items) w.reject(err);
         }
       }),
     );
+    // The markers of every bucket whose increment is in: one statement, not one per bucket.
+    try {
+      if (counted.length) {
+        await this.deps.RollupBatch.collection.insertMany(
+          counted.map(([bucket, items]) => ({
+            _id: markerId(batchId, bucket) as never,
+            at: now,
+            count: items.length,
+          })),
+          { ordered: false },
+        );
+      }
+      for (const [, items] of counted)
+        for (const w of items) w.resolve({ created: true, id: w.doc._id });
+    } catch (err) {
+      // Counted, but the marker is not surely written: a retry may count again (the known window).
+      for (const [, items] of counted) for (const w of items) w.reject(err);
+    }
     for (const i of duplicate)
       this.storeExisting(batch[i]!.doc).then(batch[i]!.resolve, batch[i]!.reject);
   }
