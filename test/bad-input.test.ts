@@ -29,7 +29,7 @@ const post = (body: unknown) =>
     .post('/api/v1/feedback')
     .send(body as object);
 
-test.each([
+const cases: [string, unknown, string, number][] = [
   ['missing center', { rating: 3 }, 'centerCode', 422],
   ['unknown center', validBody({ centerCode: 'LA-ZZ' }), 'centerCode', 422],
   ['unknown service', validBody({ serviceCode: 'flying_licence' }), 'serviceCode', 422],
@@ -66,14 +66,19 @@ test.each([
   ],
   ['unknown topic', validBody({ topicCodes: ['weather'] }), 'topicCodes.0', 422],
   ['comment too long', validBody({ text: 'ກ'.repeat(4001) }), 'text', 422],
-])('%s → %i with a field error, nothing stored', async (_name, body, field, status) => {
-  const res = await post(body).expect(status);
-  expect(res.body.error.code).toBe('VALIDATION_FAILED');
-  expect(res.body.error.requestId).toBeTruthy();
-  expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
-  for (const d of res.body.error.details) expect(d.message).toEqual(expect.any(String));
-  await expectNothingQueued();
-});
+];
+
+test.each(cases.map(([name, body, field, status]) => ({ name, body, field, status })))(
+  '$name → $status with an error on $field, nothing stored',
+  async ({ body, field, status }) => {
+    const res = await post(body).expect(status);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.requestId).toBeTruthy();
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    for (const d of res.body.error.details) expect(d.message).toEqual(expect.any(String));
+    await expectNothingQueued();
+  },
+);
 
 test('a 10 MB body is refused with 413 before it is parsed', async () => {
   const big = JSON.stringify(validBody({ text: 'x'.repeat(10 * 1024 * 1024) }));
