@@ -4,17 +4,14 @@
  * and the method that decided it. Explicit values from a form, the bot or a kiosk always win.
  */
 import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
-import type { Classified, FeedbackKind } from '../../shared/models/feedback.model';
+import type { Classified, FeedbackDoc, FeedbackKind } from '../../shared/models/feedback.model';
 import type { NormalizedIntake } from './normalize.step';
 
-export interface Classification {
-  center: Classified;
-  service: Classified;
-  topics: Classified[];
-  kind: Classified;
-  sentiment: number;
-  needsTriage: boolean;
-}
+/** What classification decides: exactly the feedback document's classified fields. */
+export type Classification = Pick<
+  FeedbackDoc,
+  'center' | 'service' | 'topics' | 'kind' | 'sentiment' | 'needsTriage'
+>;
 
 export interface ClassifyInput {
   envelope: IntakeEnvelope;
