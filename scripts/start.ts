@@ -136,7 +136,8 @@ ODSC citizen feedback platform is running.
   Citizen web form (Lao):    ${local}/feedback
   Citizen web form (English): ${local}/feedback?lang=en
   QR-poster prefill example: ${local}/feedback?center=LA-VT-XAYSETHA&src=poster
-  Status by tracking code:   ${local}/api/v1/status/<code>
+  Status page:               ${local}/status
+  Status API:                ${local}/api/v1/status/<code>
   Readiness:                 ${local}/readyz
 Data is kept in ${config.dataDir}. Press Ctrl-C to stop.`);
 }

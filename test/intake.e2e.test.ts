@@ -165,3 +165,27 @@ test('healthz answers and readyz reports both stores', async () => {
   const r = await request(p.app).get('/readyz').expect(200);
   expect(r.body.checks).toEqual({ mongo: 'ok', redis: 'ok' });
 });
+
+test('the status page answers in Lao by default and in English, and says what is wrong with a code', async () => {
+  const res = await request(p.app)
+    .post('/api/v1/feedback')
+    .send(validBody({ rating: 4 }))
+    .expect(202);
+  await storedByCode(res.body.trackingCode);
+  const lo = await request(p.app).get(`/status?code=${res.body.trackingCode}`).expect(200);
+  expect(lo.text).toContain('lang="lo"');
+  expect(lo.text).toContain('ໄດ້ຮັບແລ້ວ');
+  const en = await request(p.app)
+    .get(`/status?lang=en&code=${res.body.trackingCode.toLowerCase()}`)
+    .expect(200);
+  expect(en.text).toContain('Received');
+  expect((await request(p.app).get('/status?code=ABCDE-FGHJK').expect(404)).text).toContain(
+    'ບໍ່ພົບລະຫັດນີ້',
+  );
+  expect((await request(p.app).get('/status?lang=en&code=hello').expect(400)).text).toContain(
+    '10 letters and digits',
+  );
+  expect((await request(p.app).get('/status').expect(200)).text).toContain('name="code"');
+  // No personal data on the page, only the status and dates.
+  expect(lo.text).not.toMatch(/5555|ລໍຖ້າ/);
+});

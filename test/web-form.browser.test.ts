@@ -72,6 +72,12 @@ test('a citizen fills the form in Lao (no JavaScript) and gets a tracking code t
   expect((await page.getByTestId('tracking-code').textContent())!.trim()).toBe(codeText);
   await new Promise((r) => setTimeout(r, 300));
   expect(await p.Feedback.countDocuments({ source: 'qr-poster' })).toBe(1);
+
+  // The thank-you page leads to the status page, in Lao, with the code filled in.
+  await page.getByRole('link', { name: 'ກວດເບິ່ງສະຖານະ' }).click();
+  expect(await page.getByTestId('status').textContent()).toBe('ໄດ້ຮັບແລ້ວ');
+  expect(await page.inputValue('#code')).toBe(codeText);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'status-lo.png'), fullPage: true });
   await context.close();
 });
 

@@ -1,12 +1,51 @@
-/** Citizen status look-up by tracking code: the status and two dates, never personal data. */
+/**
+ * Citizen status look-up by tracking code — the JSON API and a small page in Lao and English.
+ * Both show the status and two dates, never personal data.
+ */
 import { Router } from 'express';
 import { AppError, Errors } from '../../../shared/errors';
-import type { FeedbackModel } from '../../../shared/models/feedback.model';
+import type { FeedbackModel, FeedbackStatus } from '../../../shared/models/feedback.model';
 import { formatTrackingCode, parseTrackingCode } from '../../../shared/tracking-code';
 import type { IntakeProducer } from '../intake-producer';
+import { renderStatusPage } from '../views/status.view';
+import { pickLang } from '../views/strings';
+
+export interface CitizenStatus {
+  trackingCode: string;
+  status: FeedbackStatus;
+  receivedAt: string;
+  updatedAt: string;
+}
 
 export function statusRoutes(deps: { Feedback: FeedbackModel; producer: IntakeProducer }): Router {
   const r = Router();
+
+  /** The status of a canonical code, or null when nobody sent it. */
+  const lookup = async (code: string): Promise<CitizenStatus | null> => {
+    const doc = await deps.Feedback.findOne(
+      { _id: code },
+      { status: 1, receivedAt: 1, updatedAt: 1 },
+    ).lean();
+    if (doc) {
+      return {
+        trackingCode: formatTrackingCode(code),
+        status: doc.status,
+        receivedAt: doc.receivedAt.toISOString(),
+        updatedAt: doc.updatedAt.toISOString(),
+      };
+    }
+    // Queued but not yet stored by a worker: it is received all the same.
+    const pending = await deps.producer.pendingReceivedAt(code);
+    return pending
+      ? {
+          trackingCode: formatTrackingCode(code),
+          status: 'received',
+          receivedAt: pending,
+          updatedAt: pending,
+        }
+      : null;
+  };
+
   r.get('/api/v1/status/:trackingCode', async (req, res) => {
     const code = parseTrackingCode(String(req.params.trackingCode));
     if (!code) {
@@ -16,31 +55,28 @@ export function statusRoutes(deps: { Feedback: FeedbackModel; producer: IntakePr
         400,
       );
     }
-    const doc = await deps.Feedback.findOne(
-      { _id: code },
-      { status: 1, receivedAt: 1, updatedAt: 1 },
-    ).lean();
-    if (doc) {
-      res.json({
-        trackingCode: formatTrackingCode(code),
-        status: doc.status,
-        receivedAt: doc.receivedAt.toISOString(),
-        updatedAt: doc.updatedAt.toISOString(),
-      });
+    const found = await lookup(code);
+    if (!found) throw Errors.notFound('This tracking code');
+    res.json(found);
+  });
+
+  r.get('/status', async (req, res) => {
+    const lang = pickLang(req.query.lang);
+    const typed = typeof req.query.code === 'string' ? req.query.code.slice(0, 40) : '';
+    res.type('html').setHeader('Cache-Control', 'no-store');
+    if (!typed.trim()) {
+      res.send(renderStatusPage(lang, { typed }));
       return;
     }
-    // Queued but not yet stored by a worker: it is received all the same.
-    const pending = await deps.producer.pendingReceivedAt(code);
-    if (pending) {
-      res.json({
-        trackingCode: formatTrackingCode(code),
-        status: 'received',
-        receivedAt: pending,
-        updatedAt: pending,
-      });
+    const code = parseTrackingCode(typed);
+    if (!code) {
+      res.status(400).send(renderStatusPage(lang, { typed, problem: 'invalid' }));
       return;
     }
-    throw Errors.notFound('This tracking code');
+    const found = await lookup(code);
+    res
+      .status(found ? 200 : 404)
+      .send(renderStatusPage(lang, found ? { typed, found } : { typed, problem: 'not_found' }));
   });
   return r;
 }

@@ -166,6 +166,7 @@ export function renderThanks(
   <p>${esc(s.code)}:</p>
   <p class="code" data-testid="tracking-code">${esc(formatTrackingCode(trackingCode))}</p>
   <p>${esc(s.keepCode)}</p>
+  <a class="button" href="/status?${esc(new URLSearchParams({ ...(lang === 'en' ? { lang } : {}), code: formatTrackingCode(trackingCode) }).toString())}">${esc(s.checkStatus)}</a>
   <a class="button" href="${esc(again)}">${esc(s.another)}</a>
 </div>`;
   return page(lang, s.thanksTitle, body);

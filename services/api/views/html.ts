@@ -44,6 +44,7 @@ textarea{min-height:8rem}
 button,.button{display:inline-block;font:inherit;font-weight:700;background:#0b4f8a;color:#fff;border:0;border-radius:.4rem;padding:.8rem 1.4rem;margin-top:1rem;text-decoration:none;cursor:pointer;width:100%;text-align:center}
 .errors{border:3px solid #b00020;background:#fff4f4}
 .field-error{color:#b00020;font-weight:600;margin:.2rem 0}
+.mono,#code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;letter-spacing:.05em}
 .code{font-size:2rem;font-weight:700;letter-spacing:.15em;text-align:center;font-family:ui-monospace,monospace;background:#eef4fa;padding:.5rem;border-radius:.4rem}
 `;
 
