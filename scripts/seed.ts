@@ -5,6 +5,7 @@
 import { seedCatalog } from '../shared/catalog/catalog';
 import { loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
+import { aliasModel } from '../shared/models/alias.model';
 import { catalogModels } from '../shared/models/catalog.model';
 import { feedbackModel } from '../shared/models/feedback.model';
 import { rollupBatchModel, rollupModel } from '../shared/models/rollup.model';
@@ -20,6 +21,7 @@ export async function seed(mongoUrl: string) {
       feedbackModel(conn).init(),
       rollupModel(conn).init(),
       rollupBatchModel(conn).init(),
+      aliasModel(conn).init(),
     ]);
     return await seedCatalog(models);
   } finally {

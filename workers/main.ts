@@ -8,7 +8,10 @@ import { createLogger } from '../shared/logger';
 import { PiiVault } from '../shared/pii';
 import { redisConnection } from '../shared/queues';
 import { TrackingCodes } from '../shared/tracking-code';
-import { ExplicitClassifier } from './intake/classify.step';
+import { loadCatalogView } from '../shared/catalog/catalog';
+import { aliasModel, loadAliases } from '../shared/models/alias.model';
+import { catalogModels } from '../shared/models/catalog.model';
+import { CatalogTextClassifier } from './intake/classify.step';
 import { createIntakeWorker } from './intake/intake.worker';
 import { createFeedbackStore } from './intake/store.step';
 
@@ -24,7 +27,10 @@ async function main() {
     store,
     vault: new PiiVault(config.piiKey),
     codes: new TrackingCodes(config.piiKey),
-    classifier: new ExplicitClassifier(),
+    classifier: new CatalogTextClassifier({
+      catalog: () => loadCatalogView(catalogModels(conn)),
+      aliases: () => loadAliases(aliasModel(conn)),
+    }),
     log,
   });
   await worker.waitUntilReady();

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
-import { seedCatalog } from '../../shared/catalog/catalog';
+import { loadCatalogView, seedCatalog } from '../../shared/catalog/catalog';
 import { loadConfig, type Config } from '../../shared/config';
 import { connectMongo } from '../../shared/db/mongo';
 import { createLogger } from '../../shared/logger';
@@ -29,7 +29,8 @@ import { PiiVault } from '../../shared/pii';
 import { createIntakeQueue, redisConnection, type IntakeQueue } from '../../shared/queues';
 import { parseTrackingCode, TrackingCodes } from '../../shared/tracking-code';
 import { createApp } from '../../services/api/app';
-import { ExplicitClassifier, type Classifier } from '../../workers/intake/classify.step';
+import { CatalogTextClassifier, type Classifier } from '../../workers/intake/classify.step';
+import { aliasModel, loadAliases } from '../../shared/models/alias.model';
 import { createIntakeWorker } from '../../workers/intake/intake.worker';
 import { createFeedbackStore } from '../../workers/intake/store.step';
 import type { Express } from 'express';
@@ -125,7 +126,12 @@ export async function startTestPlatform(
     catalog,
     vault,
     codes,
-    async startWorker(classifier: Classifier = new ExplicitClassifier()) {
+    async startWorker(
+      classifier: Classifier = new CatalogTextClassifier({
+        catalog: () => loadCatalogView(catalog),
+        aliases: () => loadAliases(aliasModel(conn)),
+      }),
+    ) {
       const store = await createFeedbackStore(conn, workerRedis, config.queuePrefix);
       const w = createIntakeWorker({
         config,

@@ -5,6 +5,12 @@
  */
 import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
 import type { Classified, FeedbackDoc, FeedbackKind } from '../../shared/models/feedback.model';
+import type { CatalogView } from '../../shared/catalog/catalog';
+import {
+  TextClassifier,
+  TRIAGE_THRESHOLD,
+  type LearnedAlias,
+} from '../../shared/classify/text-classifier';
 import type { NormalizedIntake } from './normalize.step';
 
 /** What classification decides: exactly the feedback document's classified fields. */
@@ -23,8 +29,7 @@ export interface Classifier {
   classify(input: ClassifyInput): Promise<Classification> | Classification;
 }
 
-/** Below this confidence a field is left for people (needsTriage). */
-export const TRIAGE_THRESHOLD = 0.6;
+export { TRIAGE_THRESHOLD };
 
 const none: Classified = { code: null, confidence: 0, method: 'none' };
 const explicit = (code: string): Classified => ({ code, confidence: 1, method: 'explicit' });
@@ -49,6 +54,63 @@ export class ExplicitClassifier implements Classifier {
     const { kind, sentiment } = kindFromRating(envelope.rating);
     const needsTriage =
       center.confidence < TRIAGE_THRESHOLD || (!!envelope.text && envelope.rating === undefined);
+    return { center, service, topics, kind, sentiment, needsTriage };
+  }
+}
+
+/** Where the text classifier gets the catalog and the learned phrases from (refreshed by TTL). */
+export interface ClassifierSource {
+  catalog(): Promise<CatalogView>;
+  aliases(): Promise<LearnedAlias[]>;
+}
+
+/**
+ * The intake classifier: explicit values first, then the text classifier for whatever the channel
+ * did not know, then the rating. Rebuilds its indexes from the database at most once a minute so
+ * that new centers and learned phrases apply without a restart.
+ */
+export class CatalogTextClassifier implements Classifier {
+  private text: TextClassifier | null = null;
+  private loadedAt = 0;
+  private readonly explicitOnly = new ExplicitClassifier();
+
+  constructor(
+    private readonly source: ClassifierSource,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  /** Forces the next classification to reload the catalog and learned phrases. */
+  invalidate(): void {
+    this.loadedAt = 0;
+  }
+
+  private async classifier(): Promise<TextClassifier> {
+    if (!this.text || Date.now() - this.loadedAt > this.ttlMs) {
+      const [catalog, aliases] = await Promise.all([this.source.catalog(), this.source.aliases()]);
+      this.text = new TextClassifier(catalog, aliases);
+      this.loadedAt = Date.now();
+    }
+    return this.text;
+  }
+
+  async classify(input: ClassifyInput): Promise<Classification> {
+    const base = this.explicitOnly.classify(input);
+    const normalized = input.normalized.text?.normalized;
+    if (!normalized) return base;
+    const r = (await this.classifier()).classify(normalized);
+    const center = base.center.method === 'explicit' ? base.center : r.center;
+    const service = base.service.method === 'explicit' ? base.service : r.service;
+    const explicitTopics = new Set(base.topics.map((t) => t.code));
+    const topics = [...base.topics, ...r.topics.filter((t) => !explicitTopics.has(t.code))];
+    const rated = input.envelope.rating !== undefined;
+    // Words beat stars when they are clear; otherwise the rating decides.
+    const useText = r.kind.confidence >= TRIAGE_THRESHOLD || !rated;
+    const kind = useText ? r.kind : base.kind;
+    const sentiment = useText && r.sentiment !== 0 ? r.sentiment : base.sentiment;
+    const needsTriage =
+      center.confidence < TRIAGE_THRESHOLD ||
+      (service.code !== null && service.confidence < TRIAGE_THRESHOLD) ||
+      (kind.confidence ?? 0) < TRIAGE_THRESHOLD - 0.1;
     return { center, service, topics, kind, sentiment, needsTriage };
   }
 }

@@ -1,0 +1,243 @@
+/**
+ * Free-text classification: center, service, topics, kind and sentiment from a citizen's message
+ * in Lao, English, romanised Lao or a mix. Every field carries a confidence and the method that
+ * decided it; explicit values from a form, the bot or a kiosk always win; phrases staff taught it
+ * (learned aliases) win over keywords. The same code serves the worker and `npm run classify`.
+ */
+import type { CatalogView } from '../catalog/catalog';
+import type { Classified, FeedbackKind } from '../models/feedback.model';
+import { fold } from './fold';
+import {
+  BAD_WHEN_MENTIONED,
+  CONTRAST,
+  EMOJI_POLARITY,
+  EXTRA_PLACE_TERMS,
+  NEGATORS_EN,
+  NEGATORS_LO,
+  POLARITY,
+  PROVINCE_WORDS,
+  QUESTION_EN,
+  QUESTION_LO,
+  SERVICE_TERMS,
+  STOPWORDS,
+  SUGGESTION_EN,
+  SUGGESTION_LO,
+  TOPIC_TERMS,
+  type TopicCode,
+} from './lexicon';
+import { PhraseIndex, type Hit } from './phrase-index';
+
+/** Below this confidence a field is left for people (needsTriage). */
+export const TRIAGE_THRESHOLD = 0.6;
+
+export interface TextClassification {
+  center: Classified;
+  service: Classified;
+  topics: Classified[];
+  kind: Classified;
+  sentiment: number;
+}
+
+/** A phrase staff taught: folded phrase → code, for the center or the service field. */
+export interface LearnedAlias {
+  field: 'center' | 'service';
+  phrase: string;
+  code: string;
+}
+
+type Target = { field: 'center' | 'service'; code: string; learned?: boolean };
+type Cue = 'question' | 'suggestion' | 'province' | 'contrast';
+
+const none: Classified = { code: null, confidence: 0, method: 'none' };
+
+function buildIndexes(catalog: CatalogView, learned: LearnedAlias[]) {
+  const names = new PhraseIndex<Target>();
+  const add = (phrase: string, t: Target, fuzzy = false) => names.add(fold(phrase), t, { fuzzy });
+  for (const c of catalog.centers) {
+    const t: Target = { field: 'center', code: c.code };
+    const latin = [c.place.en, ...c.aliases.filter((a) => !/[\u0E80-\u0EFF]/.test(a))];
+    // "Vientiane" alone means the capital; the province needs the word province/ແຂວງ (see below).
+    for (const a of latin) if (fold(a) !== 'vientiane') add(a, t, true);
+    for (const a of [c.place.lo, ...c.aliases.filter((x) => /[\u0E80-\u0EFF]/.test(x))]) {
+      if (c.code !== 'LA-VI') add(a, t);
+    }
+    for (const town of c.towns) {
+      add(town.en, t, true);
+      add(town.lo, t);
+    }
+  }
+  for (const [code, terms] of Object.entries(EXTRA_PLACE_TERMS)) {
+    if (catalog.centerByCode.has(code))
+      for (const term of terms) add(term, { field: 'center', code }, term.length > 5);
+  }
+  for (const s of catalog.services) {
+    const t: Target = { field: 'service', code: s.code };
+    add(s.name.lo, t);
+    for (const a of s.aliases) add(a, t);
+    add(s.name.en, t);
+    for (const term of SERVICE_TERMS[s.code] ?? []) add(term, t);
+  }
+  for (const l of learned)
+    names.add(fold(l.phrase), { field: l.field, code: l.code, learned: true });
+
+  const topics = new PhraseIndex<TopicCode>();
+  for (const [code, terms] of Object.entries(TOPIC_TERMS) as [TopicCode, string[]][]) {
+    for (const term of terms) topics.add(fold(term), code);
+  }
+  const polarity = new PhraseIndex<number>();
+  for (const [term, p] of Object.entries(POLARITY)) if (p) polarity.add(fold(term), p);
+  const negators = new PhraseIndex<true>();
+  for (const n of [...NEGATORS_LO, ...NEGATORS_EN]) negators.add(fold(n), true);
+  const cues = new PhraseIndex<Cue>();
+  for (const q of CONTRAST) cues.add(fold(q), 'contrast');
+  for (const q of [...QUESTION_LO, ...QUESTION_EN]) cues.add(fold(q), 'question');
+  for (const q of [...SUGGESTION_LO, ...SUGGESTION_EN]) cues.add(fold(q), 'suggestion');
+  for (const q of PROVINCE_WORDS) cues.add(fold(q), 'province');
+  return { names, topics, polarity, negators, cues };
+}
+
+export class TextClassifier {
+  private indexes: ReturnType<typeof buildIndexes>;
+
+  constructor(
+    private readonly catalog: CatalogView,
+    learned: LearnedAlias[] = [],
+  ) {
+    this.indexes = buildIndexes(catalog, learned);
+  }
+
+  /** Rebuilds the indexes with a new set of learned aliases. */
+  setLearned(learned: LearnedAlias[]): void {
+    this.indexes = buildIndexes(this.catalog, learned);
+  }
+
+  classify(text: string): TextClassification {
+    const t = fold(text);
+    const { names, topics, polarity, negators, cues } = this.indexes;
+    const nameHits = names.find(t, { fuzzy: true, stopwords: STOPWORDS });
+    const cueHits = cues.find(t);
+    const negHits = negators.find(t);
+
+    const center = this.pickCenter(
+      t,
+      nameHits.filter((h) => h.value.field === 'center'),
+      cueHits,
+    );
+    const service = this.pickService(nameHits.filter((h) => h.value.field === 'service'));
+
+    // A word is negated when a negator ends right before it (Lao) or within two words (English).
+    const negated = (h: Hit<unknown>) =>
+      negHits.some(
+        (n) =>
+          n.end <= h.start &&
+          (n.end === h.start ||
+            (t.slice(n.end, h.start).trim().split(' ').length <= 2 && h.start - n.end < 16)),
+      );
+
+    const topicHits = topics.find(t);
+    const topicCodes = new Map<TopicCode, number>();
+    for (const h of topicHits) topicCodes.set(h.value, (topicCodes.get(h.value) ?? 0) + 1);
+    const topicList: Classified[] = [...topicCodes].map(([code, n]) => ({
+      code,
+      confidence: Math.min(0.95, 0.6 + 0.15 * n),
+      method: 'keyword',
+    }));
+
+    // Polarity: negation flips a word; after "but"/ແຕ່ the clause counts double; some topics are
+    // bad news by being mentioned at all.
+    const contrastAt = cueHits.filter((h) => h.value === 'contrast').map((h) => h.end);
+    const weight = (h: Hit<unknown>) => (contrastAt.some((c) => h.start >= c) ? 2 : 1);
+    let neg = 0;
+    let pos = 0;
+    const addPolarity = (p: number, w: number) => {
+      if (p < 0) neg -= p * w;
+      else pos += p * w;
+    };
+    const polarHits = polarity.find(t);
+    for (const h of polarHits) addPolarity(negated(h) ? -h.value : h.value, weight(h));
+    for (const h of topicHits) {
+      if (polarHits.some((p) => p.start < h.end && h.start < p.end)) continue; // already counted as a polarity word
+      const bad = BAD_WHEN_MENTIONED[h.value] ?? 0;
+      if (negated(h))
+        addPolarity(bad ? 1 : -1, weight(h)); // "no bribe" is good, "no sign" is bad
+      else if (bad) addPolarity(-bad, weight(h));
+    }
+    for (const [re, p] of EMOJI_POLARITY) addPolarity(p * (text.match(re)?.length ?? 0), 1);
+    const sentiment = Math.max(-1, Math.min(1, (pos - neg) / Math.max(2, pos + neg)));
+
+    const question = cueHits.some((h) => h.value === 'question') || /\?\s*$/.test(t);
+    const suggestion = cueHits.some((h) => h.value === 'suggestion');
+    let kind: FeedbackKind = 'other';
+    let kindConfidence = 0.4;
+    if (neg > pos && neg > 0)
+      [kind, kindConfidence] = ['complaint', Math.min(0.95, 0.6 + 0.1 * (neg - pos))];
+    else if (suggestion) [kind, kindConfidence] = ['suggestion', 0.75];
+    else if (question && neg === 0) [kind, kindConfidence] = ['question', 0.75];
+    else if (pos > neg)
+      [kind, kindConfidence] = ['praise', Math.min(0.95, 0.6 + 0.1 * (pos - neg))];
+    else if (topicList.length) [kind, kindConfidence] = ['complaint', 0.55];
+
+    return {
+      center,
+      service,
+      topics: topicList,
+      kind: { code: kind, confidence: kindConfidence, method: 'keyword' },
+      sentiment: Math.round(sentiment * 100) / 100,
+    };
+  }
+
+  private pickCenter(t: string, hits: Hit<Target>[], cues: Hit<Cue>[]): Classified {
+    if (!hits.length) return none;
+    const learned = hits.find((h) => h.value.learned);
+    if (learned) return { code: learned.value.code, confidence: 0.95, method: 'learned' };
+    const province = cues.filter((c) => c.value === 'province');
+    const resolved = hits.map((h) => {
+      let code = h.value.code;
+      // "Vientiane" next to "province"/ແຂວງ is Vientiane Province, not the capital.
+      if (
+        code === 'LA-VT' &&
+        /^(vientiane|viengchan|vientian|ວຽງຈັນ)$/.test(h.phrase.replace(/ /g, ''))
+      ) {
+        if (province.some((p) => Math.abs(p.start - h.end) <= 3 || Math.abs(h.start - p.end) <= 3))
+          code = 'LA-VI';
+      }
+      const short = Array.from(h.phrase).length <= 3;
+      const district = /ເມືອງ\s*$|(district|muang|meuang|mueang)\s*$/.test(
+        t.slice(Math.max(0, h.start - 10), h.start),
+      );
+      const confidence = h.distance
+        ? h.distance === 1
+          ? 0.75
+          : 0.65
+        : short && !district
+          ? 0.55
+          : 0.9;
+      return { code, confidence, fuzzy: h.distance > 0 };
+    });
+    // A district center beats its own province; otherwise the surest, then the first, wins.
+    const codes = new Set(resolved.map((r) => r.code));
+    const best = resolved
+      .filter(
+        (r) =>
+          !(r.code.split('-').length === 2 && [...codes].some((c) => c.startsWith(`${r.code}-`))),
+      )
+      .sort((a, b) => b.confidence - a.confidence)[0]!;
+    const provinces = new Set(resolved.map((r) => r.code.split('-').slice(0, 2).join('-')));
+    const confidence = provinces.size > 1 ? Math.min(best.confidence, 0.5) : best.confidence;
+    return { code: best.code, confidence, method: best.fuzzy ? 'fuzzy' : 'keyword' };
+  }
+
+  private pickService(hits: Hit<Target>[]): Classified {
+    if (!hits.length) return none;
+    const learned = hits.find((h) => h.value.learned);
+    if (learned) return { code: learned.value.code, confidence: 0.95, method: 'learned' };
+    // The longest phrase is the most specific ("ໃບຕາດິນ" over "ທີ່ດິນ").
+    const sorted = [...hits].sort((a, b) => b.phrase.length - a.phrase.length);
+    const codes = new Set(hits.map((h) => h.value.code));
+    return {
+      code: sorted[0]!.value.code,
+      confidence: codes.size > 1 ? 0.55 : 0.85,
+      method: 'keyword',
+    };
+  }
+}

@@ -1,0 +1,145 @@
+/** The text classifier on its own: the scores it must hold on the labelled set, and the rules behind them. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { seedCatalogView } from '../../shared/catalog/catalog';
+import { evaluate } from '../../shared/classify/evaluate';
+import { fold } from '../../shared/classify/fold';
+import { phraseToLearn } from '../../shared/classify/learn';
+import { TextClassifier } from '../../shared/classify/text-classifier';
+import { readLabelled } from '../../scripts/eval-classify';
+
+const catalog = seedCatalogView();
+const c = new TextClassifier(catalog);
+const dev = readLabelled(path.resolve(__dirname, '../fixtures/classify-dev.jsonl'));
+
+test('the labelled set is large and varied enough to mean something', () => {
+  expect(dev.length).toBeGreaterThanOrEqual(300);
+  const lao = dev.filter((m) => /[\u0E80-\u0EFF]/.test(m.text) && !/[a-z]/i.test(m.text)).length;
+  const latin = dev.filter((m) => !/[\u0E80-\u0EFF]/.test(m.text)).length;
+  expect(lao).toBeGreaterThan(100);
+  expect(latin).toBeGreaterThan(100);
+  expect(dev.filter((m) => m.center === null).length).toBeGreaterThan(60);
+});
+
+test('scores on the labelled set hold: center and service ≥ 0.90, center precision ≥ 0.95, topics F1 ≥ 0.80', () => {
+  const r = evaluate(c, dev);
+  expect(r.center.accuracy).toBeGreaterThanOrEqual(0.9);
+  expect(r.center.precision).toBeGreaterThanOrEqual(0.95);
+  expect(r.center.noneKept).toBeGreaterThanOrEqual(0.95);
+  expect(r.service.accuracy).toBeGreaterThanOrEqual(0.9);
+  expect(r.service.precision).toBeGreaterThanOrEqual(0.95);
+  expect(r.topics.f1).toBeGreaterThanOrEqual(0.8);
+  expect(r.kind.accuracy).toBeGreaterThanOrEqual(0.8);
+});
+
+test('Lao spelling variants fold together', () => {
+  expect(fold('ຫຼວງພະບາງ')).toBe(fold('ຫລວງພະບາງ'));
+  expect(fold('ໜ້າ')).toBe(fold('ຫນ້າ'));
+  expect(fold('ໝາ')).toBe(fold('ຫມາ'));
+  expect(fold('ສຳມະໂນຄົວ')).toBe(fold('ສໍາມະໂນຄົວ'));
+  expect(fold('ສໍ້ຣາດ')).toBe(fold('ສໍ້ລາດ'));
+  expect(fold('ລໍ\u200Bຖ້າ ໓ ມື້')).toBe('ລໍຖ້າ 3 ມື້');
+  expect(fold('Savannakhét')).toBe('savannakhet');
+  // Either spelling finds the same center and service.
+  expect(c.classify('ສໍາມະໂນຄົວ ຫລວງພະບາງ').center.code).toBe('LA-LP');
+  expect(c.classify('ສໍາມະໂນຄົວ ຫລວງພະບາງ').service.code).toBe('family_book');
+});
+
+test('"Vientiane" alone is the capital; with province or ແຂວງ it is Vientiane Province', () => {
+  expect(c.classify('vientiane odsc slow').center.code).toBe('LA-VT');
+  expect(c.classify('vientiane province odsc slow').center.code).toBe('LA-VI');
+  expect(c.classify('ວຽງຈັນ ຊ້າ').center.code).toBe('LA-VT');
+  expect(c.classify('ແຂວງວຽງຈັນ ຊ້າ').center.code).toBe('LA-VI');
+});
+
+test('spelling slips in romanised names are forgiven, and marked fuzzy', () => {
+  const r = c.classify('Savanaket center good');
+  expect(r.center).toMatchObject({ code: 'LA-SV', method: 'fuzzy' });
+  expect(c.classify('Luangprabang').center.code).toBe('LA-LP');
+  expect(c.classify('Xaisettha office').center.code).toBe('LA-VT-XAYSETHA');
+});
+
+test('a town means its center; a district center beats its province', () => {
+  expect(c.classify('pakse office slow').center.code).toBe('LA-CH');
+  expect(c.classify('ທ່າແຂກ ດີ').center.code).toBe('LA-KH');
+  expect(c.classify('Xaythany, Vientiane capital').center.code).toBe('LA-VT-XAYTHANY');
+});
+
+test('negation does not flip meaning, in Lao and English', () => {
+  expect(c.classify('ພະນັກງານບໍ່ສຸພາບ').kind.code).toBe('complaint');
+  expect(c.classify('ພະນັກງານສຸພາບ').kind.code).toBe('praise');
+  expect(c.classify('staff not polite').kind.code).toBe('complaint');
+  const noBribe = c.classify('no bribe asked, fast service');
+  expect(noBribe.kind.code).toBe('praise');
+  expect(noBribe.sentiment).toBeGreaterThan(0);
+  expect(c.classify('ບໍ່ມີສິນບົນ ບໍລິການດີ').kind.code).toBe('praise');
+  expect(c.classify('staff asked for a bribe').kind.code).toBe('complaint');
+});
+
+test('a Lao word is not found inside another syllable', () => {
+  // ໄວ (fast) must not match the first letters of ໄວ້ (keep).
+  expect(c.classify('ເກັບໄວ້').topics.map((t) => t.code)).not.toContain('waiting_time');
+  expect(c.classify('ບໍລິການໄວ').topics.map((t) => t.code)).toContain('waiting_time');
+});
+
+test('money amounts with Lao digits are fees; questions and suggestions are told apart', () => {
+  const r = c.classify('ຈ່າຍ ໑໕໐,໐໐໐ ກີບ ບໍ່ມີໃບບິນ');
+  expect(r.topics.map((t) => t.code)).toEqual(expect.arrayContaining(['fees', 'informal_payment']));
+  expect(c.classify('how much is the fee for a family book?').kind.code).toBe('question');
+  expect(c.classify('ຄວນມີບ່ອນຈອດລົດ ຫຼາຍກວ່ານີ້').kind.code).toBe('suggestion');
+});
+
+test('nothing named, nothing guessed', () => {
+  for (const text of ['good service', 'ດີ', 'the staff was strange', 'ok', '12345', '']) {
+    expect(c.classify(text).center.code).toBeNull();
+  }
+});
+
+test('learned phrases win over keywords and are picked sensibly from the text', () => {
+  expect(
+    phraseToLearn('went to xtny office, staff rude', 'center', 'LA-VT-XAYTHANY', catalog),
+  ).toBe('xtny');
+  expect(phraseToLearn('odsc savanaketh slow', 'center', 'LA-SV', catalog)).toBe('savanaketh');
+  const learned = new TextClassifier(catalog, [
+    { field: 'center', phrase: 'xtny', code: 'LA-VT-XAYTHANY' },
+  ]);
+  expect(c.classify('xtny staff rude').center.code).toBeNull();
+  expect(learned.classify('xtny staff rude').center).toMatchObject({
+    code: 'LA-VT-XAYTHANY',
+    method: 'learned',
+  });
+});
+
+test('npm run classify: JSON lines in and out, bad lines answered, not fatal', () => {
+  const input = [
+    '{"id":"a","text":"ລໍຖ້າດົນຫຼາຍ ຢູ່ ໄຊເສດຖາ ເລື່ອງໃບຕາດິນ"}',
+    'not json',
+    '{"id":"c","text":"thank you pakse"}',
+  ].join('\n');
+  const r = spawnSync(
+    process.execPath,
+    [path.resolve(__dirname, '../../dist/scripts/classify.js')],
+    {
+      input,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    },
+  );
+  expect(r.status).toBe(0);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(lines).toHaveLength(3);
+  expect(lines[0]).toMatchObject({
+    id: 'a',
+    center: 'LA-VT-XAYSETHA',
+    service: 'land_registration',
+    kind: 'complaint',
+    method: { center: 'keyword' },
+  });
+  expect(lines[0].topics).toContain('waiting_time');
+  expect(lines[0].confidence.center).toBeGreaterThan(0.6);
+  expect(lines[1].error).toMatch(/JSON/);
+  expect(lines[2]).toMatchObject({ id: 'c', center: 'LA-CH', kind: 'praise' });
+});
