@@ -61,6 +61,7 @@ test('the worker classifies free text in Lao and English', async () => {
     expect.arrayContaining(['fees', 'informal_payment']),
   );
   expect(en.text?.normalized).toBe('xaythany staff asked 50000 kip extra for family book');
+  expect(en.text?.amountsKip).toEqual([50000]);
 });
 
 test('a staff correction moves the count and is learned; the next message with the phrase is classified "learned"', async () => {

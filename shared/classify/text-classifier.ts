@@ -7,6 +7,7 @@
 import type { CatalogView } from '../catalog/catalog';
 import type { Classified, FeedbackKind } from '../models/feedback.model';
 import { fold } from './fold';
+import { extractKipAmounts } from './money';
 import {
   BAD_WHEN_MENTIONED,
   CONTRAST,
@@ -137,6 +138,8 @@ export class TextClassifier {
     const topicHits = topics.find(t);
     const topicCodes = new Map<TopicCode, number>();
     for (const h of topicHits) topicCodes.set(h.value, (topicCodes.get(h.value) ?? 0) + 1);
+    // A sum of money is about fees (informal payments are found by their own words).
+    if (extractKipAmounts(t).length && !topicCodes.has('fees')) topicCodes.set('fees', 1);
     const topicList: Classified[] = [...topicCodes].map(([code, n]) => ({
       code,
       confidence: Math.min(0.95, 0.6 + 0.15 * n),

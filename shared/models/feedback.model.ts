@@ -40,7 +40,13 @@ export interface FeedbackDoc {
     idHash?: string;
     consentToContact: boolean;
   };
-  text?: { raw: string; normalized: string; script: string; truncated: boolean };
+  text?: {
+    raw: string;
+    normalized: string;
+    script: string;
+    truncated: boolean;
+    amountsKip?: number[];
+  };
   rating?: number;
   center: Classified;
   service: Classified;
@@ -79,7 +85,13 @@ const feedbackSchema = new Schema<FeedbackDoc>(
       idHash: String,
       consentToContact: { type: Boolean, default: false },
     },
-    text: { raw: String, normalized: String, script: String, truncated: Boolean },
+    text: {
+      raw: String,
+      normalized: String,
+      script: String,
+      truncated: Boolean,
+      amountsKip: [Number],
+    },
     rating: Number,
     center: classifiedSchema,
     service: classifiedSchema,

@@ -24,6 +24,7 @@ import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
 import type { Classification } from './classify.step';
 import type { NormalizedIntake } from './normalize.step';
 import { RollupWriter } from './rollup-writer';
+import { extractKipAmounts } from '../../shared/classify/money';
 
 export type NewFeedback = Omit<FeedbackDoc, 'createdAt' | 'updatedAt' | 'status' | 'rollupBatch'>;
 
@@ -55,13 +56,16 @@ export function buildFeedback(
     source: typeof env.meta.source === 'string' ? env.meta.source : undefined,
     meta: env.meta,
   };
-  if (norm.text)
+  if (norm.text) {
+    const amountsKip = extractKipAmounts(norm.text.normalized);
     doc.text = {
       raw: norm.text.raw,
       normalized: norm.text.normalized,
       script: norm.text.script,
       truncated: norm.text.truncated,
+      ...(amountsKip.length ? { amountsKip } : {}),
     };
+  }
   if (cls.kind.code === 'complaint')
     doc.slaDueAt = new Date(receivedAt.getTime() + slaDays * 86_400_000);
   // Leave undefined fields out: the driver would store them as nulls.
