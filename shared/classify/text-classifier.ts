@@ -6,7 +6,7 @@
  */
 import type { CatalogView } from '../catalog/catalog';
 import type { Classified, FeedbackKind } from '../models/feedback.model';
-import { fold } from './fold';
+import { fold, isLaoChar } from './fold';
 import { extractKipAmounts } from './money';
 import {
   BAD_WHEN_MENTIONED,
@@ -126,14 +126,18 @@ export class TextClassifier {
     );
     const service = this.pickService(nameHits.filter((h) => h.value.field === 'service'));
 
-    // A word is negated when a negator ends right before it (Lao) or within two words (English).
+    // A word is negated when a Lao negator is written right before it (ບໍ່ສຸພາບ), or an English one
+    // stands at most two words before it ("not very polite", "no bribe").
     const negated = (h: Hit<unknown>) =>
-      negHits.some(
-        (n) =>
-          n.end <= h.start &&
-          (n.end === h.start ||
-            (t.slice(n.end, h.start).trim().split(' ').length <= 2 && h.start - n.end < 16)),
-      );
+      negHits.some((n) => {
+        if (n.end > h.start) return false;
+        if (n.end === h.start) return true;
+        if (isLaoChar(n.phrase[0]!)) return false;
+        const between = t.slice(n.end, h.start).trim();
+        return (
+          !/[\u0E80-\u0EFF]/.test(between) && (between === '' || between.split(' ').length <= 2)
+        );
+      });
 
     const topicHits = topics.find(t);
     const topicCodes = new Map<TopicCode, number>();

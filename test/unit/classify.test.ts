@@ -74,6 +74,9 @@ test('negation does not flip meaning, in Lao and English', () => {
   expect(noBribe.sentiment).toBeGreaterThan(0);
   expect(c.classify('ບໍ່ມີສິນບົນ ບໍລິການດີ').kind.code).toBe('praise');
   expect(c.classify('staff asked for a bribe').kind.code).toBe('complaint');
+  // A Lao negator negates the word written right after it, not a later one in the same run.
+  expect(c.classify('ພະນັກງານບໍ່ສຸພາບ ຂໍເງິນ 100,000 ກີບ ເພື່ອເຮັດໃບຕາດິນໃຫ້ໄວ').kind.code).toBe('complaint');
+  expect(c.classify('staff not very polite').kind.code).toBe('complaint');
 });
 
 test('a Lao word is not found inside another syllable', () => {
