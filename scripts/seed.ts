@@ -6,6 +6,7 @@ import { seedCatalog } from '../shared/catalog/catalog';
 import { loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
 import { aliasModel } from '../shared/models/alias.model';
+import { smsContactModel } from '../shared/models/sms-contact.model';
 import { catalogModels } from '../shared/models/catalog.model';
 import { feedbackModel } from '../shared/models/feedback.model';
 import { rollupBatchModel, rollupModel } from '../shared/models/rollup.model';
@@ -22,6 +23,7 @@ export async function seed(mongoUrl: string) {
       rollupModel(conn).init(),
       rollupBatchModel(conn).init(),
       aliasModel(conn).init(),
+      smsContactModel(conn).init(),
     ]);
     return await seedCatalog(models);
   } finally {

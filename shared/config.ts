@@ -65,6 +65,9 @@ const envSchema = z.object({
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_FROM: optionalString,
+  TWILIO_API_BASE: z.preprocess(emptyToUndefined, z.url().optional()),
+  SMS_SIGNATURE_BYPASS: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
+  SMS_SPAM_PER_HOUR: intWithDefault(20, 1, 10_000),
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_SECRET: optionalString,
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().default('https://api.telegram.org')),
@@ -86,7 +89,8 @@ export interface Config {
   intake: { concurrency: number; attempts: number; backoffMs: number; lockMs: number };
   complaintSlaDays: number;
   maxBodyBytes: number;
-  twilio: { accountSid?: string; authToken?: string; from?: string };
+  twilio: { accountSid?: string; authToken?: string; from?: string; apiBase?: string };
+  sms: { signatureBypass: boolean; spamPerHour: number };
   telegram: { botToken?: string; webhookSecret?: string; apiRoot: string };
 }
 
@@ -136,6 +140,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid environment:\n  PII_KEY: required in production (32 random bytes, hex or base64)\nSee .env.example.',
     );
   }
+  if (e.NODE_ENV === 'production' && e.SMS_SIGNATURE_BYPASS === 'true') {
+    throw new ConfigError(
+      'Invalid environment:\n  SMS_SIGNATURE_BYPASS: must not be true in production (every Twilio request must be signed)\nSee .env.example.',
+    );
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   const piiKey = e.PII_KEY ? (decodeKey(e.PII_KEY) as Buffer) : devPiiKey(dataDir);
   return {
@@ -162,7 +171,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       accountSid: e.TWILIO_ACCOUNT_SID,
       authToken: e.TWILIO_AUTH_TOKEN,
       from: e.TWILIO_FROM,
+      apiBase: e.TWILIO_API_BASE,
     },
+    sms: { signatureBypass: e.SMS_SIGNATURE_BYPASS === 'true', spamPerHour: e.SMS_SPAM_PER_HOUR },
     telegram: {
       botToken: e.TELEGRAM_BOT_TOKEN,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,

@@ -14,7 +14,9 @@ import { PiiVault } from '../../shared/pii';
 import type { IntakeQueue } from '../../shared/queues';
 import { TrackingCodes } from '../../shared/tracking-code';
 import { CatalogCache } from './catalog-cache';
+import { twilioSmsAdapter } from './channels/twilio-sms.adapter';
 import { webChannel } from './channels/web-form.channel';
+import { smsContactModel } from '../../shared/models/sms-contact.model';
 import { IntakeProducer } from './intake-producer';
 import { errorHandler, requestId } from './middleware/http';
 import { healthRoutes } from './routes/health.routes';
@@ -55,6 +57,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes({ conn: deps.conn, redis: deps.redis }));
   app.use(webChannel({ catalog, producer, vault, maxBodyBytes: deps.config.maxBodyBytes }));
   app.use(statusRoutes({ Feedback, producer }));
+  app.use(
+    twilioSmsAdapter({
+      config: deps.config,
+      producer,
+      vault,
+      redis: deps.redis,
+      Feedback,
+      SmsContact: smsContactModel(deps.conn),
+      log: deps.log,
+    }),
+  );
   app.use((req, _res, next) => next(Errors.notFound(`${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));
   return app;

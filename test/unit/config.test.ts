@@ -47,6 +47,20 @@ test('production requires PII_KEY; development generates one and keeps it', () =
   );
 });
 
+test('the unsigned-SMS bypass is refused in production', () => {
+  expect(() =>
+    loadConfig({
+      NODE_ENV: 'production',
+      PII_KEY: 'ab'.repeat(32),
+      SMS_SIGNATURE_BYPASS: 'true',
+      DATA_DIR: dataDir(),
+    }),
+  ).toThrow(/SMS_SIGNATURE_BYPASS/);
+  expect(
+    loadConfig({ SMS_SIGNATURE_BYPASS: 'true', DATA_DIR: dataDir() }).sms.signatureBypass,
+  ).toBe(true);
+});
+
 test('keys are accepted as hex or base64', () => {
   const hex = 'ab'.repeat(32);
   expect(loadConfig({ PII_KEY: hex, DATA_DIR: dataDir() }).piiKey.toString('hex')).toBe(hex);

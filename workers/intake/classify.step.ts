@@ -53,7 +53,9 @@ export class ExplicitClassifier implements Classifier {
     const topics = [...new Set(envelope.topicCodes ?? [])].map(explicit);
     const { kind, sentiment } = kindFromRating(envelope.rating);
     const needsTriage =
-      center.confidence < TRIAGE_THRESHOLD || (!!envelope.text && envelope.rating === undefined);
+      envelope.meta.spam === true ||
+      center.confidence < TRIAGE_THRESHOLD ||
+      (!!envelope.text && envelope.rating === undefined);
     return { center, service, topics, kind, sentiment, needsTriage };
   }
 }
@@ -108,6 +110,7 @@ export class CatalogTextClassifier implements Classifier {
     const kind = useText ? r.kind : base.kind;
     const sentiment = useText && r.sentiment !== 0 ? r.sentiment : base.sentiment;
     const needsTriage =
+      input.envelope.meta.spam === true ||
       center.confidence < TRIAGE_THRESHOLD ||
       (service.code !== null && service.confidence < TRIAGE_THRESHOLD) ||
       (kind.confidence ?? 0) < TRIAGE_THRESHOLD - 0.1;
