@@ -7,6 +7,7 @@ import { loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
 import { aliasModel } from '../shared/models/alias.model';
 import { smsContactModel } from '../shared/models/sms-contact.model';
+import { outboundMessageModel } from '../shared/models/outbound-message.model';
 import { catalogModels } from '../shared/models/catalog.model';
 import { feedbackModel } from '../shared/models/feedback.model';
 import { rollupBatchModel, rollupModel } from '../shared/models/rollup.model';
@@ -24,6 +25,7 @@ export async function seed(mongoUrl: string) {
       rollupBatchModel(conn).init(),
       aliasModel(conn).init(),
       smsContactModel(conn).init(),
+      outboundMessageModel(conn).init(),
     ]);
     return await seedCatalog(models);
   } finally {

@@ -68,6 +68,7 @@ const envSchema = z.object({
   TWILIO_API_BASE: z.preprocess(emptyToUndefined, z.url().optional()),
   SMS_SIGNATURE_BYPASS: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   SMS_SPAM_PER_HOUR: intWithDefault(20, 1, 10_000),
+  NOTIFY_BACKOFF_MS: intWithDefault(5000, 10, 3_600_000),
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_SECRET: optionalString,
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().default('https://api.telegram.org')),
@@ -91,6 +92,7 @@ export interface Config {
   maxBodyBytes: number;
   twilio: { accountSid?: string; authToken?: string; from?: string; apiBase?: string };
   sms: { signatureBypass: boolean; spamPerHour: number };
+  notify: { backoffMs: number };
   telegram: { botToken?: string; webhookSecret?: string; apiRoot: string };
 }
 
@@ -174,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiBase: e.TWILIO_API_BASE,
     },
     sms: { signatureBypass: e.SMS_SIGNATURE_BYPASS === 'true', spamPerHour: e.SMS_SPAM_PER_HOUR },
+    notify: { backoffMs: e.NOTIFY_BACKOFF_MS },
     telegram: {
       botToken: e.TELEGRAM_BOT_TOKEN,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,

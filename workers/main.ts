@@ -13,6 +13,10 @@ import { aliasModel, loadAliases } from '../shared/models/alias.model';
 import { catalogModels } from '../shared/models/catalog.model';
 import { CatalogTextClassifier } from './intake/classify.step';
 import { createIntakeWorker } from './intake/intake.worker';
+import { createNotifyWorker } from './notify/notify.worker';
+import { LogSmsTransport, TwilioSmsTransport } from './notify/twilio-sms.transport';
+import { outboundMessageModel } from '../shared/models/outbound-message.model';
+import { smsContactModel } from '../shared/models/sms-contact.model';
 import { createFeedbackStore } from './intake/store.step';
 
 async function main() {
@@ -33,7 +37,28 @@ async function main() {
     }),
     log,
   });
+  const transport =
+    config.twilio.accountSid && config.twilio.authToken && config.twilio.from
+      ? new TwilioSmsTransport(
+          config.twilio.accountSid,
+          config.twilio.authToken,
+          config.twilio.from,
+          { apiBase: config.twilio.apiBase },
+        )
+      : new LogSmsTransport();
+  const notify = createNotifyWorker({
+    config,
+    connection,
+    Outbound: outboundMessageModel(conn),
+    SmsContact: smsContactModel(conn),
+    vault: new PiiVault(config.piiKey),
+    transport,
+    log,
+  });
   await worker.waitUntilReady();
+  await notify.waitUntilReady();
+  if (transport.name === 'log')
+    log.info('no Twilio credentials: outbound SMS are recorded, not sent');
   log.info('intake worker ready', { concurrency: config.intake.concurrency, pid: process.pid });
 
   let stopping = false;
@@ -41,7 +66,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    await worker.close();
+    await Promise.all([worker.close(), notify.close()]);
     await connection.quit().catch(() => undefined);
     await conn.close();
     process.exit(0);

@@ -17,6 +17,7 @@ import { CatalogCache } from './catalog-cache';
 import { twilioSmsAdapter } from './channels/twilio-sms.adapter';
 import { webChannel } from './channels/web-form.channel';
 import { smsContactModel } from '../../shared/models/sms-contact.model';
+import { outboundMessageModel } from '../../shared/models/outbound-message.model';
 import { IntakeProducer } from './intake-producer';
 import { errorHandler, requestId } from './middleware/http';
 import { healthRoutes } from './routes/health.routes';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
       redis: deps.redis,
       Feedback,
       SmsContact: smsContactModel(deps.conn),
+      Outbound: outboundMessageModel(deps.conn),
       log: deps.log,
     }),
   );

@@ -25,5 +25,8 @@ const smsContactSchema = new Schema<SmsContactDoc>(
 export type SmsContactModel = Model<SmsContactDoc>;
 
 export function smsContactModel(conn: Connection): SmsContactModel {
-  return (conn.models.SmsContact as SmsContactModel | undefined) ?? conn.model<SmsContactDoc>('SmsContact', smsContactSchema, 'sms_contacts');
+  return (
+    (conn.models.SmsContact as SmsContactModel | undefined) ??
+    conn.model<SmsContactDoc>('SmsContact', smsContactSchema, 'sms_contacts')
+  );
 }

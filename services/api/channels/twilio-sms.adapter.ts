@@ -16,6 +16,7 @@ import { AppError } from '../../../shared/errors';
 import type { IntakeEnvelope } from '../../../shared/intake-envelope.schema';
 import type { Logger } from '../../../shared/logger';
 import type { FeedbackModel } from '../../../shared/models/feedback.model';
+import type { OutboundMessageModel } from '../../../shared/models/outbound-message.model';
 import type { SmsContactModel } from '../../../shared/models/sms-contact.model';
 import { toE164 } from '../../../shared/phone';
 import type { PiiVault } from '../../../shared/pii';
@@ -43,6 +44,7 @@ export interface SmsAdapterDeps {
   redis: IORedis;
   Feedback: FeedbackModel;
   SmsContact: SmsContactModel;
+  Outbound: OutboundMessageModel;
   log: Logger;
 }
 
@@ -169,5 +171,44 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
     );
   });
 
+  /** Twilio's delivery reports for what the notify worker sent (signed like every webhook). */
+  r.post('/webhooks/sms/twilio/status', ...formBody(deps.config.maxBodyBytes), async (req, res) => {
+    if (!verified(req))
+      throw new AppError('FORBIDDEN', 'The request is not signed by Twilio.', 403);
+    const parsed = TwilioStatusSchema.safeParse({ ...req.body, m: req.query.m });
+    if (!parsed.success) throw new AppError('BAD_REQUEST', 'Not a Twilio status callback.', 400);
+    const { m, MessageSid, MessageStatus, ErrorCode } = parsed.data;
+    const msg = await deps.Outbound.findById(m).lean();
+    // Reports arrive out of order; a message only moves forward (sent → delivered, never back).
+    if (
+      msg &&
+      msg.providerSid === MessageSid &&
+      (STATUS_RANK[MessageStatus] ?? 0) > (STATUS_RANK[msg.status] ?? 0)
+    ) {
+      await deps.Outbound.updateOne(
+        { _id: m },
+        { $set: { status: MessageStatus, ...(ErrorCode ? { errorCode: ErrorCode } : {}) } },
+      );
+    }
+    res.status(204).end();
+  });
+
   return r;
 }
+
+const STATUS_RANK: Record<string, number> = {
+  queued: 1,
+  sending: 2,
+  sent: 3,
+  undelivered: 4,
+  failed: 4,
+  delivered: 5,
+};
+
+/** Twilio's status callback parameters, plus our message id from the callback URL. */
+const TwilioStatusSchema = z.object({
+  m: z.string().uuid(),
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/),
+  MessageStatus: z.enum(['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed']),
+  ErrorCode: z.string().max(10).optional(),
+});
