@@ -69,6 +69,7 @@ const envSchema = z.object({
   SMS_SIGNATURE_BYPASS: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   SMS_SPAM_PER_HOUR: intWithDefault(20, 1, 10_000),
   NOTIFY_BACKOFF_MS: intWithDefault(5000, 10, 3_600_000),
+  SMS_THREAD_WINDOW_MIN: intWithDefault(15, 0, 24 * 60),
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_SECRET: optionalString,
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().default('https://api.telegram.org')),
@@ -91,7 +92,7 @@ export interface Config {
   complaintSlaDays: number;
   maxBodyBytes: number;
   twilio: { accountSid?: string; authToken?: string; from?: string; apiBase?: string };
-  sms: { signatureBypass: boolean; spamPerHour: number };
+  sms: { signatureBypass: boolean; spamPerHour: number; threadWindowS: number };
   notify: { backoffMs: number };
   telegram: { botToken?: string; webhookSecret?: string; apiRoot: string };
 }
@@ -175,7 +176,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: e.TWILIO_FROM,
       apiBase: e.TWILIO_API_BASE,
     },
-    sms: { signatureBypass: e.SMS_SIGNATURE_BYPASS === 'true', spamPerHour: e.SMS_SPAM_PER_HOUR },
+    sms: {
+      signatureBypass: e.SMS_SIGNATURE_BYPASS === 'true',
+      spamPerHour: e.SMS_SPAM_PER_HOUR,
+      threadWindowS: e.SMS_THREAD_WINDOW_MIN * 60,
+    },
     notify: { backoffMs: e.NOTIFY_BACKOFF_MS },
     telegram: {
       botToken: e.TELEGRAM_BOT_TOKEN,

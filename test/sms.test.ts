@@ -14,7 +14,13 @@ let p: TestPlatform;
 beforeAll(async () => {
   p = await startTestPlatform('sms', {
     worker: true,
-    env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_BASE_URL: PUBLIC, SMS_SPAM_PER_HOUR: '3' },
+    // Threading off here: each message is its own feedback (sms-thread.test.ts covers threads).
+    env: {
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      PUBLIC_BASE_URL: PUBLIC,
+      SMS_SPAM_PER_HOUR: '3',
+      SMS_THREAD_WINDOW_MIN: '0',
+    },
   });
 });
 afterAll(async () => {

@@ -17,6 +17,8 @@ import { createNotifyWorker } from './notify/notify.worker';
 import { LogSmsTransport, TwilioSmsTransport } from './notify/twilio-sms.transport';
 import { outboundMessageModel } from '../shared/models/outbound-message.model';
 import { smsContactModel } from '../shared/models/sms-contact.model';
+import { createNotifyQueue } from '../shared/notify';
+import { smsFollowUp } from '../shared/sms-conversation';
 import { createFeedbackStore } from './intake/store.step';
 
 async function main() {
@@ -31,6 +33,12 @@ async function main() {
     store,
     vault: new PiiVault(config.piiKey),
     codes: new TrackingCodes(config.piiKey),
+    followUp: smsFollowUp({
+      redis: connection,
+      prefix: config.queuePrefix,
+      queue: createNotifyQueue(config, connection),
+      Outbound: outboundMessageModel(conn),
+    }),
     classifier: new CatalogTextClassifier({
       catalog: () => loadCatalogView(catalogModels(conn)),
       aliases: () => loadAliases(aliasModel(conn)),

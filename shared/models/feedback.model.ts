@@ -58,6 +58,8 @@ export interface FeedbackDoc {
   source?: string;
   meta: Record<string, unknown>;
   slaDueAt?: Date;
+  /** Later messages appended to this feedback (an SMS complaint that arrives in pieces). */
+  parts?: string[];
   /** The batch this document was stored and counted with (see RollupBatch in rollup.model). */
   rollupBatch: string;
   createdAt: Date;
@@ -103,6 +105,7 @@ const feedbackSchema = new Schema<FeedbackDoc>(
     source: String,
     meta: { type: Schema.Types.Mixed, default: {} },
     slaDueAt: Date,
+    parts: { type: [String], default: undefined },
     rollupBatch: { type: String, required: true },
   },
   { timestamps: true, minimize: false },

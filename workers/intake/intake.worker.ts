@@ -13,7 +13,9 @@ import { intakeWorkerOptions, QUEUE_INTAKE } from '../../shared/queues';
 import type { TrackingCodes } from '../../shared/tracking-code';
 import type { Classifier } from './classify.step';
 import { normalizeIntake } from './normalize.step';
-import { buildFeedback, type FeedbackStore } from './store.step';
+import { buildFeedback, type FeedbackStore, type NewFeedback } from './store.step';
+import { appendToFeedback } from './thread.step';
+import { parseTrackingCode } from '../../shared/tracking-code';
 
 export interface IntakeDeps {
   config: Config;
@@ -23,6 +25,13 @@ export interface IntakeDeps {
   codes: TrackingCodes;
   classifier: Classifier;
   log: Logger;
+  /** Asks an SMS sender once which center they mean when the text named none (see sms-followup). */
+  followUp?: (
+    doc: NewFeedback,
+    toSealed: string,
+    toHash: string,
+    lang: 'lo' | 'en',
+  ) => Promise<void>;
 }
 
 export interface IntakeResult {
@@ -42,8 +51,19 @@ export async function processIntake(
     throw new UnrecoverableError(`invalid IntakeEnvelope: ${fields}`);
   }
   const env: IntakeEnvelope = parsed.data;
-  const trackingCode = deps.codes.derive(env.channel, env.externalId);
   const normalized = normalizeIntake(env, deps.vault);
+  const appendTo =
+    typeof env.meta.appendTo === 'string' ? parseTrackingCode(env.meta.appendTo) : null;
+  if (appendTo) {
+    const r = await appendToFeedback(
+      { ...deps.store.threadDeps, classifier: deps.classifier },
+      env,
+      normalized,
+      appendTo,
+    );
+    return { trackingCode: appendTo, feedbackId: r.id, created: false };
+  }
+  const trackingCode = deps.codes.derive(env.channel, env.externalId);
   const classification = await deps.classifier.classify({ envelope: env, normalized });
   const doc = buildFeedback(
     env,
@@ -53,6 +73,17 @@ export async function processIntake(
     deps.config.complaintSlaDays,
   );
   const { created, id } = await deps.store.store(doc);
+  if (
+    created &&
+    deps.followUp &&
+    env.channel === 'sms' &&
+    !doc.center.code &&
+    env.sender.id &&
+    doc.sender.idHash &&
+    env.meta.spam !== true
+  ) {
+    await deps.followUp(doc, env.sender.id, doc.sender.idHash, env.locale ?? 'lo');
+  }
   return { trackingCode, feedbackId: id, created };
 }
 

@@ -87,6 +87,7 @@ interface Waiting {
 
 export interface FeedbackStoreDeps {
   Feedback: FeedbackModel;
+  lock?: RedisLock;
   RollupBatch: RollupBatchModel;
   rollups: RollupWriter;
   /** Largest batch, and how long the first document of a batch waits for company. */
@@ -108,6 +109,16 @@ export class FeedbackStore {
   private timer: NodeJS.Timeout | null = null;
   private readonly maxBatch: number;
   private readonly maxWaitMs: number;
+
+  /** The rollup writer, for steps that move a stored document between buckets. */
+  get rollups(): RollupWriter {
+    return this.deps.rollups;
+  }
+
+  /** What the thread step needs to append to a stored document under the same lock discipline. */
+  get threadDeps(): { Feedback: FeedbackModel; rollups: RollupWriter; lock?: RedisLock } {
+    return { Feedback: this.deps.Feedback, rollups: this.deps.rollups, lock: this.deps.lock };
+  }
 
   constructor(private readonly deps: FeedbackStoreDeps) {
     this.maxBatch = deps.maxBatch ?? 100;

@@ -22,6 +22,7 @@ import { toE164 } from '../../../shared/phone';
 import type { PiiVault } from '../../../shared/pii';
 import { detectScript } from '../../../shared/text-normalize';
 import { formatTrackingCode, parseTrackingCode } from '../../../shared/tracking-code';
+import { followupKey, threadKey } from '../../../shared/sms-conversation';
 import type { IntakeProducer } from '../intake-producer';
 import { formBody } from '../middleware/http';
 import { parseSmsCommand, smsText } from './sms-keywords';
@@ -164,7 +165,24 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
       locale: lang,
       meta,
     };
-    const code = await deps.producer.enqueue(env);
+    // The answer to our follow-up question, or the next piece of a message sent minutes ago, joins
+    // the same feedback (the worker appends it); anything else is new feedback.
+    let joinTo: string | null = null;
+    try {
+      joinTo =
+        (await deps.redis.getdel(followupKey(config.queuePrefix, phoneHash))) ??
+        (await deps.redis.get(threadKey(config.queuePrefix, phoneHash)));
+    } catch {
+      /* Redis down: the enqueue below answers 503 */
+    }
+    if (joinTo) env.meta.appendTo = joinTo;
+    const enqueued = await deps.producer.enqueue(env);
+    const code = joinTo ?? enqueued;
+    if (config.sms.threadWindowS > 0) {
+      await deps.redis
+        .set(threadKey(config.queuePrefix, phoneHash), code, 'EX', config.sms.threadWindowS)
+        .catch(() => undefined);
+    }
     twiml(
       res,
       contact?.optedOut ? undefined : smsText(lang, 'receipt', { code: formatTrackingCode(code) }),

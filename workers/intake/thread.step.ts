@@ -1,0 +1,104 @@
+/**
+ * Appending a message to a feedback already stored: the next pieces of a long SMS complaint, or
+ * the answer to our "which district or province?" question. The text grows, classification runs
+ * again on the whole text (explicit and confident values stay), and if the center or service
+ * changes, the rollup count moves with it. Idempotent per message: a redelivered part is a no-op.
+ */
+import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
+import type { FeedbackDoc, FeedbackModel } from '../../shared/models/feedback.model';
+import { rollupIncrement } from '../../shared/models/rollup.model';
+import type { RedisLock } from '../../shared/redis-lock';
+import { prepareText } from '../../shared/text-normalize';
+import { TRIAGE_THRESHOLD, type Classifier } from './classify.step';
+import type { NormalizedIntake } from './normalize.step';
+import type { RollupWriter } from './rollup-writer';
+
+export interface ThreadDeps {
+  Feedback: FeedbackModel;
+  classifier: Classifier;
+  rollups: RollupWriter;
+  /** Serialises appends to one feedback across workers (FerretDB updates are read-modify-write). */
+  lock?: RedisLock;
+}
+
+/** Thrown while the feedback to append to is still in the queue: the job is retried later. */
+export class NotYetStoredError extends Error {
+  override name = 'NotYetStoredError';
+}
+
+export async function appendToFeedback(
+  deps: ThreadDeps,
+  env: IntakeEnvelope,
+  normalized: NormalizedIntake,
+  target: string,
+): Promise<{ created: false; id: string }> {
+  const run = async () => {
+    const doc = await deps.Feedback.findById(target).lean<FeedbackDoc>();
+    if (!doc) throw new NotYetStoredError(`feedback ${target} is not stored yet`);
+    if (doc.externalId === env.externalId || doc.parts?.includes(env.externalId)) return; // redelivered
+    const raw = [doc.text?.raw, env.text].filter((t) => t && t.trim()).join('\n');
+    const text = { raw, ...prepareText(raw) };
+    const cls = await deps.classifier.classify({
+      envelope: {
+        ...env,
+        text: raw,
+        rating: doc.rating,
+        centerCode: undefined,
+        serviceCode: undefined,
+      },
+      normalized: { text, sender: normalized.sender },
+    });
+    const keep = (old: FeedbackDoc['center'], neu: FeedbackDoc['center']) =>
+      old.method === 'explicit' || (old.code && old.confidence >= neu.confidence) ? old : neu;
+    const center = keep(doc.center, cls.center);
+    const service = keep(doc.service, cls.service);
+    const topics = [
+      ...doc.topics,
+      ...cls.topics.filter((t) => !doc.topics.some((d) => d.code === t.code)),
+    ];
+    const needsTriage =
+      center.confidence < TRIAGE_THRESHOLD ||
+      env.meta.spam === true ||
+      (doc.needsTriage === true && !center.code);
+    const after = {
+      ...doc,
+      center,
+      service,
+      topics,
+      kind: cls.kind,
+      sentiment: cls.sentiment,
+      needsTriage,
+    };
+    await deps.Feedback.updateOne(
+      { _id: target },
+      {
+        $set: {
+          text: { ...doc.text, ...text },
+          center,
+          service,
+          topics,
+          kind: cls.kind,
+          sentiment: cls.sentiment,
+          needsTriage,
+          parts: [...(doc.parts ?? []), env.externalId],
+        },
+      },
+    );
+    const before = rollupIncrement(doc);
+    const now = rollupIncrement(after);
+    if (
+      before.filter._id !== now.filter._id ||
+      JSON.stringify(before.update.$inc) !== JSON.stringify(now.update.$inc)
+    ) {
+      const negate = (inc: Record<string, number>) =>
+        Object.fromEntries(Object.entries(inc).map(([k, v]) => [k, -v]));
+      await deps.rollups.add({
+        filter: before.filter,
+        update: { $inc: negate(before.update.$inc), $setOnInsert: before.update.$setOnInsert },
+      });
+      await deps.rollups.add(now);
+    }
+  };
+  await (deps.lock ? deps.lock.with(`feedback:${target}`, run) : run());
+  return { created: false, id: target };
+}
