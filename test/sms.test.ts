@@ -190,6 +190,14 @@ test('STOP silences every reply until START; feedback is still kept; LAO/EN set 
   expect(
     replyOf((await sms({ MessageSid: nextSid(), From, Body: 'good service thanks' })).text),
   ).toMatch(/^ໄດ້ຮັບແລ້ວ/);
+  expect(replyOf((await sms({ MessageSid: nextSid(), From, Body: ' En ' })).text)).toBe(
+    'We will reply in English',
+  );
+  // Mixed Lao and English: the English preference holds.
+  expect(
+    replyOf((await sms({ MessageSid: nextSid(), From, Body: 'odsc ຫຼວງພະບາງ very slow' })).text),
+  ).toMatch(/^Thank you, received/);
+  await sms({ MessageSid: nextSid(), From, Body: 'ລາວ' });
   // "stop" inside a sentence is feedback, not a command.
   expect(
     replyOf((await sms({ MessageSid: nextSid(), From, Body: 'stop the delays please' })).text),
