@@ -12,7 +12,7 @@ import { Errors } from '../../shared/errors';
 import { learnAlias, type AliasModel } from '../../shared/models/alias.model';
 import type { FeedbackDoc, FeedbackModel } from '../../shared/models/feedback.model';
 import { rollupIncrement } from '../../shared/models/rollup.model';
-import type { RollupWriter } from './rollup-writer';
+import { moveRollup, type RollupWriter } from './rollup-writer';
 
 export interface CorrectionDeps {
   Feedback: FeedbackModel;
@@ -50,16 +50,7 @@ export async function applyCorrection(
   await deps.Feedback.updateOne({ _id: feedbackId }, { $set: { [c.field]: value, needsTriage } });
   const after: FeedbackDoc = { ...before, [c.field]: value, needsTriage };
 
-  // Move the count: minus one in the old bucket, plus one in the new.
-  const old = rollupIncrement(before);
-  const neu = rollupIncrement(after);
-  const negate = (inc: Record<string, number>) =>
-    Object.fromEntries(Object.entries(inc).map(([k, v]) => [k, -v]));
-  await deps.rollups.add({
-    filter: old.filter,
-    update: { $inc: negate(old.update.$inc), $setOnInsert: old.update.$setOnInsert },
-  });
-  await deps.rollups.add(neu);
+  await moveRollup(deps.rollups, rollupIncrement(before), rollupIncrement(after));
 
   const text = before.text?.normalized;
   const phrase = c.phrase ?? (text ? phraseToLearn(text, c.field, c.code, deps.catalog) : null);

@@ -81,3 +81,25 @@ export class RollupWriter {
     }
   }
 }
+
+/**
+ * Moves one document's count from the bucket it was counted in to the one it belongs to now
+ * (a staff correction, or a thread whose later text named the center). Nothing if both are equal.
+ */
+export async function moveRollup(
+  rollups: RollupWriter,
+  before: RollupIncrement,
+  after: RollupIncrement,
+): Promise<void> {
+  if (
+    before.filter._id === after.filter._id &&
+    JSON.stringify(before.update.$inc) === JSON.stringify(after.update.$inc)
+  )
+    return;
+  const negated = Object.fromEntries(Object.entries(before.update.$inc).map(([k, v]) => [k, -v]));
+  await rollups.add({
+    filter: before.filter,
+    update: { $inc: negated, $setOnInsert: before.update.$setOnInsert },
+  });
+  await rollups.add(after);
+}

@@ -11,7 +11,7 @@ import type { RedisLock } from '../../shared/redis-lock';
 import { prepareText } from '../../shared/text-normalize';
 import { TRIAGE_THRESHOLD, type Classifier } from './classify.step';
 import type { NormalizedIntake } from './normalize.step';
-import type { RollupWriter } from './rollup-writer';
+import { moveRollup, type RollupWriter } from './rollup-writer';
 
 export interface ThreadDeps {
   Feedback: FeedbackModel;
@@ -60,8 +60,7 @@ export async function appendToFeedback(
       center.confidence < TRIAGE_THRESHOLD ||
       env.meta.spam === true ||
       (doc.needsTriage === true && !center.code);
-    const after = {
-      ...doc,
+    const fields = {
       center,
       service,
       topics,
@@ -73,31 +72,13 @@ export async function appendToFeedback(
       { _id: target },
       {
         $set: {
+          ...fields,
           text: { ...doc.text, ...text },
-          center,
-          service,
-          topics,
-          kind: cls.kind,
-          sentiment: cls.sentiment,
-          needsTriage,
           parts: [...(doc.parts ?? []), env.externalId],
         },
       },
     );
-    const before = rollupIncrement(doc);
-    const now = rollupIncrement(after);
-    if (
-      before.filter._id !== now.filter._id ||
-      JSON.stringify(before.update.$inc) !== JSON.stringify(now.update.$inc)
-    ) {
-      const negate = (inc: Record<string, number>) =>
-        Object.fromEntries(Object.entries(inc).map(([k, v]) => [k, -v]));
-      await deps.rollups.add({
-        filter: before.filter,
-        update: { $inc: negate(before.update.$inc), $setOnInsert: before.update.$setOnInsert },
-      });
-      await deps.rollups.add(now);
-    }
+    await moveRollup(deps.rollups, rollupIncrement(doc), rollupIncrement({ ...doc, ...fields }));
   };
   await (deps.lock ? deps.lock.with(`feedback:${target}`, run) : run());
   return { created: false, id: target };
