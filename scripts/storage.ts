@@ -81,7 +81,7 @@ export function ensureFerretBinary(log: (msg: string) => void = () => undefined)
     throw new StorageError(
       'FerretDB (the embedded MongoDB-compatible store) must be built, but Go is not installed.\n' +
         'Do one of these:\n' +
-        '  - install Go 1.24+ (https://go.dev/doc/install, or `apt-get install golang`) and run again;\n' +
+        '  - install Go 1.24+ (https://go.dev/doc/install; Debian 12 packages an older Go) and run again;\n' +
         '  - set MONGO_URL to a MongoDB 7 server (e.g. mongodb://127.0.0.1:27017/odsc);\n' +
         '  - or run the whole platform with `docker compose up`.',
     );
