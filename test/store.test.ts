@@ -11,6 +11,7 @@ import { freePort, indexFerretIds, startFerretDb } from '../scripts/storage';
 import { intakeJobId, type IntakeEnvelope } from '../shared/intake-envelope.schema';
 import { rollupBatchModel } from '../shared/models/rollup.model';
 import { RedisLock } from '../shared/redis-lock';
+import { recountDay } from '../scripts/rollups-recount';
 import { isFerretDb } from '../shared/db/mongo';
 import { RollupWriter } from '../workers/intake/rollup-writer';
 import { startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
@@ -151,6 +152,32 @@ test('rollup writers in many processes never lose an increment (FerretDB $inc is
     ),
   );
   expect((await p.Rollup.findById('lock-test').lean())?.count).toBe(240);
+});
+
+test('a recount makes the rollups of a day exact again after a double count', async () => {
+  const id = '2026-11-20|LA-SV|family_book|kiosk';
+  // What a worker dying between an increment and its marker leaves: the bucket counted twice.
+  await p.Rollup.updateOne({ _id: id }, { $inc: { count: 5, ratingSum: 20, 'ratings.r4': 5 } });
+  await p.Rollup.create({
+    _id: '2026-11-20|LA-XE|_unknown|kiosk',
+    day: '2026-11-20',
+    month: '2026-11',
+    centerCode: 'LA-XE',
+    serviceCode: '_unknown',
+    channel: 'kiosk',
+    count: 3,
+  });
+  expect(await recountDay(p.conn, '2026-11-20')).toBe(2);
+  expect(await p.Rollup.findById(id).lean()).toMatchObject({
+    count: 300,
+    ratingSum: 900,
+    ratingCount: 300,
+    ratings: { r1: 60, r2: 60, r3: 60, r4: 60, r5: 60 },
+    complaints: 120,
+    praise: 120,
+  });
+  expect((await p.Rollup.findById('2026-11-20|LA-XE|_unknown|kiosk').lean())?.count).toBe(0);
+  await expect(recountDay(p.conn, '20-11-2026')).rejects.toThrow(/not a day/);
 });
 
 test('the Redis lock lets one holder in at a time', async () => {
