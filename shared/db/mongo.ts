@@ -1,5 +1,5 @@
 /** One mongoose connection per process; models are bound to it so tests can use their own database. */
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type Connection, type Model, type Schema } from 'mongoose';
 
 // Filters built from request input must never carry operators such as {"$gt": ""}.
 mongoose.set('sanitizeFilter', true);
@@ -41,4 +41,19 @@ export async function pingMongo(conn: Connection, timeoutMs = 1500): Promise<boo
 export async function isFerretDb(conn: Connection): Promise<boolean> {
   const info = await conn.db!.admin().command({ buildInfo: 1 });
   return typeof info.ferretdbVersion === 'string';
+}
+
+/** The model `name` on this connection, compiled once per connection (tests open several). */
+export function modelOn<T>(
+  conn: Connection,
+  name: string,
+  schema: Schema<T>,
+  collection: string,
+): Model<T> {
+  return (conn.models[name] as Model<T> | undefined) ?? conn.model<T>(name, schema, collection);
+}
+
+/** MongoDB's (and FerretDB's) duplicate-key error, E11000. */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }

@@ -4,6 +4,7 @@
  * message containing it is classified with method "learned".
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/mongo';
 import { fold } from '../classify/fold';
 import type { LearnedAlias } from '../classify/text-classifier';
 
@@ -33,10 +34,7 @@ const aliasSchema = new Schema<AliasDoc>(
 export type AliasModel = Model<AliasDoc>;
 
 export function aliasModel(conn: Connection): AliasModel {
-  return (
-    (conn.models.Alias as AliasModel | undefined) ??
-    conn.model<AliasDoc>('Alias', aliasSchema, 'aliases')
-  );
+  return modelOn<AliasDoc>(conn, 'Alias', aliasSchema, 'aliases');
 }
 
 /** Stores a learned phrase (folded); returns it. */

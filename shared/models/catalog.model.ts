@@ -4,6 +4,7 @@
  * shared/catalog/odsc-catalog.json; admins can add centers later (the seed never deletes).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/mongo';
 
 export interface LocalizedName {
   lo: string;
@@ -82,8 +83,8 @@ export interface CatalogModels {
 
 export function catalogModels(conn: Connection): CatalogModels {
   return {
-    Center: conn.models.Center ?? conn.model<CenterDoc>('Center', centerSchema, 'centers'),
-    Service: conn.models.Service ?? conn.model<ServiceDoc>('Service', serviceSchema, 'services'),
-    Topic: conn.models.Topic ?? conn.model<TopicDoc>('Topic', topicSchema, 'topics'),
-  } as CatalogModels;
+    Center: modelOn(conn, 'Center', centerSchema, 'centers'),
+    Service: modelOn(conn, 'Service', serviceSchema, 'services'),
+    Topic: modelOn(conn, 'Topic', topicSchema, 'topics'),
+  };
 }

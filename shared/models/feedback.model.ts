@@ -3,6 +3,7 @@
  * Raw text is kept verbatim beside the normalized text; personal data is sealed (PiiVault).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/mongo';
 import type { Channel } from '../intake-envelope.schema';
 
 export const FEEDBACK_STATUSES = ['received', 'in_review', 'resolved', 'closed'] as const;
@@ -124,10 +125,7 @@ feedbackSchema.index({ needsTriage: 1, receivedAt: -1 });
 export type FeedbackModel = Model<FeedbackDoc>;
 
 export function feedbackModel(conn: Connection): FeedbackModel {
-  return (
-    (conn.models.Feedback as FeedbackModel | undefined) ??
-    conn.model<FeedbackDoc>('Feedback', feedbackSchema, 'feedback')
-  );
+  return modelOn<FeedbackDoc>(conn, 'Feedback', feedbackSchema, 'feedback');
 }
 
 /** Asia/Vientiane is UTC+7 all year (no daylight saving). */

@@ -4,6 +4,7 @@
  * out) or logged (no provider configured — staff see here what would have been sent).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/mongo';
 
 export const OUTBOUND_STATUSES = [
   'queued',
@@ -59,8 +60,5 @@ outboundSchema.index({ feedbackId: 1, createdAt: -1 });
 export type OutboundMessageModel = Model<OutboundMessageDoc>;
 
 export function outboundMessageModel(conn: Connection): OutboundMessageModel {
-  return (
-    (conn.models.OutboundMessage as OutboundMessageModel | undefined) ??
-    conn.model<OutboundMessageDoc>('OutboundMessage', outboundSchema, 'outbound_messages')
-  );
+  return modelOn<OutboundMessageDoc>(conn, 'OutboundMessage', outboundSchema, 'outbound_messages');
 }

@@ -3,6 +3,7 @@
  * worker so that dashboards and reports never scan all feedback. Averages are sum / count.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/mongo';
 import type { FeedbackDoc } from './feedback.model';
 
 export interface RollupDoc {
@@ -53,10 +54,7 @@ rollupSchema.index({ month: 1, centerCode: 1 });
 export type RollupModel = Model<RollupDoc>;
 
 export function rollupModel(conn: Connection): RollupModel {
-  return (
-    (conn.models.Rollup as RollupModel | undefined) ??
-    conn.model<RollupDoc>('Rollup', rollupSchema, 'rollups')
-  );
+  return modelOn<RollupDoc>(conn, 'Rollup', rollupSchema, 'rollups');
 }
 
 /** The bucket's _id; '|' never occurs in days, catalog codes or channel names. */
@@ -117,8 +115,5 @@ const rollupBatchSchema = new Schema<RollupBatchDoc>(
 export type RollupBatchModel = Model<RollupBatchDoc>;
 
 export function rollupBatchModel(conn: Connection): RollupBatchModel {
-  return (
-    (conn.models.RollupBatch as RollupBatchModel | undefined) ??
-    conn.model<RollupBatchDoc>('RollupBatch', rollupBatchSchema, 'rollup_batches')
-  );
+  return modelOn<RollupBatchDoc>(conn, 'RollupBatch', rollupBatchSchema, 'rollup_batches');
 }

@@ -3,6 +3,7 @@
  * wants. Keyed by the keyed hash of the E.164 number, so no number is stored here in any form.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../db/mongo';
 
 export interface SmsContactDoc {
   /** PiiVault.hash('phone:+856…'). */
@@ -25,8 +26,5 @@ const smsContactSchema = new Schema<SmsContactDoc>(
 export type SmsContactModel = Model<SmsContactDoc>;
 
 export function smsContactModel(conn: Connection): SmsContactModel {
-  return (
-    (conn.models.SmsContact as SmsContactModel | undefined) ??
-    conn.model<SmsContactDoc>('SmsContact', smsContactSchema, 'sms_contacts')
-  );
+  return modelOn<SmsContactDoc>(conn, 'SmsContact', smsContactSchema, 'sms_contacts');
 }

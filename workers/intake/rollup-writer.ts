@@ -4,6 +4,7 @@
  * promise settles when its own increment is in the database. On FerretDB, where `$inc` is not
  * atomic, each write also holds a Redis lock per bucket so worker processes never overlap.
  */
+import { isDuplicateKey } from '../../shared/db/mongo';
 import type { RedisLock } from '../../shared/redis-lock';
 import type { RollupModel } from '../../shared/models/rollup.model';
 
@@ -16,10 +17,6 @@ interface Pending {
   inc: Record<string, number>;
   setOnInsert: Record<string, unknown>;
   waiters: { resolve: () => void; reject: (e: unknown) => void }[];
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
 
 export class RollupWriter {

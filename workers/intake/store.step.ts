@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { Connection, mongo } from 'mongoose';
 import type IORedis from 'ioredis';
-import { isFerretDb } from '../../shared/db/mongo';
+import { isDuplicateKey, isFerretDb } from '../../shared/db/mongo';
 import { RedisLock } from '../../shared/redis-lock';
 import type { FeedbackDoc, FeedbackModel } from '../../shared/models/feedback.model';
 import { localBuckets } from '../../shared/models/feedback.model';
@@ -229,7 +229,7 @@ export class FeedbackStore {
         });
         created = true;
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
       }
       stored = await Feedback.findById(doc._id).lean<FeedbackDoc>();
       if (!stored) throw new Error(`feedback ${doc._id} vanished while being stored`);
@@ -247,7 +247,7 @@ export class FeedbackStore {
       await this.deps.rollups.add(inc);
       await RollupBatch.create({ _id: marker, at: new Date(), count: 1 }).catch(
         (err: { code?: number }) => {
-          if (err.code !== 11000) throw err;
+          if (!isDuplicateKey(err)) throw err;
         },
       );
     }

@@ -45,10 +45,6 @@ export const SMS_TEXT: Record<Lang, Record<string, string>> = {
     stop: 'ຢຸດສົ່ງຂໍ້ຄວາມແລ້ວ. ສົ່ງ START ເພື່ອເລີ່ມໃໝ່',
     start: 'ເລີ່ມສົ່ງຂໍ້ຄວາມໃໝ່ແລ້ວ. ຂອບໃຈ',
     lang: 'ຈະຕອບເປັນພາສາລາວ',
-    received: 'ໄດ້ຮັບແລ້ວ',
-    in_review: 'ກຳລັງພິຈາລະນາ',
-    resolved: 'ແກ້ໄຂແລ້ວ',
-    closed: 'ປິດແລ້ວ',
   },
   en: {
     receipt: 'Thank you, received. Your code: {code}',
@@ -58,10 +54,6 @@ export const SMS_TEXT: Record<Lang, Record<string, string>> = {
     stop: 'You will get no more messages. Send START to resume.',
     start: 'Messages resumed. Thank you.',
     lang: 'We will reply in English',
-    received: 'received',
-    in_review: 'being reviewed',
-    resolved: 'resolved',
-    closed: 'closed',
   },
 };
 

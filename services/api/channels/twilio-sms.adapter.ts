@@ -25,6 +25,7 @@ import { formatTrackingCode, parseTrackingCode } from '../../../shared/tracking-
 import { followupKey, threadKey } from '../../../shared/sms-conversation';
 import type { IntakeProducer } from '../intake-producer';
 import { formBody } from '../middleware/http';
+import { STATUS_LABELS } from '../views/strings';
 import { parseSmsCommand, smsText } from './sms-keywords';
 
 /** The part of Twilio's webhook parameters we use; Twilio sends more, and may add fields. */
@@ -130,7 +131,7 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
             mine
               ? smsText(lang, 'status', {
                   code: formatTrackingCode(code!),
-                  status: smsText(lang, doc.status),
+                  status: STATUS_LABELS[lang][doc.status],
                 })
               : smsText(lang, 'notFound', { code: command.code.toUpperCase() }),
           );

@@ -1,7 +1,9 @@
 /** The citizen's status page: a code box and, once a code is given, what became of that feedback. */
 import type { CitizenStatus } from '../routes/status.routes';
 import { esc, page } from './html';
-import type { Lang } from './strings';
+import { STATUS_LABELS, type Lang } from './strings';
+
+const capitalize = (x: string) => x.charAt(0).toUpperCase() + x.slice(1);
 
 const TEXT = {
   lo: {
@@ -13,12 +15,6 @@ const TEXT = {
     status: 'ສະຖານະ',
     receivedAt: 'ໄດ້ຮັບເມື່ອ',
     updatedAt: 'ອັບເດດລ່າສຸດ',
-    statuses: {
-      received: 'ໄດ້ຮັບແລ້ວ',
-      in_review: 'ກຳລັງພິຈາລະນາ',
-      resolved: 'ແກ້ໄຂແລ້ວ',
-      closed: 'ປິດແລ້ວ',
-    },
     invalid: 'ລະຫັດຕິດຕາມມີ 10 ຕົວອັກສອນ ແລະ ຕົວເລກ, ຕົວຢ່າງ K7M2Q-9XDR4.',
     not_found: 'ບໍ່ພົບລະຫັດນີ້. ກະລຸນາກວດເບິ່ງລະຫັດອີກຄັ້ງ.',
     feedback: 'ສົ່ງຄຳຄິດເຫັນ',
@@ -32,12 +28,6 @@ const TEXT = {
     status: 'Status',
     receivedAt: 'Received',
     updatedAt: 'Last update',
-    statuses: {
-      received: 'Received',
-      in_review: 'Being reviewed',
-      resolved: 'Resolved',
-      closed: 'Closed',
-    },
     invalid: 'A tracking code is 10 letters and digits, like K7M2Q-9XDR4.',
     not_found: 'This code was not found. Please check it and try again.',
     feedback: 'Give feedback',
@@ -63,7 +53,7 @@ export function renderStatusPage(
   if (state.typed) q.set('code', state.typed);
   const result = state.found
     ? `<div class="card" role="status"><p>${esc(t.label)}: <strong class="mono">${esc(state.found.trackingCode)}</strong></p>
-<p>${esc(t.status)}: <strong data-testid="status">${esc(t.statuses[state.found.status])}</strong></p>
+<p>${esc(t.status)}: <strong data-testid="status">${esc(capitalize(STATUS_LABELS[lang][state.found.status]))}</strong></p>
 <p>${esc(t.receivedAt)}: ${esc(when(state.found.receivedAt, lang))}<br>${esc(t.updatedAt)}: ${esc(when(state.found.updatedAt, lang))}</p></div>`
     : state.problem
       ? `<div class="card errors" role="alert"><p>${esc(t[state.problem])}</p></div>`

@@ -95,3 +95,12 @@ export type Strings = (typeof STRINGS)[Lang];
 export function pickLang(q: unknown): Lang {
   return q === 'en' ? 'en' : 'lo';
 }
+
+/** What a feedback's status is called, for citizens (web pages and SMS alike). */
+export const STATUS_LABELS: Record<
+  Lang,
+  Record<'received' | 'in_review' | 'resolved' | 'closed', string>
+> = {
+  lo: { received: 'ໄດ້ຮັບແລ້ວ', in_review: 'ກຳລັງພິຈາລະນາ', resolved: 'ແກ້ໄຂແລ້ວ', closed: 'ປິດແລ້ວ' },
+  en: { received: 'received', in_review: 'being reviewed', resolved: 'resolved', closed: 'closed' },
+};
