@@ -61,6 +61,9 @@ function buildIndexes(catalog: CatalogView, learned: LearnedAlias[]) {
     for (const a of latin) if (fold(a) !== 'vientiane') add(a, t, true);
     for (const a of [c.place.lo, ...c.aliases.filter((x) => /[\u0E80-\u0EFF]/.test(x))]) {
       if (c.code !== 'LA-VI') add(a, t);
+      // "ເມືອງໄຊເສດຖາ" is district Xaysettha, not the town "ເມືອງໄຊ" (Oudomxay) and a remainder:
+      // the whole "district + name" must be a phrase, so the longest match from its start wins.
+      if (c.level === 'district') add(`ເມືອງ${a}`, t);
     }
     for (const town of c.towns) {
       add(town.en, t, true);

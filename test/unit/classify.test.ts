@@ -65,6 +65,13 @@ test('a town means its center; a district center beats its province', () => {
   expect(c.classify('Xaythany, Vientiane capital').center.code).toBe('LA-VT-XAYTHANY');
 });
 
+test('"ເມືອງ" + a district name is that district, not a town whose name it starts with', () => {
+  // ເມືອງໄຊ is Oudomxay's town; ເມືອງໄຊເສດຖາ is Xaysettha district of the capital.
+  expect(c.classify('ຢູ່ຫ້ອງການເມືອງໄຊເສດຖາ ລໍຖ້າດົນ').center.code).toBe('LA-VT-XAYSETHA');
+  expect(c.classify('ເມືອງໄຊທານີ').center.code).toBe('LA-VT-XAYTHANY');
+  expect(c.classify('ຢູ່ເມືອງໄຊ ລໍຖ້າດົນ').center.code).toBe('LA-OU');
+});
+
 test('negation does not flip meaning, in Lao and English', () => {
   expect(c.classify('ພະນັກງານບໍ່ສຸພາບ').kind.code).toBe('complaint');
   expect(c.classify('ພະນັກງານສຸພາບ').kind.code).toBe('praise');
