@@ -1,6 +1,6 @@
 /**
  * The "notify" queue: every message to a citizen goes through it, so that it is retried, recorded
- * and never sent to a number that opted out. Producers call enqueueNotify().
+ * and never sent to a number that opted out or a chat that blocked the bot. Producers call enqueueNotify().
  */
 import { randomUUID } from 'node:crypto';
 import { Queue, type DefaultJobOptions } from 'bullmq';
@@ -13,10 +13,10 @@ import { QUEUE_NOTIFY } from './queues';
 export const NotifyJobSchema = z.object({
   v: z.literal(1),
   messageId: z.string().uuid(),
-  channel: z.literal('sms'),
-  /** The recipient, sealed with PII_KEY. */
+  channel: z.enum(['sms', 'telegram']),
+  /** The recipient (a phone number or a Telegram chat id), sealed with PII_KEY. */
   toSealed: z.string().min(1),
-  body: z.string().min(1).max(1600),
+  body: z.string().min(1).max(4096),
 });
 export type NotifyJob = z.infer<typeof NotifyJobSchema>;
 
@@ -38,7 +38,12 @@ export function createNotifyQueue(config: Config, connection: IORedis): Queue<No
   });
 }
 
+/** The longest message each channel takes: 10 SMS segments, or one Telegram message. */
+export const MAX_BODY = { sms: 1600, telegram: 4096 } as const;
+
 export interface NotifyRequest {
+  /** Default sms. */
+  channel?: 'sms' | 'telegram';
   toSealed: string;
   toHash: string;
   body: string;
@@ -52,10 +57,13 @@ export async function enqueueNotify(
   Outbound: OutboundMessageModel,
   req: NotifyRequest,
 ): Promise<string> {
+  const channel = req.channel ?? 'sms';
+  if (req.body.length > MAX_BODY[channel])
+    throw new Error(`a ${channel} message is at most ${MAX_BODY[channel]} characters`);
   const messageId = randomUUID();
   await Outbound.create({
     _id: messageId,
-    channel: 'sms',
+    channel,
     toHash: req.toHash,
     body: req.body,
     purpose: req.purpose,
@@ -64,8 +72,8 @@ export async function enqueueNotify(
     attempts: 0,
   });
   await queue.add(
-    'sms',
-    { v: 1, messageId, channel: 'sms', toSealed: req.toSealed, body: req.body },
+    channel,
+    { v: 1, messageId, channel, toSealed: req.toSealed, body: req.body },
     { jobId: `notify-${messageId}` },
   );
   return messageId;

@@ -17,6 +17,8 @@ import { createNotifyWorker } from './notify/notify.worker';
 import { LogSmsTransport, TwilioSmsTransport } from './notify/twilio-sms.transport';
 import { outboundMessageModel } from '../shared/models/outbound-message.model';
 import { smsContactModel } from '../shared/models/sms-contact.model';
+import { telegramChatModel } from '../shared/models/telegram-chat.model';
+import { LogChatTransport, TelegramChatTransport } from './notify/telegram.transport';
 import { createNotifyQueue } from '../shared/notify';
 import { smsFollowUp } from '../shared/sms-conversation';
 import { createFeedbackStore } from './intake/store.step';
@@ -54,19 +56,26 @@ async function main() {
           { apiBase: config.twilio.apiBase },
         )
       : new LogSmsTransport();
+  const chat = config.telegram.botToken
+    ? new TelegramChatTransport(config.telegram.botToken, { apiRoot: config.telegram.apiRoot })
+    : new LogChatTransport();
   const notify = createNotifyWorker({
     config,
     connection,
     Outbound: outboundMessageModel(conn),
     SmsContact: smsContactModel(conn),
+    TelegramChat: telegramChatModel(conn),
     vault: new PiiVault(config.piiKey),
     transport,
+    chat,
     log,
   });
   await worker.waitUntilReady();
   await notify.waitUntilReady();
   if (transport.name === 'log')
     log.info('no Twilio credentials: outbound SMS are recorded, not sent');
+  if (chat.name === 'log')
+    log.info('no Telegram bot token: outbound Telegram messages are recorded, not sent');
   log.info('intake worker ready', { concurrency: config.intake.concurrency, pid: process.pid });
 
   let stopping = false;

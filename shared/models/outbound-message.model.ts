@@ -1,7 +1,7 @@
 /**
  * Every message we send or would send to a citizen, and what became of it: queued, sent (with the
  * provider's id), delivered or failed (from Twilio's status callback), suppressed (the number opted
- * out) or logged (no provider configured — staff see here what would have been sent).
+ * out, or the chat blocked the bot) or logged (no provider configured — staff see here what would have been sent).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../db/mongo';
@@ -21,14 +21,16 @@ export type OutboundStatus = (typeof OUTBOUND_STATUSES)[number];
 export interface OutboundMessageDoc {
   /** Our id; also in the status callback URL, so the callback is an _id look-up. */
   _id: string;
-  channel: 'sms';
+  channel: 'sms' | 'telegram';
   /** Keyed hash of the recipient (the sealed number travels in the job only). */
   toHash: string;
   body: string;
   purpose: 'reply' | 'status' | 'followup';
   feedbackId?: string;
   status: OutboundStatus;
-  transport?: 'twilio' | 'log';
+  transport?: 'twilio' | 'telegram' | 'log';
+  /** How many times the provider told us to wait (Telegram 429 retry_after). */
+  rateLimited?: number;
   providerSid?: string;
   attempts: number;
   lastError?: string;
@@ -48,6 +50,7 @@ const outboundSchema = new Schema<OutboundMessageDoc>(
     status: { type: String, enum: OUTBOUND_STATUSES, required: true },
     transport: String,
     providerSid: String,
+    rateLimited: Number,
     attempts: { type: Number, default: 0 },
     lastError: String,
     errorCode: String,

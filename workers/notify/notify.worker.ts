@@ -1,18 +1,26 @@
 /**
- * The notify worker: sends each queued message unless its recipient opted out, records the
+ * The notify worker: sends each queued message on its channel (SMS through Twilio, a Telegram
+ * chat through the Bot API) unless its recipient opted out or blocked the bot, records the
  * outcome on the message, and lets BullMQ retry what failed for a passing reason (exponential
- * backoff, see shared/notify.ts). A permanent failure is recorded and not retried.
+ * backoff, see shared/notify.ts). A permanent failure is recorded and not retried. When Telegram
+ * answers 429 with `retry_after`, the job waits exactly that long without spending a try.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Config } from '../../shared/config';
 import type { Logger } from '../../shared/logger';
 import type { OutboundMessageModel } from '../../shared/models/outbound-message.model';
 import type { SmsContactModel } from '../../shared/models/sms-contact.model';
+import type { TelegramChatModel } from '../../shared/models/telegram-chat.model';
 import { NotifyJobSchema, type NotifyJob } from '../../shared/notify';
 import type { PiiVault } from '../../shared/pii';
 import { QUEUE_NOTIFY } from '../../shared/queues';
+import { telegramSessionKey } from '../../shared/telegram-keys';
+import { ChatSendError, LogChatTransport, type ChatTransport } from './telegram.transport';
 import { SmsSendError, type SmsTransport } from './twilio-sms.transport';
+
+/** A chat that keeps answering 429 is retried this many times before tries are spent. */
+export const MAX_RATE_LIMITED = 20;
 
 export interface NotifyDeps {
   config: Config;
@@ -20,12 +28,27 @@ export interface NotifyDeps {
   Outbound: OutboundMessageModel;
   SmsContact: SmsContactModel;
   vault: PiiVault;
+  /** SMS transport (Twilio, or log without credentials). */
   transport: SmsTransport;
+  /** Telegram transport (Bot API, or log without a token). */
+  chat?: ChatTransport;
+  TelegramChat?: TelegramChatModel;
   log: Logger;
 }
 
+/** Thrown by processNotify when the provider asked us to wait: the caller delays the job. */
+export class RetryAfter extends Error {
+  constructor(readonly ms: number) {
+    super(`retry after ${ms} ms`);
+  }
+}
+
+const DONE = ['sent', 'delivered', 'suppressed', 'logged'];
+
+type ProcessDeps = Omit<NotifyDeps, 'connection'> & { connection?: IORedis };
+
 export async function processNotify(
-  deps: Omit<NotifyDeps, 'connection'>,
+  deps: ProcessDeps,
   data: unknown,
   attempt: number,
 ): Promise<string> {
@@ -34,9 +57,11 @@ export async function processNotify(
   const job: NotifyJob = parsed.data;
   const msg = await deps.Outbound.findById(job.messageId).lean();
   if (!msg) throw new UnrecoverableError(`outbound message ${job.messageId} not found`);
-  if (['sent', 'delivered', 'suppressed', 'logged'].includes(msg.status)) return msg.status; // a redelivered job
+  if (DONE.includes(msg.status)) return msg.status; // a redelivered job
   const set = (fields: Record<string, unknown>) =>
     deps.Outbound.updateOne({ _id: msg._id }, { $set: fields });
+
+  if (job.channel === 'telegram') return sendTelegram(deps, job, msg, set, attempt);
 
   const contact = await deps.SmsContact.findById(msg.toHash).lean();
   if (contact?.optedOut) {
@@ -71,10 +96,75 @@ export async function processNotify(
   }
 }
 
+async function sendTelegram(
+  deps: ProcessDeps,
+  job: NotifyJob,
+  msg: { _id: string; toHash: string; rateLimited?: number },
+  set: (fields: Record<string, unknown>) => Promise<unknown>,
+  attempt: number,
+): Promise<string> {
+  const transport = deps.chat ?? new LogChatTransport();
+  const chat = deps.TelegramChat ? await deps.TelegramChat.findById(msg.toHash).lean() : null;
+  if (chat?.unreachable) {
+    await set({ status: 'suppressed', lastError: 'the chat blocked the bot' });
+    return 'suppressed';
+  }
+  await set({ status: 'sending', attempts: attempt, transport: transport.name });
+  try {
+    const id = await transport.send(deps.vault.decrypt(job.toSealed), job.body);
+    const status = transport.name === 'log' ? 'logged' : 'sent';
+    await set({ status, ...(id ? { providerSid: id } : {}), lastError: undefined });
+    if (status === 'logged')
+      deps.log.info('telegram message not sent (no bot token): recorded for staff', {
+        messageId: msg._id,
+      });
+    return status;
+  } catch (err) {
+    const e = err instanceof ChatSendError ? err : new ChatSendError(String(err), false);
+    if (e.unreachable && deps.TelegramChat) {
+      await deps.TelegramChat.updateOne(
+        { _id: msg.toHash },
+        { $set: { unreachable: true, unreachableAt: new Date(), updatedAt: new Date() } },
+        { upsert: true },
+      );
+      // The bot re-reads the chat record when the chat writes again, and then clears the mark.
+      await deps.connection
+        ?.del(telegramSessionKey(deps.config.queuePrefix, msg.toHash))
+        .catch(() => undefined);
+    }
+    const limited = (msg.rateLimited ?? 0) + 1;
+    if (e.retryAfterS !== undefined && limited <= MAX_RATE_LIMITED) {
+      await set({
+        status: 'queued',
+        lastError: e.message,
+        errorCode: e.code,
+        rateLimited: limited,
+      });
+      throw new RetryAfter(e.retryAfterS * 1000);
+    }
+    await set({
+      status: e.permanent ? 'failed' : 'queued',
+      lastError: e.message,
+      ...(e.code ? { errorCode: e.code } : {}),
+    });
+    if (e.permanent) throw new UnrecoverableError(e.message);
+    throw e;
+  }
+}
+
 export function createNotifyWorker(deps: NotifyDeps): Worker<NotifyJob, string> {
   const worker = new Worker<NotifyJob, string>(
     QUEUE_NOTIFY,
-    (job: Job<NotifyJob>) => processNotify(deps, job.data, job.attemptsMade + 1),
+    async (job: Job<NotifyJob>, token?: string) => {
+      try {
+        return await processNotify(deps, job.data, job.attemptsMade + 1);
+      } catch (err) {
+        if (!(err instanceof RetryAfter)) throw err;
+        // Telegram's retry_after: wait exactly that long; the try is not spent.
+        await job.moveToDelayed(Date.now() + err.ms, token);
+        throw new DelayedError();
+      }
+    },
     {
       connection: deps.connection,
       prefix: deps.config.queuePrefix,
