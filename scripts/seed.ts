@@ -6,6 +6,7 @@ import { seedCatalog } from '../shared/catalog/catalog';
 import { loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
 import { aliasModel } from '../shared/models/alias.model';
+import { telegramChatModel } from '../shared/models/telegram-chat.model';
 import { smsContactModel } from '../shared/models/sms-contact.model';
 import { outboundMessageModel } from '../shared/models/outbound-message.model';
 import { catalogModels } from '../shared/models/catalog.model';
@@ -26,6 +27,7 @@ export async function seed(mongoUrl: string) {
       aliasModel(conn).init(),
       smsContactModel(conn).init(),
       outboundMessageModel(conn).init(),
+      telegramChatModel(conn).init(),
     ]);
     return await seedCatalog(models);
   } finally {

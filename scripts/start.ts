@@ -108,10 +108,15 @@ async function main() {
     REDIS_URL: config.redisUrl,
     PII_KEY: config.piiKey.toString('hex'),
   };
-  for (const [name, file] of [
+  const tg = config.telegram;
+  // Telegram: the api's webhook when a secret is set, otherwise the long-polling bot process.
+  const polling = Boolean(tg.botToken && !tg.webhookSecret);
+  const processes: [string, string][] = [
     ['api', 'services/api/main.js'],
     ['worker', 'workers/main.js'],
-  ] as const) {
+  ];
+  if (polling) processes.push(['telegram-bot', 'services/telegram/main.js']);
+  for (const [name, file] of processes) {
     const child = spawn(process.execPath, [path.join(DIST, file)], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -139,6 +144,13 @@ ODSC citizen feedback platform is running.
   Status page:               ${local}/status
   Status API:                ${local}/api/v1/status/<code>
   Readiness:                 ${local}/readyz
+  Telegram bot:              ${
+    !tg.botToken
+      ? 'off (set TELEGRAM_BOT_TOKEN to turn it on; see README "Telegram")'
+      : polling
+        ? 'on, long polling (the telegram-bot process)'
+        : `on, webhook at ${config.publicBaseUrl}/webhooks/telegram`
+  }
 Data is kept in ${config.dataDir}. Press Ctrl-C to stop.`);
 }
 

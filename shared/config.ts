@@ -71,7 +71,17 @@ const envSchema = z.object({
   NOTIFY_BACKOFF_MS: intWithDefault(5000, 10, 3_600_000),
   SMS_THREAD_WINDOW_MIN: intWithDefault(15, 0, 24 * 60),
   TELEGRAM_BOT_TOKEN: optionalString,
-  TELEGRAM_WEBHOOK_SECRET: optionalString,
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]{16,256}$/,
+        "16–256 characters: letters, digits, _ and - (Telegram's rule)",
+      )
+      .optional(),
+  ),
+  TELEGRAM_SESSION_TTL_H: intWithDefault(24, 1, 24 * 30),
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().default('https://api.telegram.org')),
 });
 
@@ -94,7 +104,7 @@ export interface Config {
   twilio: { accountSid?: string; authToken?: string; from?: string; apiBase?: string };
   sms: { signatureBypass: boolean; spamPerHour: number; threadWindowS: number };
   notify: { backoffMs: number };
-  telegram: { botToken?: string; webhookSecret?: string; apiRoot: string };
+  telegram: { botToken?: string; webhookSecret?: string; apiRoot: string; sessionTtlS: number };
 }
 
 /** Thrown when the environment is invalid; its message names every bad variable. */
@@ -185,7 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     telegram: {
       botToken: e.TELEGRAM_BOT_TOKEN,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
-      apiRoot: e.TELEGRAM_API_ROOT,
+      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+      sessionTtlS: e.TELEGRAM_SESSION_TTL_H * 3600,
     },
   };
 }

@@ -10,8 +10,18 @@ const root = path.resolve(__dirname, '..');
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
 const svc = (name: string) => compose.services[name];
 
-test('has MongoDB 7, Redis 7, api, worker and a one-shot seed', () => {
-  expect(Object.keys(compose.services).sort()).toEqual(['api', 'mongo', 'redis', 'seed', 'worker']);
+test('has MongoDB 7, Redis 7, api, worker, a one-shot seed and the optional Telegram poller', () => {
+  expect(Object.keys(compose.services).sort()).toEqual([
+    'api',
+    'mongo',
+    'redis',
+    'seed',
+    'telegram-bot',
+    'worker',
+  ]);
+  // The webhook in `api` serves Telegram by default; the poller runs only when asked for.
+  expect(svc('telegram-bot').profiles).toEqual(['polling']);
+  expect(svc('telegram-bot').command).toEqual(['node', 'dist/services/telegram/main.js']);
   expect(svc('mongo').image).toMatch(/^mongo:7/);
   expect(svc('redis').image).toMatch(/^redis:7/);
 });
@@ -54,7 +64,12 @@ test('the Dockerfile builds the entry points compose runs', () => {
   expect(dockerfile).toMatch(/FROM node:20/);
   expect(dockerfile).toMatch(/tsc -p tsconfig\.build\.json/);
   expect(dockerfile).toMatch(/USER node/);
-  for (const entry of ['services/api/main.ts', 'workers/main.ts', 'scripts/seed.ts']) {
+  for (const entry of [
+    'services/api/main.ts',
+    'workers/main.ts',
+    'scripts/seed.ts',
+    'services/telegram/main.ts',
+  ]) {
     expect(() => readFileSync(path.join(root, entry))).not.toThrow();
   }
 });

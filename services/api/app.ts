@@ -14,7 +14,9 @@ import { PiiVault } from '../../shared/pii';
 import type { IntakeQueue } from '../../shared/queues';
 import { TrackingCodes } from '../../shared/tracking-code';
 import { CatalogCache } from './catalog-cache';
+import { telegramWebhook } from './channels/telegram-webhook';
 import { twilioSmsAdapter } from './channels/twilio-sms.adapter';
+import { telegramBotFromConfig } from '../telegram/wiring';
 import { webChannel } from './channels/web-form.channel';
 import { smsContactModel } from '../../shared/models/sms-contact.model';
 import { outboundMessageModel } from '../../shared/models/outbound-message.model';
@@ -67,6 +69,21 @@ export function createApp(deps: AppDeps): Express {
       Feedback,
       SmsContact: smsContactModel(deps.conn),
       Outbound: outboundMessageModel(deps.conn),
+      log: deps.log,
+    }),
+  );
+  app.use(
+    telegramWebhook({
+      bot: telegramBotFromConfig({
+        config: deps.config,
+        conn: deps.conn,
+        redis: deps.redis,
+        producer,
+        catalog,
+        log: deps.log,
+      }),
+      secret: deps.config.telegram.webhookSecret,
+      maxBodyBytes: deps.config.maxBodyBytes,
       log: deps.log,
     }),
   );

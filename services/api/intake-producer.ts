@@ -70,6 +70,11 @@ export class IntakeProducer {
     );
   }
 
+  /** The tracking code an envelope with this (channel, externalId) gets. */
+  codeFor(channel: IntakeEnvelope['channel'], externalId: string): string {
+    return this.codes.derive(channel, externalId);
+  }
+
   /** Enqueues the envelope; returns its canonical tracking code. */
   async enqueue(env: IntakeEnvelope): Promise<string> {
     const code = this.codes.derive(env.channel, env.externalId);

@@ -4,6 +4,7 @@ import { connectMongo } from '../../shared/db/mongo';
 import { createLogger } from '../../shared/logger';
 import { catalogModels } from '../../shared/models/catalog.model';
 import { feedbackModel } from '../../shared/models/feedback.model';
+import { telegramChatModel } from '../../shared/models/telegram-chat.model';
 import { createIntakeQueue, redisConnection } from '../../shared/queues';
 import { createApp } from './app';
 
@@ -17,6 +18,7 @@ async function main() {
     cat.Center.init(),
     cat.Service.init(),
     cat.Topic.init(),
+    telegramChatModel(conn).init(),
   ]);
   const redis = redisConnection(config.redisUrl, 'producer');
   redis.on('error', (err) => log.warn('redis connection error', { error: err.message }));
@@ -28,6 +30,11 @@ async function main() {
       publicBaseUrl: config.publicBaseUrl,
       pid: process.pid,
     });
+    const tg = config.telegram;
+    if (!tg.botToken) log.info('telegram bot is off: TELEGRAM_BOT_TOKEN is not set');
+    else if (tg.webhookSecret)
+      log.info('telegram webhook ready', { url: `${config.publicBaseUrl}/webhooks/telegram` });
+    else log.info('telegram webhook off (no TELEGRAM_WEBHOOK_SECRET): run `npm run bot` to poll');
   });
   server.keepAliveTimeout = 65_000;
 

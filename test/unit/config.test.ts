@@ -61,6 +61,21 @@ test('the unsigned-SMS bypass is refused in production', () => {
   ).toBe(true);
 });
 
+test("Telegram: the webhook secret follows Telegram's rule, and production needs one with a token", () => {
+  expect(() => loadConfig({ TELEGRAM_WEBHOOK_SECRET: 'short', DATA_DIR: dataDir() })).toThrow(
+    /TELEGRAM_WEBHOOK_SECRET/,
+  );
+  expect(() =>
+    loadConfig({ TELEGRAM_WEBHOOK_SECRET: 'has spaces in it, not allowed', DATA_DIR: dataDir() }),
+  ).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
+  const c = loadConfig({
+    TELEGRAM_API_ROOT: 'http://127.0.0.1:9999/',
+    TELEGRAM_SESSION_TTL_H: '2',
+    DATA_DIR: dataDir(),
+  });
+  expect(c.telegram).toMatchObject({ apiRoot: 'http://127.0.0.1:9999', sessionTtlS: 7200 });
+});
+
 test('keys are accepted as hex or base64', () => {
   const hex = 'ab'.repeat(32);
   expect(loadConfig({ PII_KEY: hex, DATA_DIR: dataDir() }).piiKey.toString('hex')).toBe(hex);

@@ -40,6 +40,15 @@ export interface IntakeResult {
   created: boolean;
 }
 
+/**
+ * A Telegram external id is `<chat_id>:<message_id>`: a chat id in clear. It is stored as a keyed
+ * hash of the whole pair — as unique and as deterministic (a redelivery is still stored once), but
+ * neither the chat id nor a link between two messages of one chat can be read from it.
+ */
+export function storedExternalId(channel: string, externalId: string, vault: PiiVault): string {
+  return channel === 'telegram' ? `tg.${vault.hash(`telegram-message:${externalId}`)}` : externalId;
+}
+
 /** Processes one envelope; exported so the pipeline can be exercised without a queue. */
 export async function processIntake(
   deps: Omit<IntakeDeps, 'connection'>,
@@ -50,7 +59,14 @@ export async function processIntake(
     const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new UnrecoverableError(`invalid IntakeEnvelope: ${fields}`);
   }
-  const env: IntakeEnvelope = parsed.data;
+  const received: IntakeEnvelope = parsed.data;
+  // The tracking code comes from the external id as the adapter saw it (the citizen's receipt);
+  // what is stored may be a pseudonym of it (see storedExternalId).
+  const trackingCode = deps.codes.derive(received.channel, received.externalId);
+  const env: IntakeEnvelope = {
+    ...received,
+    externalId: storedExternalId(received.channel, received.externalId, deps.vault),
+  };
   const normalized = normalizeIntake(env, deps.vault);
   const appendTo =
     typeof env.meta.appendTo === 'string' ? parseTrackingCode(env.meta.appendTo) : null;
@@ -63,7 +79,6 @@ export async function processIntake(
     );
     return { trackingCode: appendTo, feedbackId: r.id, created: false };
   }
-  const trackingCode = deps.codes.derive(env.channel, env.externalId);
   const classification = await deps.classifier.classify({ envelope: env, normalized });
   const doc = buildFeedback(
     env,

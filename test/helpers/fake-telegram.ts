@@ -1,0 +1,343 @@
+/**
+ * A local stand-in for Telegram's Bot API (https://core.telegram.org/bots/api), answering like the
+ * real one: `POST /bot<token>/<method>` with a JSON body, `{ ok: true, result }` on success and
+ * `{ ok: false, error_code, description, parameters? }` on failure (401 for a wrong token). It
+ * records every call, numbers the messages it "sends" per chat, serves getUpdates (long polling)
+ * from updates the test pushes, and answers scripted failures (403 blocked, 429 retry_after).
+ */
+import type { Server } from 'node:http';
+import express from 'express';
+
+export interface ApiCall {
+  method: string;
+  body: Record<string, unknown>;
+  at: number;
+  /** What the fake answered (a Message for sendMessage). */
+  result?: unknown;
+}
+
+interface Failure {
+  method: string;
+  status: number;
+  description: string;
+  retryAfter?: number;
+}
+
+export const BOT_USER = {
+  id: 7000000001,
+  is_bot: true,
+  first_name: 'ODSC Feedback',
+  username: 'odsc_feedback_test_bot',
+  can_join_groups: false,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+};
+
+export class FakeTelegram {
+  readonly calls: ApiCall[] = [];
+  url = '';
+  webhook: { url: string; secret_token?: string; allowed_updates?: string[] } | null = null;
+  commands: unknown[] = [];
+  private server!: Server;
+  private failures: Failure[] = [];
+  private nextMessageId = new Map<number, number>();
+  private updates: Record<string, unknown>[] = [];
+  private waiting: (() => void)[] = [];
+
+  constructor(readonly token: string) {}
+
+  /** The next call of `method` fails like this (in order, one failure per call). */
+  failNext(method: string, status: number, description: string, retryAfter?: number): void {
+    this.failures.push({ method, status, description, retryAfter });
+  }
+
+  /** Queues an update for getUpdates (long polling). */
+  pushUpdate(update: Record<string, unknown>): void {
+    this.updates.push(update);
+    for (const w of this.waiting.splice(0)) w();
+  }
+
+  /** Updates not yet confirmed by a getUpdates offset. */
+  get pendingUpdates(): number {
+    return this.updates.length;
+  }
+
+  /** Calls of one method to one chat, in order. */
+  sent(method: string, chatId?: number): ApiCall[] {
+    return this.calls.filter(
+      (c) => c.method === method && (chatId === undefined || Number(c.body.chat_id) === chatId),
+    );
+  }
+
+  /** The text of every message and edit the bot made in a chat, in order. */
+  textsTo(chatId: number): string[] {
+    return this.calls
+      .filter(
+        (c) =>
+          (c.method === 'sendMessage' || c.method === 'editMessageText') &&
+          Number(c.body.chat_id) === chatId,
+      )
+      .map((c) => String(c.body.text));
+  }
+
+  /** The last sendMessage / editMessageText to a chat. */
+  last(chatId: number): ApiCall | undefined {
+    const all = this.calls.filter(
+      (c) =>
+        (c.method === 'sendMessage' || c.method === 'editMessageText') &&
+        Number(c.body.chat_id) === chatId,
+    );
+    return all[all.length - 1];
+  }
+
+  async start(): Promise<void> {
+    const app = express();
+    app.use(express.json({ limit: '1mb' }));
+    app.post('/bot:token/:method', (req, res) => {
+      const method = req.params.method;
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (req.params.token !== this.token) {
+        res.status(401).json({ ok: false, error_code: 401, description: 'Unauthorized' });
+        return;
+      }
+      const call: ApiCall = { method, body, at: Date.now() };
+      if (method !== 'getUpdates') this.calls.push(call);
+      const i = this.failures.findIndex((f) => f.method === method);
+      if (i >= 0) {
+        const f = this.failures.splice(i, 1)[0]!;
+        res.status(f.status).json({
+          ok: false,
+          error_code: f.status,
+          description: f.description,
+          ...(f.retryAfter !== undefined ? { parameters: { retry_after: f.retryAfter } } : {}),
+        });
+        return;
+      }
+      void this.answer(method, body).then(
+        (result) => {
+          call.result = result;
+          res.json({ ok: true, result });
+        },
+        (err: Error) =>
+          res.status(400).json({ ok: false, error_code: 400, description: err.message }),
+      );
+    });
+    await new Promise<void>((resolve) => {
+      this.server = app.listen(0, '127.0.0.1', () => resolve());
+    });
+    const addr = this.server.address();
+    this.url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.waiting.splice(0)) w();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private message(chatId: number, text: string, extra: Record<string, unknown> = {}) {
+    const id = (this.nextMessageId.get(chatId) ?? 1000) + 1;
+    this.nextMessageId.set(chatId, id);
+    return {
+      message_id: id,
+      from: {
+        id: BOT_USER.id,
+        is_bot: true,
+        first_name: BOT_USER.first_name,
+        username: BOT_USER.username,
+      },
+      chat: { id: chatId, type: 'private', first_name: 'Citizen' },
+      date: Math.floor(Date.now() / 1000),
+      text,
+      ...extra,
+    };
+  }
+
+  private async answer(method: string, body: Record<string, unknown>): Promise<unknown> {
+    switch (method) {
+      case 'getMe':
+        return BOT_USER;
+      case 'sendMessage': {
+        if (typeof body.text !== 'string' || !body.text)
+          throw new Error('Bad Request: message text is empty');
+        if (body.text.length > 4096) throw new Error('Bad Request: message is too long');
+        return this.message(
+          Number(body.chat_id),
+          body.text,
+          body.reply_markup ? { reply_markup: body.reply_markup } : {},
+        );
+      }
+      case 'editMessageText':
+        if (!body.message_id) throw new Error('Bad Request: message identifier is not specified');
+        return {
+          ...this.message(Number(body.chat_id), String(body.text)),
+          message_id: Number(body.message_id),
+          edit_date: Math.floor(Date.now() / 1000),
+        };
+      case 'editMessageReplyMarkup':
+      case 'answerCallbackQuery':
+      case 'deleteWebhook':
+        if (method === 'deleteWebhook') this.webhook = null;
+        return true;
+      case 'setWebhook':
+        this.webhook = {
+          url: String(body.url),
+          secret_token: body.secret_token as string | undefined,
+          allowed_updates: body.allowed_updates as string[] | undefined,
+        };
+        return true;
+      case 'getWebhookInfo':
+        return {
+          url: this.webhook?.url ?? '',
+          has_custom_certificate: false,
+          pending_update_count: this.webhook ? 0 : this.updates.length,
+          ...(this.webhook?.allowed_updates
+            ? { allowed_updates: this.webhook.allowed_updates }
+            : {}),
+        };
+      case 'setMyCommands':
+        this.commands.push(body);
+        return true;
+      case 'getUpdates':
+        return this.getUpdates(body);
+      default:
+        throw new Error(`Bad Request: method ${method} is not known to the fake`);
+    }
+  }
+
+  /** Telegram's semantics: an offset confirms every update below it; timeout is long polling. */
+  private async getUpdates(body: Record<string, unknown>): Promise<unknown[]> {
+    if (this.webhook)
+      throw new Error("Conflict: can't use getUpdates method while webhook is active");
+    const offset = Number(body.offset ?? 0);
+    const limit = Number(body.limit ?? 100);
+    this.updates = this.updates.filter((u) => Number(u.update_id) >= offset);
+    const timeoutMs = Math.min(Number(body.timeout ?? 0), 2) * 1000;
+    if (!this.updates.length && timeoutMs > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, timeoutMs);
+        this.waiting.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+    return this.updates.slice(0, limit);
+  }
+}
+
+/** Update JSON as the Bot API sends it (https://core.telegram.org/bots/api#update). */
+export class Citizen {
+  private static updateId = 500_000_000;
+  private nextMessageId = 1;
+  readonly from: Record<string, unknown>;
+  readonly chat: Record<string, unknown>;
+
+  constructor(
+    readonly chatId: number,
+    opts: { languageCode?: string; firstName?: string } = {},
+  ) {
+    this.from = {
+      id: chatId,
+      is_bot: false,
+      first_name: opts.firstName ?? 'Souk',
+      language_code: opts.languageCode ?? 'lo',
+    };
+    this.chat = { id: chatId, first_name: opts.firstName ?? 'Souk', type: 'private' };
+  }
+
+  static nextUpdateId(): number {
+    return ++Citizen.updateId;
+  }
+
+  /** A text message; a leading /command gets its bot_command entity, as Telegram adds it. */
+  text(text: string): Record<string, unknown> {
+    const message: Record<string, unknown> = {
+      message_id: this.nextMessageId++,
+      from: this.from,
+      chat: this.chat,
+      date: Math.floor(Date.now() / 1000),
+      text,
+    };
+    const cmd = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
+    if (cmd) message.entities = [{ offset: 0, length: cmd[0].length, type: 'bot_command' }];
+    return { update_id: Citizen.nextUpdateId(), message };
+  }
+
+  /** The contact the "share my phone number" button sends (user_id is the sender's own). */
+  contact(phone: string, userId = this.chatId): Record<string, unknown> {
+    return {
+      update_id: Citizen.nextUpdateId(),
+      message: {
+        message_id: this.nextMessageId++,
+        from: this.from,
+        chat: this.chat,
+        date: Math.floor(Date.now() / 1000),
+        contact: { phone_number: phone, first_name: 'Souk', user_id: userId },
+      },
+    };
+  }
+
+  /** A photo with a caption. */
+  photo(caption?: string): Record<string, unknown> {
+    return {
+      update_id: Citizen.nextUpdateId(),
+      message: {
+        message_id: this.nextMessageId++,
+        from: this.from,
+        chat: this.chat,
+        date: Math.floor(Date.now() / 1000),
+        photo: [
+          {
+            file_id: 'AgACAgUAAx0',
+            file_unique_id: 'AQAD1',
+            width: 90,
+            height: 90,
+            file_size: 1200,
+          },
+        ],
+        ...(caption ? { caption } : {}),
+      },
+    };
+  }
+
+  /** A press on an inline button of the bot's message. */
+  press(botMessageId: number, data: string): Record<string, unknown> {
+    return {
+      update_id: Citizen.nextUpdateId(),
+      callback_query: {
+        id: String(Citizen.nextUpdateId()),
+        from: this.from,
+        message: {
+          message_id: botMessageId,
+          from: {
+            id: BOT_USER.id,
+            is_bot: true,
+            first_name: BOT_USER.first_name,
+            username: BOT_USER.username,
+          },
+          chat: this.chat,
+          date: Math.floor(Date.now() / 1000),
+          text: '…',
+        },
+        chat_instance: `ci${this.chatId}`,
+        data,
+      },
+    };
+  }
+}
+
+/** The id of the bot message a call sent or edited. */
+export function messageIdOf(call: ApiCall | undefined): number {
+  if (!call) throw new Error('no message');
+  if (call.method === 'editMessageText') return Number(call.body.message_id);
+  return (call.result as { message_id: number }).message_id;
+}
+
+/** The inline buttons of a sendMessage / editMessageText call: [text, callback_data][]. */
+export function buttonsOf(call: ApiCall | undefined): [string, string][] {
+  const kb = (
+    call?.body.reply_markup as { inline_keyboard?: { text: string; callback_data: string }[][] }
+  )?.inline_keyboard;
+  return (kb ?? []).flat().map((b) => [b.text, b.callback_data]);
+}

@@ -1,0 +1,184 @@
+/**
+ * The bot as its own process: `npm run bot` (long polling against a local stand-in for the Bot
+ * API), killed in the middle of a guided flow and started again; `npm run bot:webhook`
+ * registering the webhook; and the bot being off without a token.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { t } from '../services/telegram/strings';
+import {
+  buttonsOf,
+  Citizen,
+  FakeTelegram,
+  messageIdOf,
+  type ApiCall,
+} from './helpers/fake-telegram';
+import { startTestPlatform, TEST_PII_KEY, waitFor, type TestPlatform } from './helpers/platform';
+
+const TOKEN = '7000000002:AApolling-token_0123456789abcdefgh';
+const SECRET = 'polling-suite-secret_0123456789';
+const DIST = path.resolve(__dirname, '../dist');
+let fake: FakeTelegram;
+let p: TestPlatform;
+let bot: ChildProcess | null = null;
+
+beforeAll(async () => {
+  fake = new FakeTelegram(TOKEN);
+  await fake.start();
+  p = await startTestPlatform('tgpoll', { worker: true });
+});
+afterAll(async () => {
+  bot?.kill('SIGKILL');
+  await p.close();
+  await fake.stop();
+});
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    MONGO_URL: p.config.mongoUrl,
+    REDIS_URL: p.config.redisUrl,
+    PII_KEY: TEST_PII_KEY,
+    QUEUE_PREFIX: p.config.queuePrefix,
+    DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'odsc-bot-')),
+    LOG_LEVEL: 'warn',
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: fake.url,
+    ...extra,
+  };
+}
+
+function startBot(): ChildProcess {
+  const child = spawn(process.execPath, [path.join(DIST, 'services/telegram/main.js')], {
+    env: env(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return child;
+}
+
+/** Runs a compiled script to its end. Not spawnSync: the Bot API stand-in lives in this process. */
+function runNode(
+  file: string,
+  extra: Record<string, string>,
+  args: string[] = [],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(DIST, file), ...args], { env: env(extra) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+  });
+
+function menu(chatId: number): ApiCall {
+  const all = fake.calls.filter(
+    (c) =>
+      (c.method === 'sendMessage' || c.method === 'editMessageText') &&
+      Number(c.body.chat_id) === chatId &&
+      buttonsOf(c).length > 0,
+  );
+  return all[all.length - 1]!;
+}
+
+/** Pushes an update to getUpdates and waits until the bot has answered it (one more call). */
+async function step(update: Record<string, unknown>, chatId: number, expect: string) {
+  fake.pushUpdate(update);
+  await waitFor(
+    () => String(fake.last(chatId)?.body.text ?? '').includes(expect),
+    `the bot to answer "${expect.slice(0, 30)}"`,
+    20_000,
+  );
+}
+
+function pressUpdate(c: Citizen, arg: string) {
+  const call = menu(c.chatId);
+  const data = buttonsOf(call).find(([, d]) => d.endsWith(`:${arg}`))![1];
+  return c.press(messageIdOf(call), data);
+}
+
+test('npm run bot:webhook registers the webhook with its secret and the Lao and English command menus', async () => {
+  const run = (extra: Record<string, string>) =>
+    runNode('scripts/telegram-webhook.js', {
+      PUBLIC_BASE_URL: 'https://feedback.example.la',
+      ...extra,
+    });
+  const missing = await run({});
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toMatch(/TELEGRAM_WEBHOOK_SECRET is not set/);
+  expect(fake.webhook).toBeNull();
+
+  const r = await run({ TELEGRAM_WEBHOOK_SECRET: SECRET });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain('Webhook set: https://feedback.example.la/webhooks/telegram');
+  expect(fake.webhook).toEqual({
+    url: 'https://feedback.example.la/webhooks/telegram',
+    secret_token: SECRET,
+    allowed_updates: ['message', 'callback_query'],
+  });
+  const langs = (fake.commands as { language_code?: string; commands: unknown[] }[]).map(
+    (c) => c.language_code ?? 'default',
+  );
+  expect(langs.sort()).toEqual(['default', 'en', 'lo']);
+  // The webhook stays set: the polling bot below has to remove it itself.
+});
+
+test('npm run bot polls; killed in the middle of a guided flow, the next process continues it, answering nothing twice', async () => {
+  const c = new Citizen(990_000_001);
+  bot = startBot();
+  await step(c.text('/start'), c.chatId, 'Please choose a language');
+  expect(fake.webhook).toBeNull(); // removed, or getUpdates would conflict
+  await step(pressUpdate(c, 'lo'), c.chatId, t('lo', 'province'));
+  await step(pressUpdate(c, 'LA-VT'), c.chatId, t('lo', 'center'));
+
+  // Killed without warning: whatever it had not confirmed, Telegram gives to the next poller.
+  bot.kill('SIGKILL');
+  await exited(bot);
+  bot = startBot();
+  await step(pressUpdate(c, 'LA-VT-SISATTANAK'), c.chatId, t('lo', 'service'));
+  await step(pressUpdate(c, 'family_book'), c.chatId, t('lo', 'rating'));
+  await step(pressUpdate(c, '3'), c.chatId, t('lo', 'comment'));
+  await step(c.text('ພະນັກງານ ຊ່ວຍດີ ແຕ່ ລໍຖ້າ ໒ ຊົ່ວໂມງ'), c.chatId, t('lo', 'contact'));
+
+  // A clean stop (SIGTERM) in between works the same.
+  bot.kill('SIGTERM');
+  expect(await exited(bot)).toBe(0);
+  bot = startBot();
+  await step(pressUpdate(c, 'chat'), c.chatId, t('lo', 'confirm'));
+  await step(pressUpdate(c, 'ok'), c.chatId, 'ລະຫັດຕິດຕາມ');
+
+  const code = /([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(String(fake.last(c.chatId)!.body.text))![1]!;
+  const doc = await p.counted(code);
+  expect(doc).toMatchObject({
+    channel: 'telegram',
+    rating: 3,
+    center: { code: 'LA-VT-SISATTANAK', method: 'explicit' },
+    service: { code: 'family_book', method: 'explicit' },
+  });
+  // Each update was answered once: one /start reply, one edit per step pressed before the comment.
+  const texts = fake.textsTo(c.chatId);
+  expect(texts.filter((x) => x.includes('Please choose a language'))).toHaveLength(1);
+  expect(texts.filter((x) => x === t('lo', 'service'))).toHaveLength(1);
+  expect(texts.filter((x) => x.includes('ລະຫັດຕິດຕາມ'))).toHaveLength(1);
+  bot.kill('SIGTERM');
+  expect(await exited(bot)).toBe(0);
+  bot = null;
+});
+
+test('without a token, npm run bot says the bot is off and exits cleanly', async () => {
+  const r = await runNode('services/telegram/main.js', { TELEGRAM_BOT_TOKEN: '' });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain('Telegram bot is off: TELEGRAM_BOT_TOKEN is not set');
+});
