@@ -8,13 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { t } from '../services/telegram/strings';
-import {
-  buttonsOf,
-  Citizen,
-  FakeTelegram,
-  messageIdOf,
-  type ApiCall,
-} from './helpers/fake-telegram';
+import { buttonsOf, Citizen, FakeTelegram, messageIdOf } from './helpers/fake-telegram';
 import { startTestPlatform, TEST_PII_KEY, waitFor, type TestPlatform } from './helpers/platform';
 
 const TOKEN = '7000000002:AApolling-token_0123456789abcdefgh';
@@ -83,16 +77,6 @@ const exited = (child: ChildProcess) =>
     child.once('exit', (code) => resolve(code));
   });
 
-function menu(chatId: number): ApiCall {
-  const all = fake.calls.filter(
-    (c) =>
-      (c.method === 'sendMessage' || c.method === 'editMessageText') &&
-      Number(c.body.chat_id) === chatId &&
-      buttonsOf(c).length > 0,
-  );
-  return all[all.length - 1]!;
-}
-
 /** Pushes an update to getUpdates and waits until the bot has answered it (one more call). */
 async function step(update: Record<string, unknown>, chatId: number, expect: string) {
   fake.pushUpdate(update);
@@ -104,7 +88,7 @@ async function step(update: Record<string, unknown>, chatId: number, expect: str
 }
 
 function pressUpdate(c: Citizen, arg: string) {
-  const call = menu(c.chatId);
+  const call = fake.menu(c.chatId);
   const data = buttonsOf(call).find(([, d]) => d.endsWith(`:${arg}`))![1];
   return c.press(messageIdOf(call), data);
 }

@@ -20,13 +20,7 @@ import { telegramSessionKey, telegramUpdateKey } from '../shared/telegram-keys';
 import { createNotifyWorker } from '../workers/notify/notify.worker';
 import { TelegramChatTransport } from '../workers/notify/telegram.transport';
 import { LogSmsTransport } from '../workers/notify/twilio-sms.transport';
-import {
-  buttonsOf,
-  Citizen,
-  FakeTelegram,
-  messageIdOf,
-  type ApiCall,
-} from './helpers/fake-telegram';
+import { buttonsOf, Citizen, FakeTelegram, messageIdOf } from './helpers/fake-telegram';
 import { startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
 
 const TOKEN = '7000000001:AAtest-token_0123456789abcdefghijk';
@@ -79,22 +73,9 @@ async function ok(update: Record<string, unknown>) {
   expect(res.status).toBe(200);
 }
 
-/** The bot's last message or edit in the chat that has inline buttons. */
-function menu(chatId: number): ApiCall {
-  const all = fake.calls.filter(
-    (c) =>
-      (c.method === 'sendMessage' || c.method === 'editMessageText') &&
-      Number(c.body.chat_id) === chatId &&
-      buttonsOf(c).length > 0,
-  );
-  const last = all[all.length - 1];
-  if (!last) throw new Error(`no menu in chat ${chatId}`);
-  return last;
-}
-
 /** Presses the button whose callback data ends with `:<arg>`, or whose label matches a RegExp. */
 async function press(c: Citizen, which: string | RegExp): Promise<void> {
-  const call = menu(c.chatId);
+  const call = fake.menu(c.chatId);
   const button = buttonsOf(call).find(([text, data]) =>
     typeof which === 'string' ? data.endsWith(`:${which}`) : which.test(text),
   );
@@ -113,13 +94,13 @@ test('the guided flow in Lao: language, menus from the database, Back, a Lao com
   expect(lastText(c.chatId)).toMatch(/^ກະລຸນາເລືອກພາສາ\nPlease choose a language$/);
   await press(c, 'lo');
   expect(lastText(c.chatId)).toBe(t('lo', 'province'));
-  const provinces = buttonsOf(menu(c.chatId)).map(([text]) => text);
+  const provinces = buttonsOf(fake.menu(c.chatId)).map(([text]) => text);
   expect(provinces[0]).toBe('ນະຄອນຫຼວງວຽງຈັນ'); // Vientiane Capital first, in Lao
   expect(provinces).toContain('ຫຼວງພະບາງ');
   expect(provinces).toEqual(expect.arrayContaining([t('lo', 'back'), t('lo', 'cancel')]));
 
   await press(c, 'LA-VT');
-  const centers = buttonsOf(menu(c.chatId)).map(([text]) => text);
+  const centers = buttonsOf(fake.menu(c.chatId)).map(([text]) => text);
   expect(centers).toContain('ເມືອງໄຊເສດຖາ');
   expect(centers).toContain('ເມືອງໜອງເຕັງ'); // added to the database above
   // Back returns to the provinces, then forward again.
@@ -128,11 +109,13 @@ test('the guided flow in Lao: language, menus from the database, Back, a Lao com
   await press(c, 'LA-VT');
   await press(c, 'LA-VT-XAYSETHA');
   expect(lastText(c.chatId)).toBe(t('lo', 'service'));
-  const services = buttonsOf(menu(c.chatId)).map(([, data]) => data.split(':')[3]);
+  const services = buttonsOf(fake.menu(c.chatId)).map(([, data]) => data.split(':')[3]);
   expect(services).toContain('land_registration');
   expect(services).not.toContain('vehicle_registration'); // retired in the database
   await press(c, 'land_registration');
-  expect(buttonsOf(menu(c.chatId)).filter(([text]) => /^\S+ [1-5]$/.test(text))).toHaveLength(5);
+  expect(buttonsOf(fake.menu(c.chatId)).filter(([text]) => /^\S+ [1-5]$/.test(text))).toHaveLength(
+    5,
+  );
   await press(c, '2');
   expect(lastText(c.chatId)).toBe(t('lo', 'comment'));
   // The comment is typed; Lao digits are fine.
@@ -186,7 +169,7 @@ test('in English: a one-center province skips the center step, Back undoes it, t
   await ok(c.text('/feedback')); // no language yet: asked first
   await press(c, 'en');
   expect(lastText(c.chatId)).toBe(t('en', 'province'));
-  expect(buttonsOf(menu(c.chatId)).map(([x]) => x)).toContain('Luang Prabang');
+  expect(buttonsOf(fake.menu(c.chatId)).map(([x]) => x)).toContain('Luang Prabang');
   await press(c, '<'); // back to the language step
   expect(lastText(c.chatId)).toContain('Please choose a language');
   await press(c, 'en');
@@ -234,7 +217,7 @@ test('Cancel ends the flow; its old buttons then only say the menu expired; /can
   await press(c, 'lo');
   await press(c, 'LA-VT');
   const before = await p.Feedback.countDocuments({ channel: 'telegram' });
-  const oldMenu = menu(c.chatId);
+  const oldMenu = fake.menu(c.chatId);
   await press(c, 'x');
   expect(lastText(c.chatId)).toBe(t('lo', 'cancelled'));
   const stale = buttonsOf(oldMenu).find(([, d]) => d.endsWith(':LA-VT-XAYSETHA'))!;
@@ -370,7 +353,7 @@ test('a redelivered update is handled once: one feedback, one answer — even wh
   await press(d, '4');
   await press(d, 'skip');
   await press(d, 'chat');
-  const confirm = menu(d.chatId);
+  const confirm = fake.menu(d.chatId);
   const send = buttonsOf(confirm).find(([, x]) => x.endsWith(':ok'))![1];
   await ok(d.press(messageIdOf(confirm), send));
   await ok(d.press(messageIdOf(confirm), send));

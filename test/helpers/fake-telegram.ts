@@ -90,6 +90,19 @@ export class FakeTelegram {
     return all[all.length - 1];
   }
 
+  /** The bot's last message or edit in a chat that has inline buttons. */
+  menu(chatId: number): ApiCall {
+    const all = this.calls.filter(
+      (c) =>
+        (c.method === 'sendMessage' || c.method === 'editMessageText') &&
+        Number(c.body.chat_id) === chatId &&
+        buttonsOf(c).length > 0,
+    );
+    const last = all[all.length - 1];
+    if (!last) throw new Error(`no menu in chat ${chatId}`);
+    return last;
+  }
+
   async start(): Promise<void> {
     const app = express();
     app.use(express.json({ limit: '1mb' }));

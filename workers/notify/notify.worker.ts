@@ -77,30 +77,52 @@ export async function processNotify(
       job.body,
       deps.transport.name === 'twilio' ? statusCallback : undefined,
     );
-    const status = deps.transport.name === 'log' ? 'logged' : 'sent';
-    await set({ status, ...(sid ? { providerSid: sid } : {}), lastError: undefined });
-    if (status === 'logged')
-      deps.log.info('sms not sent (no Twilio credentials): recorded for staff', {
-        messageId: msg._id,
-      });
-    return status;
+    return await recordSent(deps, set, deps.transport.name, sid, msg._id, 'no Twilio credentials');
   } catch (err) {
-    const e = err instanceof SmsSendError ? err : new SmsSendError(String(err), false);
-    await set({
-      status: e.permanent ? 'failed' : 'queued',
-      lastError: e.message,
-      ...(e.code ? { errorCode: e.code } : {}),
-    });
-    if (e.permanent) throw new UnrecoverableError(e.message);
-    throw e;
+    return recordFailure(
+      set,
+      err instanceof SmsSendError ? err : new SmsSendError(String(err), false),
+    );
   }
+}
+
+type SetFields = (fields: Record<string, unknown>) => Promise<unknown>;
+
+/** Records a message as sent (with the provider's id), or as logged when no provider is set. */
+async function recordSent(
+  deps: ProcessDeps,
+  set: SetFields,
+  transport: string,
+  providerId: string | null,
+  messageId: string,
+  why: string,
+): Promise<string> {
+  const status = transport === 'log' ? 'logged' : 'sent';
+  await set({ status, ...(providerId ? { providerSid: providerId } : {}), lastError: undefined });
+  if (status === 'logged')
+    deps.log.info(`message not sent (${why}): recorded for staff`, { messageId });
+  return status;
+}
+
+/** Records a failed try; a permanent failure is not retried. */
+async function recordFailure(
+  set: SetFields,
+  e: Error & { permanent: boolean; code?: string },
+): Promise<never> {
+  await set({
+    status: e.permanent ? 'failed' : 'queued',
+    lastError: e.message,
+    ...(e.code ? { errorCode: e.code } : {}),
+  });
+  if (e.permanent) throw new UnrecoverableError(e.message);
+  throw e;
 }
 
 async function sendTelegram(
   deps: ProcessDeps,
   job: NotifyJob,
   msg: { _id: string; toHash: string; rateLimited?: number },
-  set: (fields: Record<string, unknown>) => Promise<unknown>,
+  set: SetFields,
   attempt: number,
 ): Promise<string> {
   const transport = deps.chat ?? new LogChatTransport();
@@ -112,13 +134,7 @@ async function sendTelegram(
   await set({ status: 'sending', attempts: attempt, transport: transport.name });
   try {
     const id = await transport.send(deps.vault.decrypt(job.toSealed), job.body);
-    const status = transport.name === 'log' ? 'logged' : 'sent';
-    await set({ status, ...(id ? { providerSid: id } : {}), lastError: undefined });
-    if (status === 'logged')
-      deps.log.info('telegram message not sent (no bot token): recorded for staff', {
-        messageId: msg._id,
-      });
-    return status;
+    return await recordSent(deps, set, transport.name, id, msg._id, 'no Telegram bot token');
   } catch (err) {
     const e = err instanceof ChatSendError ? err : new ChatSendError(String(err), false);
     if (e.unreachable && deps.TelegramChat) {
@@ -142,13 +158,7 @@ async function sendTelegram(
       });
       throw new RetryAfter(e.retryAfterS * 1000);
     }
-    await set({
-      status: e.permanent ? 'failed' : 'queued',
-      lastError: e.message,
-      ...(e.code ? { errorCode: e.code } : {}),
-    });
-    if (e.permanent) throw new UnrecoverableError(e.message);
-    throw e;
+    return recordFailure(set, e);
   }
 }
 
