@@ -17,6 +17,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/services/api/kiosk/public ./services/api/kiosk/public
 USER node
 EXPOSE 3000
 CMD ["node", "dist/services/api/main.js"]

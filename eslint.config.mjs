@@ -22,6 +22,33 @@ export default tseslint.config(
     },
   },
   {
+    // The kiosk app runs in the browser as plain scripts (page and service worker).
+    files: ['services/api/kiosk/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'localStorage',
+          'indexedDB',
+          'navigator',
+          'fetch',
+          'crypto',
+          'location',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'caches',
+          'self',
+          'Request',
+          'URL',
+        ].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',

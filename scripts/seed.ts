@@ -6,6 +6,7 @@ import { seedCatalog } from '../shared/catalog/catalog';
 import { loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
 import { aliasModel } from '../shared/models/alias.model';
+import { kioskDeviceModel } from '../shared/models/kiosk-device.model';
 import { telegramChatModel } from '../shared/models/telegram-chat.model';
 import { smsContactModel } from '../shared/models/sms-contact.model';
 import { outboundMessageModel } from '../shared/models/outbound-message.model';
@@ -28,6 +29,7 @@ export async function seed(mongoUrl: string) {
       smsContactModel(conn).init(),
       outboundMessageModel(conn).init(),
       telegramChatModel(conn).init(),
+      kioskDeviceModel(conn).init(),
     ]);
     return await seedCatalog(models);
   } finally {

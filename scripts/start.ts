@@ -143,6 +143,7 @@ ODSC citizen feedback platform is running.
   QR-poster prefill example: ${local}/feedback?center=LA-VT-XAYSETHA&src=poster
   Status page:               ${local}/status
   Status API:                ${local}/api/v1/status/<code>
+  Exit-survey kiosk:         ${local}/kiosk/  (pair it: npm run kiosk:pair -- --center <code>)
   Readiness:                 ${local}/readyz
   Telegram bot:              ${
     !tg.botToken

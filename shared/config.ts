@@ -82,6 +82,10 @@ const envSchema = z.object({
       .optional(),
   ),
   TELEGRAM_SESSION_TTL_H: intWithDefault(24, 1, 24 * 30),
+  KIOSK_MIN_GAP_MS: intWithDefault(4000, 0, 60_000),
+  KIOSK_THANKS_MS: intWithDefault(5000, 200, 60_000),
+  KIOSK_HEARTBEAT_S: intWithDefault(60, 1, 3600),
+  KIOSK_PAIRING_TTL_H: intWithDefault(72, 1, 24 * 30),
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().default('https://api.telegram.org')),
 });
 
@@ -105,6 +109,7 @@ export interface Config {
   sms: { signatureBypass: boolean; spamPerHour: number; threadWindowS: number };
   notify: { backoffMs: number };
   telegram: { botToken?: string; webhookSecret?: string; apiRoot: string; sessionTtlS: number };
+  kiosk: { minGapMs: number; thanksMs: number; heartbeatS: number; pairingTtlS: number };
 }
 
 /** Thrown when the environment is invalid; its message names every bad variable. */
@@ -197,6 +202,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
       sessionTtlS: e.TELEGRAM_SESSION_TTL_H * 3600,
+    },
+    kiosk: {
+      minGapMs: e.KIOSK_MIN_GAP_MS,
+      thanksMs: e.KIOSK_THANKS_MS,
+      heartbeatS: e.KIOSK_HEARTBEAT_S,
+      pairingTtlS: e.KIOSK_PAIRING_TTL_H * 3600,
     },
   };
 }

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { deriveKey } from './pii';
 import { laoDigitsToAscii } from './text-normalize';
 
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const TRACKING_CODE_LENGTH = 10;
 
 /** Derives the tracking code for one delivery. */
@@ -24,7 +24,7 @@ export class TrackingCodes {
     for (let i = 0; i < 8; i++) bits = (bits << 8n) | BigInt(mac[i]!);
     let out = '';
     for (let i = 0; i < TRACKING_CODE_LENGTH; i++) {
-      out += ALPHABET[Number((bits >> BigInt(59 - i * 5)) & 31n)];
+      out += CROCKFORD[Number((bits >> BigInt(59 - i * 5)) & 31n)];
     }
     return out;
   }
@@ -46,6 +46,6 @@ export function parseTrackingCode(input: string): string | null {
     .replace(/O/g, '0')
     .replace(/[IL]/g, '1');
   if (s.length !== TRACKING_CODE_LENGTH) return null;
-  for (const ch of s) if (!ALPHABET.includes(ch)) return null;
+  for (const ch of s) if (!CROCKFORD.includes(ch)) return null;
   return s;
 }

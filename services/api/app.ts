@@ -17,6 +17,9 @@ import { CatalogCache } from './catalog-cache';
 import { telegramWebhook } from './channels/telegram-webhook';
 import { twilioSmsAdapter } from './channels/twilio-sms.adapter';
 import { telegramBotFromConfig } from '../telegram/wiring';
+import { kioskRoutes } from './kiosk/kiosk.routes';
+import { KioskDevices } from '../../shared/kiosk-devices';
+import { kioskDeviceModel } from '../../shared/models/kiosk-device.model';
 import { webChannel } from './channels/web-form.channel';
 import { smsContactModel } from '../../shared/models/sms-contact.model';
 import { outboundMessageModel } from '../../shared/models/outbound-message.model';
@@ -69,6 +72,23 @@ export function createApp(deps: AppDeps): Express {
       Feedback,
       SmsContact: smsContactModel(deps.conn),
       Outbound: outboundMessageModel(deps.conn),
+      log: deps.log,
+    }),
+  );
+  const Device = kioskDeviceModel(deps.conn);
+  app.use(
+    kioskRoutes({
+      config: deps.config,
+      devices: new KioskDevices(
+        Device,
+        deps.redis,
+        deps.config.queuePrefix,
+        deps.config.kiosk.pairingTtlS,
+      ),
+      Device,
+      catalog,
+      producer,
+      vault,
       log: deps.log,
     }),
   );

@@ -96,6 +96,30 @@ export class IntakeProducer {
     return code;
   }
 
+  /**
+   * Enqueues many envelopes in one round trip (a kiosk batch); returns their tracking codes in
+   * order. All or nothing: if Redis cannot take them, the caller gets a 503 and may resend them all.
+   */
+  async enqueueMany(envs: IntakeEnvelope[]): Promise<string[]> {
+    if (!envs.length) return [];
+    try {
+      await withTimeout(
+        this.queue.addBulk(
+          envs.map((env) => ({
+            name: env.channel,
+            data: env,
+            opts: { jobId: intakeJobId(env.channel, env.externalId) },
+          })),
+        ),
+        REDIS_TIMEOUT_MS,
+      );
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw Errors.unavailable('The feedback queue');
+    }
+    return envs.map((env) => this.codes.derive(env.channel, env.externalId));
+  }
+
   /** receivedAt of a queued, not yet stored, tracking code. */
   async pendingReceivedAt(code: string): Promise<string | null> {
     return withTimeout(this.redis.get(this.pendingKey(code)), REDIS_TIMEOUT_MS).catch(() => null);

@@ -51,7 +51,7 @@ export function testConfig(tag: string, env: Record<string, string> = {}): Confi
     REDIS_URL: process.env.TEST_REDIS_URL,
     PII_KEY: TEST_PII_KEY,
     QUEUE_PREFIX: db,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'odsc-data-')),
     INTAKE_BACKOFF_MS: '50',
     ...env,
@@ -109,7 +109,7 @@ export async function startTestPlatform(
   workerRedis.on('error', () => undefined);
   const queue = createIntakeQueue(config, redis);
   queue.on('error', () => undefined);
-  const log = createLogger('test', 'silent');
+  const log = createLogger('test', config.logLevel);
   const app = createApp({ config, conn, redis, intakeQueue: queue, log });
   const vault = new PiiVault(config.piiKey);
   const codes = new TrackingCodes(config.piiKey);

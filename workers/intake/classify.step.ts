@@ -56,8 +56,17 @@ export class ExplicitClassifier implements Classifier {
       envelope.meta.spam === true ||
       center.confidence < TRIAGE_THRESHOLD ||
       (!!envelope.text && envelope.rating === undefined);
-    return { center, service, topics, kind, sentiment, needsTriage };
+    return withContactRequest(envelope, { center, service, topics, kind, sentiment, needsTriage });
   }
+}
+
+/**
+ * A citizen who asks to be contacted (the kiosk's "contact me") has a case: the response is a
+ * complaint, whatever the smiley, and goes to triage so that someone calls.
+ */
+function withContactRequest(envelope: IntakeEnvelope, c: Classification): Classification {
+  if (envelope.meta.contactRequested !== true) return c;
+  return { ...c, kind: explicit('complaint'), needsTriage: true };
 }
 
 /** Where the text classifier gets the catalog and the learned phrases from (refreshed by TTL). */
@@ -114,6 +123,13 @@ export class CatalogTextClassifier implements Classifier {
       center.confidence < TRIAGE_THRESHOLD ||
       (service.code !== null && service.confidence < TRIAGE_THRESHOLD) ||
       (kind.confidence ?? 0) < TRIAGE_THRESHOLD - 0.1;
-    return { center, service, topics, kind, sentiment, needsTriage };
+    return withContactRequest(input.envelope, {
+      center,
+      service,
+      topics,
+      kind,
+      sentiment,
+      needsTriage,
+    });
   }
 }

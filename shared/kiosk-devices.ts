@@ -1,0 +1,105 @@
+/**
+ * Kiosk devices: created by an admin for one center (`npm run kiosk:pair`), paired once with a
+ * short one-time code, then identified by a bearer token `<deviceId>.<secret>` of which only a
+ * hash of the secret is stored. Pairing codes live in Redis with a TTL and are taken with GETDEL,
+ * so a code works exactly once even when two tablets try it at the same moment.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type IORedis from 'ioredis';
+import type { KioskDeviceDoc, KioskDeviceModel } from './models/kiosk-device.model';
+import { laoDigitsToAscii } from './text-normalize';
+import { CROCKFORD } from './tracking-code';
+
+export const PAIRING_CODE_LENGTH = 8;
+
+function randomCrockford(n: number): string {
+  const bytes = randomBytes(n);
+  let out = '';
+  for (const b of bytes) out += CROCKFORD[b & 31];
+  return out;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** `XXXX-XXXX` as shown to the admin. */
+export function formatPairingCode(code: string): string {
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+/** What a person typed on the tablet: any case, spaces or dashes, Lao digits, O→0 and I/L→1. */
+export function parsePairingCode(input: string): string | null {
+  const s = laoDigitsToAscii(String(input))
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+  if (s.length !== PAIRING_CODE_LENGTH) return null;
+  for (const ch of s) if (!CROCKFORD.includes(ch)) return null;
+  return s;
+}
+
+export class KioskDevices {
+  constructor(
+    private readonly Device: KioskDeviceModel,
+    private readonly redis: IORedis,
+    private readonly prefix: string,
+    private readonly pairingTtlS: number,
+  ) {}
+
+  private pairingKey(code: string): string {
+    return `${this.prefix}:kiosk:pairing:${sha256(code)}`;
+  }
+
+  /** Creates a device for a center and returns it with a fresh one-time pairing code. */
+  async create(centerCode: string, label?: string): Promise<{ deviceId: string; code: string }> {
+    const deviceId = `kd_${randomCrockford(10)}`;
+    await this.Device.create({ _id: deviceId, centerCode, ...(label ? { label } : {}) });
+    return { deviceId, code: await this.issueCode(deviceId) };
+  }
+
+  /** A new one-time code for an existing device (a replaced or reset tablet). */
+  async issueCode(deviceId: string): Promise<string> {
+    const code = randomCrockford(PAIRING_CODE_LENGTH);
+    await this.redis.set(this.pairingKey(code), deviceId, 'EX', this.pairingTtlS);
+    return code;
+  }
+
+  /**
+   * Exchanges a pairing code for a device token. The code is gone afterwards; the device's
+   * previous token (if any) stops working.
+   */
+  async pair(input: string): Promise<{ device: KioskDeviceDoc; token: string } | null> {
+    const code = parsePairingCode(input);
+    if (!code) return null;
+    const deviceId = await this.redis.getdel(this.pairingKey(code));
+    if (!deviceId) return null;
+    const secret = randomBytes(32).toString('base64url');
+    const device = await this.Device.findOneAndUpdate(
+      { _id: deviceId },
+      { $set: { tokenHash: sha256(secret), pairedAt: new Date() }, $unset: { revokedAt: 1 } },
+      { returnDocument: 'after' },
+    ).lean<KioskDeviceDoc>();
+    if (!device) return null;
+    return { device, token: `${deviceId}.${secret}` };
+  }
+
+  /** The device a bearer token belongs to, or null (unknown, malformed, revoked or replaced). */
+  async authenticate(token: string | undefined): Promise<KioskDeviceDoc | null> {
+    const m = /^(kd_[0-9A-Z]{10})\.([A-Za-z0-9_-]{43})$/.exec(token ?? '');
+    if (!m) return null;
+    const device = await this.Device.findById(m[1]).lean<KioskDeviceDoc>();
+    if (!device?.tokenHash || device.revokedAt) return null;
+    const a = Buffer.from(sha256(m[2]!), 'hex');
+    const b = Buffer.from(device.tokenHash, 'hex');
+    return a.length === b.length && timingSafeEqual(a, b) ? device : null;
+  }
+
+  /** Revokes a device: its token gets 401 from now on, until it is paired again. */
+  async revoke(deviceId: string): Promise<boolean> {
+    const r = await this.Device.updateOne(
+      { _id: deviceId },
+      { $set: { revokedAt: new Date() }, $unset: { tokenHash: 1 } },
+    );
+    return r.matchedCount === 1;
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * The exit-survey kiosk in a real browser (Debian Chromium at tablet size): pairing, every
+ * smiley, the misuse filter, "contact me", offline with a reload, a server answering 500, a
+ * revoked token, a tab closed mid-answer. Screenshots of each screen go to test-artifacts/.
+ */
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { formatPairingCode, KioskDevices } from '../shared/kiosk-devices';
+import type { FeedbackDoc } from '../shared/models/feedback.model';
+import { kioskDeviceModel, type KioskDeviceModel } from '../shared/models/kiosk-device.model';
+import { ARTIFACTS, launchChromium } from './helpers/browser';
+import { startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
+
+const TABLET = { width: 1280, height: 800 };
+const MIN_GAP_MS = 600;
+let p: TestPlatform;
+let server: Server;
+let base: string;
+let browser: Browser;
+let Device: KioskDeviceModel;
+let devices: KioskDevices;
+
+beforeAll(async () => {
+  p = await startTestPlatform('kioskweb', {
+    worker: true,
+    env: {
+      KIOSK_MIN_GAP_MS: String(MIN_GAP_MS),
+      KIOSK_THANKS_MS: '700',
+      KIOSK_HEARTBEAT_S: '1',
+    },
+  });
+  Device = kioskDeviceModel(p.conn);
+  devices = new KioskDevices(Device, p.redis, p.config.queuePrefix, 3600);
+  server = p.app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server.close(r));
+  await p.close();
+});
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(ARTIFACTS, `kiosk-${name}.png`) });
+
+const screen = (page: Page) => page.locator('body').getAttribute('data-screen');
+const onScreen = (page: Page, name: string) =>
+  page.waitForFunction((n) => document.body.dataset.screen === n, name, { timeout: 10_000 });
+const queued = async (page: Page) =>
+  Number(await page.locator('#status-queue').getAttribute('data-count'));
+
+/** A fresh tablet (its own storage and service worker), paired to a new device of a center. */
+async function tablet(
+  center = 'LA-VT-XAYSETHA',
+  opts: { screenshot?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page; deviceId: string }> {
+  const context = await browser.newContext({ viewport: TABLET, locale: 'lo-LA', hasTouch: true });
+  const page = await context.newPage();
+  const { deviceId, code } = await devices.create(center);
+  await page.goto(`${base}/kiosk`);
+  await onScreen(page, 'pair');
+  if (opts.screenshot) await shot(page, 'pair');
+  await page.fill('#pair-code', formatPairingCode(code).toLowerCase());
+  await page.click('#pair-form button');
+  await onScreen(page, 'home');
+  // The service worker controls the page: from now on it works without a network.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller)
+      await new Promise((r) =>
+        navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }),
+      );
+  });
+  return { context, page, deviceId };
+}
+
+/** One citizen: a smiley, optional chips, Done, the thank-you screen, back to the smileys. */
+async function answer(
+  page: Page,
+  rating: 1 | 2 | 4 | 5,
+  opts: { topics?: string[]; service?: string; shots?: string } = {},
+) {
+  await page.click(`.smiley[data-rating="${rating}"]`);
+  await onScreen(page, 'details');
+  for (const t of opts.topics ?? []) await page.click(`#block-topics .chip >> text=${t}`);
+  if (opts.service) await page.click(`#block-service .chip >> text=${opts.service}`);
+  if (opts.shots) await shot(page, `details-${opts.shots}`);
+  await page.click('#btn-done');
+  await onScreen(page, 'thanks');
+  await page.click('#screen-thanks');
+  await onScreen(page, 'home');
+  await page.waitForTimeout(MIN_GAP_MS + 50);
+}
+
+const storedFor = (deviceId: string) =>
+  p.Feedback.find({ channel: 'kiosk', 'meta.deviceId': deviceId }).lean<FeedbackDoc[]>();
+const waitStored = (deviceId: string, n: number) =>
+  waitFor(
+    async () => {
+      const docs = await storedFor(deviceId);
+      return docs.length >= n ? docs : null;
+    },
+    `${n} kiosk responses from ${deviceId}`,
+    40_000,
+  );
+
+test('every smiley, reason chips and services from the catalog, "contact me", screens at tablet size', async () => {
+  const { context, page, deviceId } = await tablet('LA-VT-XAYSETHA', { screenshot: true });
+  expect(await page.title()).toContain('ສູນບໍລິການປະຕູດຽວ');
+  await expect(page.locator('#screen-home h1').textContent()).resolves.toBe(
+    'ການມາຮັບບໍລິການມື້ນີ້ ເປັນແນວໃດ?',
+  );
+  expect(await page.locator('#center-name').textContent()).toContain('ໄຊເສດຖາ');
+  // The Lao web font from the platform itself is what renders the page.
+  await page.evaluate(() => document.fonts.ready);
+  expect(
+    await page.evaluate(() => document.fonts.check('16px "Noto Sans Lao"', 'ການມາຮັບບໍລິການ')),
+  ).toBe(true);
+  await shot(page, 'home');
+
+  // Low smileys ask what went wrong first; high ones ask for the service first.
+  await page.click('.smiley[data-rating="1"]');
+  await onScreen(page, 'details');
+  expect(await page.locator('#details-blocks > div').first().getAttribute('id')).toBe(
+    'block-topics',
+  );
+  await page.click('#btn-done');
+  await onScreen(page, 'thanks');
+  await shot(page, 'thanks');
+  // The thank-you screen resets by itself.
+  await onScreen(page, 'home');
+  await page.waitForTimeout(MIN_GAP_MS);
+
+  await answer(page, 2, { topics: ['ລໍຖ້າດົນ', 'ຄ່າທຳນຽມ'], shots: 'low' });
+  await page.click('.smiley[data-rating="4"]');
+  await onScreen(page, 'details');
+  expect(await page.locator('#details-blocks > div').first().getAttribute('id')).toBe(
+    'block-service',
+  );
+  await page.click('#block-service .chip >> text=ປຶ້ມສຳມະໂນຄົວ');
+  await shot(page, 'details-high');
+  await page.click('#btn-done');
+  await onScreen(page, 'thanks');
+  await page.click('#screen-thanks');
+  await page.waitForTimeout(MIN_GAP_MS + 50);
+  await answer(page, 5, { service: 'ໃບຕາດິນ' });
+
+  // "I would like someone to contact me": a phone number (Lao digits) with consent.
+  await page.click('.smiley[data-rating="4"]');
+  await onScreen(page, 'details');
+  await page.click('#btn-contact');
+  await onScreen(page, 'contact');
+  await page.fill('#contact-phone', '໐໒໐ ໕໕໕໕ ໙໘໗໖');
+  await page.click('#contact-send');
+  await expect(page.locator('#contact-error').textContent()).resolves.toContain('ກະລຸນາໝາຍ');
+  await shot(page, 'contact');
+  await page.check('#contact-consent');
+  await page.click('#contact-send');
+  await onScreen(page, 'thanks');
+  expect(await page.locator('#thanks-contact').isVisible()).toBe(true);
+
+  const docs = await waitStored(deviceId, 5);
+  expect(docs).toHaveLength(5);
+  const byRating = (r: number) => docs.filter((d) => d.rating === r);
+  expect(docs.map((d) => d.rating).sort()).toEqual([1, 2, 4, 4, 5]);
+  for (const d of docs) {
+    expect(d.center).toMatchObject({ code: 'LA-VT-XAYSETHA', method: 'explicit' });
+    expect(d.channel).toBe('kiosk');
+  }
+  expect(
+    byRating(2)[0]!
+      .topics.map((t) => t.code)
+      .sort(),
+  ).toEqual(['fees', 'waiting_time']);
+  expect(byRating(2)[0]!.kind.code).toBe('complaint');
+  const withService = docs.filter((d) => d.service.code);
+  expect(withService.map((d) => d.service.code).sort()).toEqual([
+    'family_book',
+    'land_registration',
+  ]);
+  const contact = docs.find((d) => d.meta.contactRequested === true)!;
+  expect(contact).toMatchObject({ rating: 4, kind: { code: 'complaint' }, needsTriage: true });
+  expect(p.vault.decrypt(contact.sender.idSealed!)).toBe('+8562055559876');
+  await context.close();
+});
+
+test('misuse filter: a press within the gap after the previous one is ignored and counted for staff', async () => {
+  const { context, page, deviceId } = await tablet('LA-LP');
+  await page.click('.smiley[data-rating="5"]');
+  await onScreen(page, 'details');
+  await page.click('#btn-done');
+  await page.click('#screen-thanks');
+  await onScreen(page, 'home');
+  await page.click('.smiley[data-rating="1"]'); // within the gap
+  await page.click('.smiley[data-rating="1"]');
+  await page.waitForTimeout(100);
+  expect(await screen(page)).toBe('home');
+  expect(await page.evaluate(() => localStorage.getItem('odsc.kiosk.misuse'))).toBe('2');
+  // The heartbeat brings the count to the device record staff see.
+  await waitFor(
+    async () => (await Device.findById(deviceId).lean())?.heartbeat?.misuse === 2,
+    'misuse count reported',
+  );
+  await page.waitForTimeout(MIN_GAP_MS);
+  await page.click('.smiley[data-rating="2"]');
+  await onScreen(page, 'details');
+  await page.click('#btn-done');
+  const docs = await waitStored(deviceId, 2);
+  await page.waitForTimeout(500);
+  expect((await storedFor(deviceId)).map((d) => d.rating).sort()).toEqual([2, 5]);
+  expect(docs).toHaveLength(2);
+  await context.close();
+});
+
+test('offline: ten answers, a reload without network, back online → exactly ten stored, none twice', async () => {
+  const { context, page, deviceId } = await tablet('LA-CH');
+  await context.setOffline(true);
+  for (let i = 0; i < 10; i++) await answer(page, ([1, 2, 4, 5] as const)[i % 4]!);
+  expect(await queued(page)).toBe(10);
+  await shot(page, 'offline-queued');
+
+  await page.reload(); // served by the service worker; the queue is in IndexedDB
+  await onScreen(page, 'home');
+  expect(await page.locator('#screen-home h1').isVisible()).toBe(true);
+  await page.waitForFunction(() => document.getElementById('status-queue')!.dataset.count === '10');
+  expect(await storedFor(deviceId)).toHaveLength(0);
+
+  await context.setOffline(false);
+  const docs = await waitStored(deviceId, 10);
+  await page.waitForFunction(
+    () => document.getElementById('status-queue')!.dataset.count === '0',
+    undefined,
+    {
+      timeout: 20_000,
+    },
+  );
+  await page.waitForTimeout(1500); // any second sending would have arrived by now
+  const all = await storedFor(deviceId);
+  expect(all).toHaveLength(10);
+  expect(new Set(all.map((d) => d.externalId)).size).toBe(10);
+  expect(docs.length).toBe(10);
+  await context.close();
+});
+
+test('the server answering 500 for a while: everything arrives later', async () => {
+  const { context, page, deviceId } = await tablet('LA-LP');
+  let refused = 0;
+  await page.route('**/api/v1/kiosk/responses', (route) => {
+    refused++;
+    return route.fulfill({
+      status: 500,
+      contentType: 'application/json',
+      body: '{"error":{"code":"INTERNAL"}}',
+    });
+  });
+  for (const r of [5, 4, 1] as const) await answer(page, r);
+  await waitFor(() => refused >= 2, 'two refused sync attempts', 20_000);
+  expect(await queued(page)).toBe(3);
+  expect(await storedFor(deviceId)).toHaveLength(0);
+  await page.unroute('**/api/v1/kiosk/responses');
+  await waitStored(deviceId, 3);
+  await page.waitForFunction(
+    () => document.getElementById('status-queue')!.dataset.count === '0',
+    undefined,
+    {
+      timeout: 40_000,
+    },
+  );
+  expect((await storedFor(deviceId)).map((d) => d.rating).sort()).toEqual([1, 4, 5]);
+  await context.close();
+});
+
+test('a revoked token: "needs pairing" with the queue intact, then paired again and sent', async () => {
+  const { context, page, deviceId } = await tablet('LA-XA');
+  await context.setOffline(true);
+  await answer(page, 2);
+  await answer(page, 4);
+  await devices.revoke(deviceId);
+  await context.setOffline(false);
+  await onScreen(page, 'pair');
+  expect(await page.locator('#pair-again').isVisible()).toBe(true);
+  await expect(page.locator('#screen-pair [data-queued]').textContent()).resolves.toBe('2');
+  await shot(page, 'needs-pairing');
+  expect(await storedFor(deviceId)).toHaveLength(0);
+  // A wrong code says so, in Lao first.
+  await page.fill('#pair-code', 'ZZZZ-ZZZZ');
+  await page.click('#pair-form button');
+  await page.waitForSelector('#pair-error:not([hidden])');
+  await expect(page.locator('#pair-error').textContent()).resolves.toContain('ລະຫັດນີ້ບໍ່ຖືກຕ້ອງ');
+  // The queue survives a reload while unpaired too.
+  await page.reload();
+  await onScreen(page, 'pair');
+  await expect(page.locator('#screen-pair [data-queued]').textContent()).resolves.toBe('2');
+
+  const code = await devices.issueCode(deviceId);
+  await page.fill('#pair-code', code);
+  await page.click('#pair-form button');
+  await onScreen(page, 'home');
+  const docs = await waitStored(deviceId, 2);
+  expect(docs.map((d) => d.rating).sort()).toEqual([2, 4]);
+  await context.close();
+});
+
+test('a tab closed in the middle of an answer loses nothing: the press is sent as it was', async () => {
+  const { context, page, deviceId } = await tablet('LA-VT-SIKHOTTABONG');
+  await context.setOffline(true);
+  await page.click('.smiley[data-rating="1"]');
+  await onScreen(page, 'details');
+  await page.close(); // the tab is gone before Done
+  const again = await context.newPage();
+  await again.goto(`${base}/kiosk/`);
+  await onScreen(again, 'home');
+  await context.setOffline(false);
+  const [doc] = await waitStored(deviceId, 1);
+  expect(doc).toMatchObject({ rating: 1, kind: { code: 'complaint' } });
+  await context.close();
+});
