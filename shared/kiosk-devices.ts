@@ -7,8 +7,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type IORedis from 'ioredis';
 import type { KioskDeviceDoc, KioskDeviceModel } from './models/kiosk-device.model';
-import { laoDigitsToAscii } from './text-normalize';
-import { CROCKFORD } from './tracking-code';
+import { CROCKFORD, readCrockford } from './tracking-code';
 
 export const PAIRING_CODE_LENGTH = 8;
 
@@ -26,16 +25,9 @@ export function formatPairingCode(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
 }
 
-/** What a person typed on the tablet: any case, spaces or dashes, Lao digits, O→0 and I/L→1. */
+/** What a person typed on the tablet (see readCrockford: case, dashes, Lao digits). */
 export function parsePairingCode(input: string): string | null {
-  const s = laoDigitsToAscii(String(input))
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
-  if (s.length !== PAIRING_CODE_LENGTH) return null;
-  for (const ch of s) if (!CROCKFORD.includes(ch)) return null;
-  return s;
+  return readCrockford(input, PAIRING_CODE_LENGTH);
 }
 
 export class KioskDevices {

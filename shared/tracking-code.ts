@@ -36,16 +36,21 @@ export function formatTrackingCode(code: string): string {
 }
 
 /**
- * Reads what a citizen typed: any case, spaces or dashes, Lao digits, and the Crockford
- * look-alikes (O→0, I/L→1). Returns the canonical 10 characters or null.
+ * Reads a Crockford code as people type it: any case, spaces or dashes, Lao digits, and the
+ * look-alikes (O→0, I/L→1). Returns the canonical characters, or null when it is not `length` long.
  */
-export function parseTrackingCode(input: string): string | null {
-  const s = laoDigitsToAscii(input)
+export function readCrockford(input: string, length: number): string | null {
+  const s = laoDigitsToAscii(String(input))
     .toUpperCase()
     .replace(/[\s-]/g, '')
     .replace(/O/g, '0')
     .replace(/[IL]/g, '1');
-  if (s.length !== TRACKING_CODE_LENGTH) return null;
+  if (s.length !== length) return null;
   for (const ch of s) if (!CROCKFORD.includes(ch)) return null;
   return s;
+}
+
+/** Reads a tracking code a citizen typed; returns the canonical 10 characters or null. */
+export function parseTrackingCode(input: string): string | null {
+  return readCrockford(input, TRACKING_CODE_LENGTH);
 }

@@ -3,19 +3,23 @@
  * smiley, the misuse filter, "contact me", offline with a reload, a server answering 500, a
  * revoked token, a tab closed mid-answer. Screenshots of each screen go to test-artifacts/.
  */
-import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { formatPairingCode, KioskDevices } from '../shared/kiosk-devices';
 import type { FeedbackDoc } from '../shared/models/feedback.model';
 import { kioskDeviceModel, type KioskDeviceModel } from '../shared/models/kiosk-device.model';
 import { ARTIFACTS, launchChromium } from './helpers/browser';
-import { startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
+import {
+  serveOnLocalhost,
+  startTestPlatform,
+  waitFor,
+  type TestPlatform,
+} from './helpers/platform';
 
 const TABLET = { width: 1280, height: 800 };
 const MIN_GAP_MS = 600;
 let p: TestPlatform;
-let server: Server;
+let closeServer: () => Promise<void>;
 let base: string;
 let browser: Browser;
 let Device: KioskDeviceModel;
@@ -32,14 +36,12 @@ beforeAll(async () => {
   });
   Device = kioskDeviceModel(p.conn);
   devices = new KioskDevices(Device, p.redis, p.config.queuePrefix, 3600);
-  server = p.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  ({ base, close: closeServer } = await serveOnLocalhost(p.app));
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server.close(r));
+  await closeServer();
   await p.close();
 });
 

@@ -3,28 +3,25 @@
  * submitted with JavaScript turned off, thank-you page with the tracking code, stored by the
  * worker. Screenshots go to test-artifacts/.
  */
-import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { parseTrackingCode } from '../shared/tracking-code';
 import { ARTIFACTS, launchChromium } from './helpers/browser';
-import { startTestPlatform, type TestPlatform } from './helpers/platform';
+import { serveOnLocalhost, startTestPlatform, type TestPlatform } from './helpers/platform';
 
 let p: TestPlatform;
-let server: Server;
+let closeServer: () => Promise<void>;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
   p = await startTestPlatform('browser', { worker: true });
-  server = p.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  ({ base, close: closeServer } = await serveOnLocalhost(p.app));
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server.close(r));
+  await closeServer();
   await p.close();
 });
 

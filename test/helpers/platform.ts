@@ -175,6 +175,18 @@ export async function startTestPlatform(
   return platform;
 }
 
+/** Serves an app on a free localhost port (for the browser); returns its base URL and a closer. */
+export async function serveOnLocalhost(
+  app: Express,
+): Promise<{ base: string; close(): Promise<void> }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
 /** Polls until fn returns a truthy value or the timeout passes (then throws with the label). */
 export async function waitFor<T>(
   fn: () => Promise<T> | T,
