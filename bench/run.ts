@@ -2,6 +2,8 @@
  * `npm run bench`: intake and pipeline throughput on this machine, each beside its ceiling
  * measured in the same run on the same servers, written to bench/results/latest.json.
  *   (a) POST /api/v1/feedback at 50 connections  vs  a bare express endpoint (same body parsing)
+ *       then, on the same api: kiosk batches of 50 responses, and Telegram webhook updates
+ *       (free text; a local stub answers the bot's sendMessage)
  *   (b) N envelopes enqueued → all stored         vs  insertMany into the same FerretDB
  *       and the enqueue side                       vs  BullMQ addBulk into the same Redis
  * The api and the worker run as their real processes (dist/), FerretDB on a fresh data folder.
@@ -23,6 +25,43 @@ import { readLabelled } from '../scripts/eval-classify';
 import { seedCatalogView } from '../shared/catalog/catalog';
 import { TextClassifier } from '../shared/classify/text-classifier';
 import { ensureRedis, freePort, indexFerretIds, startFerretDb } from '../scripts/storage';
+import { randomUUID } from 'node:crypto';
+import { KioskDevices } from '../shared/kiosk-devices';
+import { kioskDeviceModel } from '../shared/models/kiosk-device.model';
+import { startBotApiStub } from './bot-api-stub';
+
+const KIOSK_BATCH = 50;
+const TG_TOKEN = '1:bench-token';
+const TG_SECRET = 'bench-webhook-secret-0123456789';
+
+/** autocannon with a fresh body per request (ids must differ, or idempotency answers alone). */
+async function cannonWith(
+  url: string,
+  title: string,
+  headers: Record<string, string>,
+  makeBody: () => string,
+) {
+  const r = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: HTTP_SECONDS,
+    title,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        setupRequest: (req) => ({ ...req, body: makeBody() }),
+      },
+    ],
+  });
+  return {
+    requestsPerSec: Math.round(r['2xx'] / HTTP_SECONDS),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
 
 const DIST = path.resolve(__dirname, '..');
 const ROOT = path.resolve(DIST, '..');
@@ -170,15 +209,101 @@ async function main() {
       const bareRes = await cannon(`http://127.0.0.1:${barePort}/bare`, 'bare');
       await stop(bare);
       const apiPort = await freePort();
+      const botApi = await startBotApiStub();
       const api = spawn(process.execPath, [path.join(DIST, 'services', 'api', 'main.js')], {
-        env: { ...env, PORT: String(apiPort) },
+        env: {
+          ...env,
+          PORT: String(apiPort),
+          TELEGRAM_BOT_TOKEN: TG_TOKEN,
+          TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+          TELEGRAM_API_ROOT: botApi.url,
+        },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       children.push(api);
       await waitReady(`http://127.0.0.1:${apiPort}/readyz`);
       await cannon(`http://127.0.0.1:${apiPort}/api/v1/feedback`, 'warm-up'); // catalog cache, JIT
       const intakeRes = await cannon(`http://127.0.0.1:${apiPort}/api/v1/feedback`, 'intake');
-      await stop(api);
+
+      // Kiosk batches: a paired device posts 50 fresh responses per request.
+      const kconn = await connectMongo(mongoUrl);
+      const kredis = redisConnection(redis.url, 'worker');
+      const { code } = await new KioskDevices(kioskDeviceModel(kconn), kredis, prefix, 3600).create(
+        'LA-VT-XAYSETHA',
+      );
+      const paired = (await (
+        await fetch(`http://127.0.0.1:${apiPort}/api/v1/kiosk/pair`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ pairingCode: code }),
+        })
+      ).json()) as { deviceToken: string };
+      kredis.disconnect();
+      await kconn.close();
+      const kioskBody = () =>
+        JSON.stringify({
+          responses: Array.from({ length: KIOSK_BATCH }, (_, i) => ({
+            id: randomUUID(),
+            rating: [1, 2, 4, 5][i % 4],
+            topics: i % 2 ? ['waiting_time'] : undefined,
+            service: 'family_book',
+            createdAt: new Date().toISOString(),
+          })),
+        });
+      const kioskRes = await cannonWith(
+        `http://127.0.0.1:${apiPort}/api/v1/kiosk/responses`,
+        'kiosk',
+        { authorization: `Bearer ${paired.deviceToken}` },
+        kioskBody,
+      );
+      const kioskItems = kioskRes.requestsPerSec * KIOSK_BATCH;
+      results.kiosk = {
+        batch: KIOSK_BATCH,
+        ...kioskRes,
+        itemsPerSec: kioskItems,
+        comparedWith: {
+          name: 'web intake, one item per request',
+          requestsPerSec: intakeRes.requestsPerSec,
+        },
+        target: 'items/s >= web intake requests/s, and p99 < 250 ms per batch',
+        met: kioskItems >= intakeRes.requestsPerSec && kioskRes.p99Ms < 250,
+      };
+      console.log('kiosk', results.kiosk);
+
+      // Telegram webhook: free text from 1,000 chats, each update new; the bot answers each one.
+      let updateId = 1;
+      const tgBody = () => {
+        const id = updateId++;
+        const chat = { id: 5_000_000 + (id % 1000), type: 'private', first_name: 'B' };
+        return JSON.stringify({
+          update_id: id,
+          message: {
+            message_id: id,
+            from: { id: chat.id, is_bot: false, first_name: 'B' },
+            chat,
+            date: Math.floor(Date.now() / 1000),
+            text: 'ລໍຖ້າດົນຫຼາຍ ຢູ່ ຫ້ອງການ ເມືອງໄຊເສດຖາ',
+          },
+        });
+      };
+      const before = botApi.calls();
+      const tgRes = await cannonWith(
+        `http://127.0.0.1:${apiPort}/webhooks/telegram`,
+        'telegram',
+        { 'x-telegram-bot-api-secret-token': TG_SECRET },
+        tgBody,
+      );
+      results.telegram = {
+        ...tgRes,
+        botApiCalls: botApi.calls() - before,
+        comparedWith: { name: 'web intake', requestsPerSec: intakeRes.requestsPerSec },
+        ratio: +(tgRes.requestsPerSec / intakeRes.requestsPerSec).toFixed(3),
+        target: 'ratio >= 0.25 (each update also answers through the Bot API) and p99 < 100 ms',
+        met: tgRes.requestsPerSec / intakeRes.requestsPerSec >= 0.25 && tgRes.p99Ms < 100,
+      };
+      console.log('telegram', results.telegram);
+      await stop(api); // in-flight updates finish before the stub goes away
+      botApi.close();
       results.intake = {
         ...intakeRes,
         ceiling: { name: 'bare express endpoint, same JSON body', ...bareRes },
