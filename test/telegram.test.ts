@@ -242,6 +242,39 @@ test('Cancel ends the flow; its old buttons then only say the menu expired; /can
   expect(await p.Feedback.countDocuments({ channel: 'telegram' })).toBe(before);
 });
 
+test('a poster deep link (/start <center>) preselects the center; Back from the service goes to the provinces', async () => {
+  const c = citizen();
+  await ok(c.text('/start LA-VT-XAYSETHA'));
+  await press(c, 'lo');
+  expect(lastText(c.chatId)).toBe(t('lo', 'service'));
+  await press(c, '<');
+  expect(lastText(c.chatId)).toBe(t('lo', 'province'));
+});
+
+test('a double tap delivered on two connections at once is handled one after the other', async () => {
+  const c = citizen();
+  await ok(c.text('/start'));
+  await press(c, 'lo');
+  const call = fake.menu(c.chatId);
+  const data = (code: string) => buttonsOf(call).find(([, d]) => d.endsWith(`:${code}`))![1];
+  const answersBefore = fake.sent('answerCallbackQuery').length;
+  const [a, b] = await Promise.all([
+    deliver(c.press(messageIdOf(call), data('LA-VT'))),
+    deliver(c.press(messageIdOf(call), data('LA-LP'))),
+  ]);
+  expect([a.status, b.status]).toEqual([200, 200]);
+  const answers = fake.sent('answerCallbackQuery').slice(answersBefore);
+  expect(answers).toHaveLength(2);
+  // Exactly one tap moved the flow on; the other found the menu already gone.
+  expect(answers.filter((x) => x.body.text === t('lo', 'expired'))).toHaveLength(1);
+  const chatHash = p.vault.hash(`telegram:${c.chatId}`);
+  const session = JSON.parse(
+    (await p.redis.get(telegramSessionKey(p.config.queuePrefix, chatHash)))!,
+  ) as { flow: { province: string; step: string } };
+  expect(session.flow.step).toBe(session.flow.province === 'LA-VT' ? 'center' : 'service');
+  expect(lastText(c.chatId)).toBe(t('lo', session.flow.step as 'center' | 'service'));
+});
+
 test('anonymous feedback keeps no chat id, yet /status answers this chat and no other', async () => {
   const c = citizen();
   await ok(c.text('/start'));

@@ -22,6 +22,7 @@ import type { CenterDoc } from '../../shared/models/catalog.model';
 import type { FeedbackModel } from '../../shared/models/feedback.model';
 import type { TelegramChatModel } from '../../shared/models/telegram-chat.model';
 import { toE164 } from '../../shared/phone';
+import { RedisLock } from '../../shared/redis-lock';
 import type { PiiVault } from '../../shared/pii';
 import { telegramOwnerKey, telegramUpdateKey } from '../../shared/telegram-keys';
 import { detectScript } from '../../shared/text-normalize';
@@ -71,6 +72,8 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     handlerTimeout: 60_000,
   });
   const sessions = new SessionStore(deps.redis, config.queuePrefix, config.telegram.sessionTtlS);
+  // Held while one update of a chat is handled (at most the handler timeout).
+  const chatLock = new RedisLock(deps.redis, config.queuePrefix, 65_000, 30_000);
 
   // Log without personal data, and rethrow: the transport redelivers the update.
   bot.catch((err, ctx) => {
@@ -104,10 +107,20 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     }
   });
 
-  // 3. The chat's session.
+  // 3. The chat's session, one update of a chat at a time: Telegram may deliver a quick double
+  // tap to two webhook connections at once, and both would otherwise act on the same step.
   bot.use(async (ctx, next) => {
     const chatId = ctx.chat!.id;
     const chatHash = deps.vault.hash(`telegram:${chatId}`);
+    await chatLock.with(`tg:chat:${chatHash}`, () => withSession(ctx, chatId, chatHash, next));
+  });
+
+  async function withSession(
+    ctx: Context,
+    chatId: number,
+    chatHash: string,
+    next: () => Promise<void>,
+  ): Promise<void> {
     const s: TgSession = (await sessions.get(chatHash)) ?? {};
     if (!s.synced) {
       const rec = await deps.TelegramChat.findById(chatHash).lean();
@@ -125,7 +138,7 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     ctx.state.s = s;
     await next();
     await sessions.save(chatHash, s);
-  });
+  }
 
   // ---- rendering -------------------------------------------------------------------------
 
