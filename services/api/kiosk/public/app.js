@@ -399,6 +399,13 @@
 
   function needsPairing() {
     unpaired = true;
+    // An answer in progress counts as given: it waits in the queue with the others.
+    if (current) {
+      putResponse({ ...current, state: 'ready' });
+      current = null;
+    }
+    clearTimeout(idleTimer);
+    clearTimeout(homeTimer);
     clearTimeout(syncTimer);
     clearInterval(heartbeatTimer);
     localStorage.removeItem(KEY.token);
@@ -505,6 +512,8 @@
     window.addEventListener('online', () => scheduleSync(0));
 
     registerServiceWorker();
+    // Ask the browser not to evict the queue when the tablet runs short of storage.
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
     // An answer interrupted by a reload or crash counts as given: send it as it is.
     const drafts = (await allResponses()).filter((r) => r.state === 'draft');
     for (const d of drafts) await putResponse({ ...d, state: 'ready' });
