@@ -251,6 +251,24 @@ test('a poster deep link (/start <center>) preselects the center; Back from the 
   expect(lastText(c.chatId)).toBe(t('lo', 'province'));
 });
 
+test('/language switches the language, kept in the database for the next conversation; /help follows it', async () => {
+  const c = citizen();
+  await ok(c.text('/help'));
+  // No language chosen yet: Lao first, then English.
+  expect(lastText(c.chatId)).toBe(`${t('lo', 'help')}\n\n${t('en', 'help')}`);
+  await ok(c.text('/language'));
+  await press(c, 'en');
+  expect(lastText(c.chatId)).toBe(t('en', 'langSet'));
+  const chatHash = p.vault.hash(`telegram:${c.chatId}`);
+  expect((await TelegramChat.findById(chatHash).lean())?.lang).toBe('en');
+  // The session expires (or Redis loses it): the language comes back from the database.
+  await p.redis.del(telegramSessionKey(p.config.queuePrefix, chatHash));
+  await ok(c.text('/help'));
+  expect(lastText(c.chatId)).toBe(t('en', 'help'));
+  await ok(c.text('/feedback'));
+  expect(lastText(c.chatId)).toBe(t('en', 'province')); // no language question this time
+});
+
 test('a double tap delivered on two connections at once is handled one after the other', async () => {
   const c = citizen();
   await ok(c.text('/start'));
