@@ -63,14 +63,23 @@ export class KioskDevices {
   async pair(input: string): Promise<{ device: KioskDeviceDoc; token: string } | null> {
     const code = parsePairingCode(input);
     if (!code) return null;
-    const deviceId = await this.redis.getdel(this.pairingKey(code));
+    const key = this.pairingKey(code);
+    const ttl = await this.redis.ttl(key);
+    const deviceId = await this.redis.getdel(key);
     if (!deviceId) return null;
     const secret = randomBytes(32).toString('base64url');
-    const device = await this.Device.findOneAndUpdate(
-      { _id: deviceId },
-      { $set: { tokenHash: sha256(secret), pairedAt: new Date() }, $unset: { revokedAt: 1 } },
-      { returnDocument: 'after' },
-    ).lean<KioskDeviceDoc>();
+    let device: KioskDeviceDoc | null;
+    try {
+      device = await this.Device.findOneAndUpdate(
+        { _id: deviceId },
+        { $set: { tokenHash: sha256(secret), pairedAt: new Date() }, $unset: { revokedAt: 1 } },
+        { returnDocument: 'after' },
+      ).lean<KioskDeviceDoc>();
+    } catch (err) {
+      // The database did not take it: the code stays usable for another try.
+      await this.redis.set(key, deviceId, 'EX', ttl > 0 ? ttl : this.pairingTtlS).catch(() => {});
+      throw err;
+    }
     if (!device) return null;
     return { device, token: `${deviceId}.${secret}` };
   }

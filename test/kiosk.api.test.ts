@@ -4,6 +4,7 @@
  * files — through the real queue, worker and database.
  */
 import { randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
 import request from 'supertest';
 import { kioskCli, UsageError } from '../scripts/kiosk-cli';
 import { kioskAssets } from '../services/api/kiosk/kiosk-assets';
@@ -115,6 +116,21 @@ test('kiosk:pair makes a device and a one-time code; the code gives a token once
   const re = await request(p.app).post('/api/v1/kiosk/pair').send({ pairingCode: code2 });
   expect(re.body.deviceId).toBe(deviceId);
   expect((await send(re.body.deviceToken, [item()])).status).toBe(200);
+});
+
+test('a pairing code survives a database failure during the exchange', async () => {
+  const { code } = await devices.create('LA-LP');
+  // A connection to a port where no database listens: every write fails.
+  const dead = mongoose.createConnection('mongodb://127.0.0.1:1/none', {
+    bufferCommands: false,
+    serverSelectionTimeoutMS: 300,
+  });
+  dead.on('error', () => undefined);
+  const broken = new KioskDevices(kioskDeviceModel(dead), p.redis, p.config.queuePrefix, 3600);
+  await expect(broken.pair(code)).rejects.toThrow();
+  const res = await request(p.app).post('/api/v1/kiosk/pair').send({ pairingCode: code });
+  expect(res.status).toBe(200);
+  await dead.close().catch(() => undefined);
 });
 
 test('unknown, malformed and missing tokens get 401 and store nothing', async () => {

@@ -384,7 +384,7 @@ test('a redelivered update is handled once: one feedback, one answer — even wh
   const code = codeIn(lastText(c.chatId))!;
   await p.counted(code);
   // Past the claim (it expired, or Redis lost it): the feedback is still stored once.
-  await p.redis.del(telegramUpdateKey(p.config.queuePrefix, update.update_id as number));
+  await p.redis.del(telegramUpdateKey(p.config.queuePrefix, TOKEN, update.update_id as number));
   await ok(update);
   expect(codeIn(lastText(c.chatId))).toBe(code);
   await waitFor(
@@ -423,7 +423,9 @@ test('wrong or missing secret: 401 and nothing processed; a malformed body is a 
   expect((await deliver(update, null)).status).toBe(401);
   expect(fake.calls.length).toBe(calls);
   expect(
-    await p.redis.exists(telegramUpdateKey(p.config.queuePrefix, update.update_id as number)),
+    await p.redis.exists(
+      telegramUpdateKey(p.config.queuePrefix, TOKEN, update.update_id as number),
+    ),
   ).toBe(0);
   const bad = await deliver({ message: { text: 'no update id' } });
   expect(bad.status).toBe(400);

@@ -93,7 +93,7 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
 
   // 2. Once per update id.
   bot.use(async (ctx, next) => {
-    const key = telegramUpdateKey(config.queuePrefix, ctx.update.update_id);
+    const key = telegramUpdateKey(config.queuePrefix, deps.token, ctx.update.update_id);
     const claimed = await deps.redis.set(key, '1', 'EX', UPDATE_TTL_S, 'NX');
     if (claimed !== 'OK') {
       log.debug('redelivered telegram update ignored', { updateId: ctx.update.update_id });
