@@ -3,6 +3,7 @@
  * reach. Production uses the webhook route of the api instead (`npm run bot:webhook` registers
  * it). Without TELEGRAM_BOT_TOKEN it says the bot is off and exits.
  */
+import { TelegramError } from 'telegraf';
 import { ConfigError, loadConfig } from '../../shared/config';
 import { connectMongo } from '../../shared/db/mongo';
 import { createLogger } from '../../shared/logger';
@@ -47,7 +48,10 @@ async function main() {
       await ensureBotInfo(bot);
       break;
     } catch (err) {
-      log.warn('Telegram getMe failed; retrying', { error: (err as Error).message, wait });
+      // A refused token will not fix itself; say so plainly and keep the platform up.
+      if (err instanceof TelegramError && err.code === 401)
+        log.error('Telegram refused TELEGRAM_BOT_TOKEN (401): check it with @BotFather', { wait });
+      else log.warn('Telegram getMe failed; retrying', { error: (err as Error).message, wait });
       await new Promise((r) => setTimeout(r, wait));
     }
   }
