@@ -82,6 +82,7 @@ const envSchema = z.object({
       .optional(),
   ),
   TELEGRAM_SESSION_TTL_H: intWithDefault(24, 1, 24 * 30),
+  TELEGRAM_THREAD_WINDOW_MIN: intWithDefault(5, 0, 24 * 60),
   KIOSK_MIN_GAP_MS: intWithDefault(4000, 0, 60_000),
   KIOSK_THANKS_MS: intWithDefault(5000, 200, 60_000),
   KIOSK_HEARTBEAT_S: intWithDefault(60, 1, 3600),
@@ -108,7 +109,13 @@ export interface Config {
   twilio: { accountSid?: string; authToken?: string; from?: string; apiBase?: string };
   sms: { signatureBypass: boolean; spamPerHour: number; threadWindowS: number };
   notify: { backoffMs: number };
-  telegram: { botToken?: string; webhookSecret?: string; apiRoot: string; sessionTtlS: number };
+  telegram: {
+    botToken?: string;
+    webhookSecret?: string;
+    apiRoot: string;
+    sessionTtlS: number;
+    threadWindowS: number;
+  };
   kiosk: { minGapMs: number; thanksMs: number; heartbeatS: number; pairingTtlS: number };
 }
 
@@ -202,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
       sessionTtlS: e.TELEGRAM_SESSION_TTL_H * 3600,
+      threadWindowS: e.TELEGRAM_THREAD_WINDOW_MIN * 60,
     },
     kiosk: {
       minGapMs: e.KIOSK_MIN_GAP_MS,

@@ -17,3 +17,7 @@ export const telegramUpdateKey = (prefix: string, botToken: string, updateId: nu
 
 /** Which chat a queued tracking code came from, until the worker has stored it. */
 export const telegramOwnerKey = (prefix: string, code: string) => `${prefix}:tg:owner:${code}`;
+
+/** The feedback a chat's recent free text went to: the next message within the window joins it. */
+export const telegramThreadKey = (prefix: string, chatHash: string) =>
+  `${prefix}:tg:thread:${chatHash}`;

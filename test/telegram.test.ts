@@ -17,6 +17,7 @@ import { smsContactModel } from '../shared/models/sms-contact.model';
 import { telegramChatModel, type TelegramChatModel } from '../shared/models/telegram-chat.model';
 import { createNotifyQueue, enqueueNotify, type NotifyJob } from '../shared/notify';
 import { telegramSessionKey, telegramUpdateKey } from '../shared/telegram-keys';
+import { parseTrackingCode } from '../shared/tracking-code';
 import { createNotifyWorker } from '../workers/notify/notify.worker';
 import { TelegramChatTransport } from '../workers/notify/telegram.transport';
 import { LogSmsTransport } from '../workers/notify/twilio-sms.transport';
@@ -348,6 +349,30 @@ test('free text outside a flow is feedback: classified by the worker, with a rec
   expect(lastText(c.chatId)).toBe(t('lo', 'statusUsage'));
   await ok(c.text('/status NOTACODE'));
   expect(lastText(c.chatId)).toBe(t('lo', 'notFound', { code: 'NOTACODE' }));
+});
+
+test('free text sent in pieces joins one feedback, like SMS; a new /feedback starts afresh', async () => {
+  const c = citizen();
+  await ok(c.text('ຢູ່ ຫ້ອງການ ເມືອງໄຊເສດຖາ ລໍຖ້າ ໓ ຊົ່ວໂມງ'));
+  const code = codeIn(lastText(c.chatId))!;
+  await p.counted(code);
+  await ok(c.text('ມາເຮັດປຶ້ມສຳມະໂນຄົວ ແຕ່ບໍ່ໄດ້'));
+  expect(lastText(c.chatId)).toBe(t('lo', 'appended', { code }));
+  const doc = await waitFor(async () => {
+    const d = await p.Feedback.findById(parseTrackingCode(code)).lean();
+    return d?.parts?.length === 1 ? d : null;
+  }, 'the second piece appended');
+  expect(doc.text?.raw).toBe('ຢູ່ ຫ້ອງການ ເມືອງໄຊເສດຖາ ລໍຖ້າ ໓ ຊົ່ວໂມງ\nມາເຮັດປຶ້ມສຳມະໂນຄົວ ແຕ່ບໍ່ໄດ້');
+  expect(doc.center.code).toBe('LA-VT-XAYSETHA');
+  expect(doc.service.code).toBe('family_book'); // classified again on the whole text
+  expect(JSON.stringify(doc)).not.toContain(String(c.chatId));
+
+  await ok(c.text('/feedback'));
+  await ok(c.text('/cancel'));
+  await ok(c.text('another matter: the parking at Pakse is full'));
+  const other = codeIn(lastText(c.chatId))!;
+  expect(other).not.toBe(code);
+  expect(lastText(c.chatId)).toBe(t('en', 'receipt', { code: other })); // English text, no language chosen
 });
 
 test('typing during a menu step stores nothing and brings the buttons back; photos, captions and unknown commands', async () => {

@@ -24,7 +24,7 @@ import type { TelegramChatModel } from '../../shared/models/telegram-chat.model'
 import { toE164 } from '../../shared/phone';
 import { RedisLock } from '../../shared/redis-lock';
 import type { PiiVault } from '../../shared/pii';
-import { telegramOwnerKey, telegramUpdateKey } from '../../shared/telegram-keys';
+import { telegramOwnerKey, telegramThreadKey, telegramUpdateKey } from '../../shared/telegram-keys';
 import { detectScript } from '../../shared/text-normalize';
 import { formatTrackingCode, parseTrackingCode } from '../../shared/tracking-code';
 import type { IntakeProducer } from '../api/intake-producer';
@@ -313,6 +313,8 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     opts: { askLang: boolean; then?: 'flow' | 'none'; center?: CenterDoc },
   ): Promise<void> {
     const s = state(ctx).s;
+    // A new conversation: later free text no longer joins the earlier message.
+    await deps.redis.del(telegramThreadKey(config.queuePrefix, state(ctx).chatHash));
     const flow: Flow = {
       id: newFlowId(),
       step: opts.askLang || !s.lang ? 'lang' : 'province',
@@ -522,14 +524,20 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
       .set(telegramOwnerKey(config.queuePrefix, code), chatHash, 'EX', OWNER_TTL_S)
       .catch(() => undefined);
 
-  /** Free text (or a photo's caption) outside a flow: feedback, classified by the worker. */
+  /**
+   * Free text (or a photo's caption) outside a flow: feedback, classified by the worker. Messages
+   * a chat sends within TELEGRAM_THREAD_WINDOW_MIN of each other join one feedback, like SMS.
+   */
   async function freeText(ctx: Context, msg: Message, text: string): Promise<void> {
     const { chatId, chatHash, s } = state(ctx);
     const script = detectScript(text);
     const lang: Lang = s.lang ?? (script === 'en' ? 'en' : 'lo');
     const meta: IntakeEnvelope['meta'] = { flow: 'free' };
     if ('photo' in msg || 'document' in msg) meta.media = true;
-    const code = await deps.producer.enqueue({
+    const threadKey = telegramThreadKey(config.queuePrefix, chatHash);
+    const joinTo = config.telegram.threadWindowS > 0 ? await deps.redis.get(threadKey) : null;
+    if (joinTo) meta.appendTo = joinTo;
+    const enqueued = await deps.producer.enqueue({
       v: 1,
       channel: 'telegram',
       externalId: `${chatId}:${msg.message_id}`,
@@ -539,10 +547,18 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
       locale: lang,
       meta,
     });
+    const code = joinTo ?? enqueued;
     await remember(code, chatHash);
-    await ctx.telegram.sendMessage(chatId, t(lang, 'receipt', { code: formatTrackingCode(code) }), {
-      reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true },
-    });
+    if (config.telegram.threadWindowS > 0)
+      await deps.redis.set(threadKey, code, 'EX', config.telegram.threadWindowS);
+    const shown = formatTrackingCode(code);
+    await ctx.telegram.sendMessage(
+      chatId,
+      joinTo && joinTo !== enqueued
+        ? t(lang, 'appended', { code: shown })
+        : t(lang, 'receipt', { code: shown }),
+      { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } },
+    );
   }
 
   async function status(ctx: Context, arg: string): Promise<void> {
