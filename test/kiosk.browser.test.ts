@@ -5,7 +5,11 @@
  */
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import express from 'express';
+import { createApp } from '../services/api/app';
+import { kioskAssets, loadKioskAssets } from '../services/api/kiosk/kiosk-assets';
 import { formatPairingCode, KioskDevices } from '../shared/kiosk-devices';
+import { createLogger } from '../shared/logger';
 import type { FeedbackDoc } from '../shared/models/feedback.model';
 import { kioskDeviceModel, type KioskDeviceModel } from '../shared/models/kiosk-device.model';
 import { ARTIFACTS, launchChromium } from './helpers/browser';
@@ -319,4 +323,65 @@ test('a tab closed in the middle of an answer loses nothing: the press is sent a
   const [doc] = await waitStored(deviceId, 1);
   expect(doc).toMatchObject({ rating: 1, kind: { code: 'complaint' } });
   await context.close();
+});
+
+test('a new release takes over the tablet by itself, when the screen is idle, and keeps the queue', async () => {
+  // Two releases on one origin: a front server hands requests to release 1 or release 2.
+  const v1 = kioskAssets();
+  const v2 = loadKioskAssets({
+    transform: (name, body) =>
+      name === 'app.js' ? Buffer.concat([body, Buffer.from('\n// release 2\n')]) : body,
+  });
+  expect(v2.version).not.toBe(v1.version);
+  const release2 = createApp({
+    config: p.config,
+    conn: p.conn,
+    redis: p.redis,
+    intakeQueue: p.queue,
+    log: createLogger('test', 'silent'),
+    kioskAssets: v2,
+  });
+  let current = p.app;
+  const front = express();
+  front.use((req, res, next) => current(req, res, next));
+  const served = await serveOnLocalhost(front);
+  const context = await browser.newContext({ viewport: TABLET, locale: 'lo-LA' });
+  const page = await context.newPage();
+  const { deviceId, code } = await devices.create('LA-BK');
+  try {
+    await page.goto(`${served.base}/kiosk/`);
+    await onScreen(page, 'pair');
+    await page.fill('#pair-code', code);
+    await page.click('#pair-form button');
+    await onScreen(page, 'home');
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller)
+        await new Promise((r) =>
+          navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }),
+        );
+    });
+    expect(await page.locator('#status-version').textContent()).toBe(v1.version);
+    await context.setOffline(true);
+    await answer(page, 4); // waits in the queue across the update
+    await context.setOffline(false);
+
+    current = release2;
+    // The browser checks the service worker on navigation; the new one installs, takes over,
+    // and the page reloads itself because it is on the smileys.
+    await page.reload();
+    await page.waitForFunction(
+      (v) => document.getElementById('status-version')?.textContent === v,
+      v2.version,
+      { timeout: 20_000 },
+    );
+    expect(await page.evaluate(() => document.body.dataset.screen)).toBe('home');
+    const cacheNames = await page.evaluate(() => caches.keys());
+    expect(cacheNames).toEqual([`odsc-kiosk-${v2.version}`]); // the old release's cache is gone
+    const [doc] = await waitStored(deviceId, 1);
+    expect(doc!.rating).toBe(4);
+  } finally {
+    await context.close();
+    await served.close();
+  }
 });

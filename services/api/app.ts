@@ -18,6 +18,7 @@ import { telegramWebhook } from './channels/telegram-webhook';
 import { twilioSmsAdapter } from './channels/twilio-sms.adapter';
 import { telegramBotFromConfig } from '../telegram/wiring';
 import { kioskRoutes } from './kiosk/kiosk.routes';
+import type { KioskAssets } from './kiosk/kiosk-assets';
 import { KioskDevices } from '../../shared/kiosk-devices';
 import { kioskDeviceModel } from '../../shared/models/kiosk-device.model';
 import { webChannel } from './channels/web-form.channel';
@@ -35,6 +36,8 @@ export interface AppDeps {
   redis: IORedis;
   intakeQueue: IntakeQueue;
   log: Logger;
+  /** The kiosk app's files; default: this release's. */
+  kioskAssets?: KioskAssets;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -90,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
       producer,
       vault,
       log: deps.log,
+      assets: deps.kioskAssets,
     }),
   );
   app.use(

@@ -120,12 +120,23 @@ const TYPES: Record<string, string> = {
 
 let cached: KioskAssets | null = null;
 
-/** Loads (once) every file the kiosk needs, keyed by its path under /kiosk/. */
+/** Every file the kiosk needs, loaded once, keyed by its path under /kiosk/. */
 export function kioskAssets(): KioskAssets {
-  if (cached) return cached;
+  cached ??= loadKioskAssets();
+  return cached;
+}
+
+/**
+ * Builds the bundle. `transform` may change a file before it is hashed (tests use it to stand up
+ * a second release on the same origin).
+ */
+export function loadKioskAssets(
+  opts: { transform?: (name: string, body: Buffer) => Buffer } = {},
+): KioskAssets {
   const files = new Map<string, Asset>();
   const hash = createHash('sha256');
-  const add = (name: string, body: Buffer) => {
+  const add = (name: string, original: Buffer) => {
+    const body = opts.transform ? opts.transform(name, original) : original;
     hash.update(name).update(body);
     files.set(name, {
       body,
@@ -161,6 +172,5 @@ export function kioskAssets(): KioskAssets {
     const a = files.get(name)!;
     a.body = Buffer.from(a.body.toString('utf8').replaceAll('__KIOSK_VERSION__', version));
   }
-  cached = { version, files };
-  return cached;
+  return { version, files };
 }

@@ -26,7 +26,7 @@ import type { PiiVault } from '../../../shared/pii';
 import type { CatalogCache } from '../catalog-cache';
 import type { IntakeProducer } from '../intake-producer';
 import { jsonBody } from '../middleware/http';
-import { kioskAssets } from './kiosk-assets';
+import { kioskAssets, type KioskAssets } from './kiosk-assets';
 
 /** The most responses one request may carry. */
 export const MAX_BATCH = 100;
@@ -74,11 +74,14 @@ export interface KioskDeps {
   producer: IntakeProducer;
   vault: PiiVault;
   log: Logger;
+  /** The app's files; default: this release's (kioskAssets()). */
+  assets?: KioskAssets;
 }
 
 export function kioskRoutes(deps: KioskDeps): Router {
   const r = Router();
   const { config } = deps;
+  const assets = () => deps.assets ?? kioskAssets();
 
   // ---- the app -------------------------------------------------------------------------------
 
@@ -89,7 +92,7 @@ export function kioskRoutes(deps: KioskDeps): Router {
   r.get('/kiosk/{*file}', (req, res, next) => {
     const params = req.params as { file?: string[] };
     const name = (params.file ?? []).join('/') || 'index.html';
-    const asset = kioskAssets().files.get(name);
+    const asset = assets().files.get(name);
     if (!asset) return next(Errors.notFound(`/kiosk/${name}`));
     res.setHeader('Content-Type', asset.type);
     res.setHeader('Cache-Control', asset.cache);
@@ -157,7 +160,7 @@ export function kioskRoutes(deps: KioskDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       deviceId: d._id,
-      appVersion: kioskAssets().version,
+      appVersion: assets().version,
       center: { code: d.centerCode, name: center?.name ?? null },
       topics: cat.topics.map((t) => ({ code: t.code, name: t.name })),
       services: cat.services.map((s) => ({ code: s.code, name: s.name })),
