@@ -95,7 +95,13 @@ test('kiosk:pair makes a device and a one-time code; the code gives a token once
   const hb = await request(p.app)
     .post('/api/v1/kiosk/heartbeat')
     .set('Authorization', `Bearer ${token}`)
-    .send({ appVersion: 'abc123', queued: 3, misuse: 2, lastSyncAt: new Date().toISOString() });
+    .send({
+      appVersion: 'abc123',
+      queued: 3,
+      rejected: 1,
+      misuse: 2,
+      lastSyncAt: new Date().toISOString(),
+    });
   expect(hb.status).toBe(204);
   expect((await Device.findById(deviceId).lean())?.heartbeat).toMatchObject({
     appVersion: 'abc123',
@@ -103,7 +109,12 @@ test('kiosk:pair makes a device and a one-time code; the code gives a token once
     misuse: 2,
     online: true,
   });
-  expect(await kioskCli(['list'], p.config)).toMatch(new RegExp(`${deviceId}.*online.*abc123`));
+  // device, center, label, state, heartbeat, queued, rejected, last sync, misuse, app
+  expect(await kioskCli(['list'], p.config)).toMatch(
+    new RegExp(
+      `${deviceId}\\s+LA-CH\\s+Pakse door\\s+online\\s+\\d+s ago\\s+3\\s+1\\s+\\d+s ago\\s+2\\s+abc123`,
+    ),
+  );
 
   expect(await kioskCli(['revoke', '--device', deviceId], p.config)).toContain('revoked');
   const after = await send(token, [item()]);
