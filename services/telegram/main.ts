@@ -52,7 +52,13 @@ async function main() {
       if (err instanceof TelegramError && err.code === 401)
         log.error('Telegram refused TELEGRAM_BOT_TOKEN (401): check it with @BotFather', { wait });
       else log.warn('Telegram getMe failed; retrying', { error: (err as Error).message, wait });
-      await new Promise((r) => setTimeout(r, wait));
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, wait);
+        ac.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
     }
   }
   if (!ac.signal.aborted) {
