@@ -22,7 +22,8 @@ import { createNotifyWorker } from '../workers/notify/notify.worker';
 import { TelegramChatTransport } from '../workers/notify/telegram.transport';
 import { LogSmsTransport } from '../workers/notify/twilio-sms.transport';
 import { buttonsOf, Citizen, FakeTelegram, messageIdOf } from './helpers/fake-telegram';
-import { startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
+import { startTestPlatform, validBody, waitFor, type TestPlatform } from './helpers/platform';
+import { enqueueReply, NoWayToReplyError } from '../shared/replies';
 
 const TOKEN = '7000000001:AAtest-token_0123456789abcdefghijk';
 const SECRET = 'webhook-secret_0123456789abcdef';
@@ -574,6 +575,41 @@ describe('staff replies through the notify queue', () => {
     expect(tries).toHaveLength(2);
     expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(1000);
     expect(m).toMatchObject({ rateLimited: 1, attempts: 1 });
+  });
+
+  test('a reply to a feedback goes back the way it came: its Telegram chat, or an SMS to the number given; never to the anonymous', async () => {
+    const deps = { Feedback: p.Feedback, Outbound, queue };
+    const c = citizen();
+    await ok(c.text('ພະນັກງານ ບໍ່ສຸພາບ ຢູ່ ຫຼວງພະບາງ'));
+    const code = parseTrackingCode(codeIn(lastText(c.chatId))!)!;
+    await p.counted(code);
+    const sent = await enqueueReply(deps, code, 'ຂໍອະໄພ. ພວກເຮົາກຳລັງກວດສອບ.');
+    expect(sent.channel).toBe('telegram');
+    const m = await settled(sent.messageId, ['sent']);
+    expect(m).toMatchObject({ feedbackId: code, purpose: 'reply' });
+    expect(lastText(c.chatId)).toBe('ຂໍອະໄພ. ພວກເຮົາກຳລັງກວດສອບ.');
+
+    // Web feedback with a number and consent: an SMS (logged here: no Twilio credentials).
+    const web = await request(p.app)
+      .post('/api/v1/feedback')
+      .send(validBody({ contact: { phone: '020 5555 4321', consentToContact: true } }));
+    expect(web.status).toBe(202);
+    const webCode = parseTrackingCode(web.body.trackingCode)!;
+    await p.counted(webCode);
+    const sms = await enqueueReply(deps, webCode, 'Thank you, we are on it.');
+    expect(sms.channel).toBe('sms');
+    await settled(sms.messageId, ['logged']);
+
+    // Anonymous feedback: nothing to reply to, and nothing queued.
+    const anon = await request(p.app)
+      .post('/api/v1/feedback')
+      .send(validBody({ anonymous: true }));
+    const anonCode = parseTrackingCode(anon.body.trackingCode)!;
+    await p.counted(anonCode);
+    const before = await Outbound.countDocuments({});
+    await expect(enqueueReply(deps, anonCode, 'hello')).rejects.toThrow(NoWayToReplyError);
+    await expect(enqueueReply(deps, 'NOSUCHCODE', 'hello')).rejects.toThrow(/not found/);
+    expect(await Outbound.countDocuments({})).toBe(before);
   });
 
   test('a message too long for Telegram is refused before it is queued', async () => {
