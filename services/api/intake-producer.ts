@@ -78,15 +78,9 @@ export class IntakeProducer {
   /** Enqueues the envelope; returns its canonical tracking code. */
   async enqueue(env: IntakeEnvelope): Promise<string> {
     const code = this.codes.derive(env.channel, env.externalId);
-    try {
-      await withTimeout(
-        this.queue.add(env.channel, env, { jobId: intakeJobId(env.channel, env.externalId) }),
-        REDIS_TIMEOUT_MS,
-      );
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      throw Errors.unavailable('The feedback queue');
-    }
+    await this.add(() =>
+      this.queue.add(env.channel, env, { jobId: intakeJobId(env.channel, env.externalId) }),
+    );
     // Best effort and not awaited: the job is safely queued; a missing pending marker only means
     // the status look-up says 404 until a worker has stored the feedback (milliseconds).
     withTimeout(
@@ -102,22 +96,26 @@ export class IntakeProducer {
    */
   async enqueueMany(envs: IntakeEnvelope[]): Promise<string[]> {
     if (!envs.length) return [];
+    await this.add(() =>
+      this.queue.addBulk(
+        envs.map((env) => ({
+          name: env.channel,
+          data: env,
+          opts: { jobId: intakeJobId(env.channel, env.externalId) },
+        })),
+      ),
+    );
+    return envs.map((env) => this.codes.derive(env.channel, env.externalId));
+  }
+
+  /** Puts jobs on the queue within the Redis timeout; any failure is a 503 to the caller. */
+  private async add(put: () => Promise<unknown>): Promise<void> {
     try {
-      await withTimeout(
-        this.queue.addBulk(
-          envs.map((env) => ({
-            name: env.channel,
-            data: env,
-            opts: { jobId: intakeJobId(env.channel, env.externalId) },
-          })),
-        ),
-        REDIS_TIMEOUT_MS,
-      );
+      await withTimeout(put(), REDIS_TIMEOUT_MS);
     } catch (err) {
       if (err instanceof AppError) throw err;
       throw Errors.unavailable('The feedback queue');
     }
-    return envs.map((env) => this.codes.derive(env.channel, env.externalId));
   }
 
   /** receivedAt of a queued, not yet stored, tracking code. */

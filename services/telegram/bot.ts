@@ -13,7 +13,7 @@
  */
 import type IORedis from 'ioredis';
 import { Telegraf, type Context } from 'telegraf';
-import type { InlineKeyboardButton, Message, Update } from 'telegraf/types';
+import type { InlineKeyboardButton, InlineKeyboardMarkup, Message } from 'telegraf/types';
 import type { CatalogView } from '../../shared/catalog/catalog';
 import type { Config } from '../../shared/config';
 import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
@@ -262,25 +262,36 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     ].join('\n');
   }
 
-  /** Shows the flow's step: edits the step message in place, or sends a new one. */
-  async function show(ctx: Context, flow: Flow, mode: 'edit' | 'new'): Promise<void> {
-    const lang = langOf(ctx);
-    if (flow.step === 'phone') return showPhone(ctx);
-    const { text, keyboard } = await render(flow, lang);
-    const markup = { inline_keyboard: keyboard };
-    if (mode === 'edit' && flow.messageId) {
+  /**
+   * Edits a bot message in place; when it cannot be (too old, deleted, or no message yet), sends
+   * the text anew. Returns the id of the message that now shows it.
+   */
+  async function editOrSend(
+    ctx: Context,
+    messageId: number | undefined,
+    text: string,
+    markup?: InlineKeyboardMarkup,
+  ): Promise<number> {
+    const chatId = state(ctx).chatId;
+    const extra = markup ? { reply_markup: markup } : {};
+    if (messageId) {
       try {
-        await ctx.telegram.editMessageText(state(ctx).chatId, flow.messageId, undefined, text, {
-          reply_markup: markup,
-        });
-        return;
+        await ctx.telegram.editMessageText(chatId, messageId, undefined, text, extra);
+        return messageId;
       } catch (err) {
-        if (/message is not modified/i.test(String((err as Error).message))) return;
-        // Too old or deleted: fall through and send the step again.
+        if (/message is not modified/i.test(String((err as Error).message))) return messageId;
       }
     }
-    const sent = await ctx.telegram.sendMessage(state(ctx).chatId, text, { reply_markup: markup });
-    flow.messageId = sent.message_id;
+    return (await ctx.telegram.sendMessage(chatId, text, extra)).message_id;
+  }
+
+  /** Shows the flow's step: edits the step message in place, or sends a new one. */
+  async function show(ctx: Context, flow: Flow, mode: 'edit' | 'new'): Promise<void> {
+    if (flow.step === 'phone') return showPhone(ctx);
+    const { text, keyboard } = await render(flow, langOf(ctx));
+    flow.messageId = await editOrSend(ctx, mode === 'edit' ? flow.messageId : undefined, text, {
+      inline_keyboard: keyboard,
+    });
   }
 
   /** The phone step needs Telegram's contact button, which only a reply keyboard has. */
@@ -341,20 +352,7 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
       return;
     }
     if (flow.step === 'phone') return removeReplyKeyboard(ctx, t(lang, 'cancelled'));
-    if (flow.messageId) {
-      try {
-        await ctx.telegram.editMessageText(
-          state(ctx).chatId,
-          flow.messageId,
-          undefined,
-          t(lang, 'cancelled'),
-        );
-        return;
-      } catch {
-        /* send it instead */
-      }
-    }
-    await ctx.telegram.sendMessage(state(ctx).chatId, t(lang, 'cancelled'));
+    await editOrSend(ctx, flow.messageId, t(lang, 'cancelled'));
   }
 
   function previous(flow: Flow): Step | null {
@@ -410,12 +408,7 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
         );
         if (flow.then === 'none') {
           s.flow = undefined;
-          await ctx.telegram.editMessageText(
-            state(ctx).chatId,
-            flow.messageId,
-            undefined,
-            t(arg, 'langSet'),
-          );
+          await editOrSend(ctx, flow.messageId, t(arg, 'langSet'));
           return;
         }
         flow.step = flow.center ? 'service' : 'province';
@@ -509,12 +502,7 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     const code = await deps.producer.enqueue(env);
     await remember(code, chatHash);
     s.flow = undefined;
-    const text = t(lang, 'sent', { code: formatTrackingCode(code) });
-    try {
-      await ctx.telegram.editMessageText(chatId, flow.messageId, undefined, text);
-    } catch {
-      await ctx.telegram.sendMessage(chatId, text);
-    }
+    await editOrSend(ctx, flow.messageId, t(lang, 'sent', { code: formatTrackingCode(code) }));
   }
 
   const anonTag = (chatId: number, code: string) =>
@@ -704,5 +692,3 @@ export async function ensureBotInfo(bot: Telegraf): Promise<void> {
   if (bot.botInfo) return;
   bot.botInfo = await bot.telegram.getMe();
 }
-
-export type { Update };

@@ -44,6 +44,8 @@ export class RetryAfter extends Error {
 }
 
 const DONE = ['sent', 'delivered', 'suppressed', 'logged'];
+/** Without a bot token, Telegram messages are recorded, not sent. */
+const NO_BOT = new LogChatTransport();
 
 type ProcessDeps = Omit<NotifyDeps, 'connection'> & { connection?: IORedis };
 
@@ -125,7 +127,7 @@ async function sendTelegram(
   set: SetFields,
   attempt: number,
 ): Promise<string> {
-  const transport = deps.chat ?? new LogChatTransport();
+  const transport = deps.chat ?? NO_BOT;
   const chat = deps.TelegramChat ? await deps.TelegramChat.findById(msg.toHash).lean() : null;
   if (chat?.unreachable) {
     await set({ status: 'suppressed', lastError: 'the chat blocked the bot' });
