@@ -61,12 +61,12 @@ const queued = async (page: Page) =>
 /** A fresh tablet (its own storage and service worker), paired to a new device of a center. */
 async function tablet(
   center = 'LA-VT-XAYSETHA',
-  opts: { screenshot?: boolean } = {},
+  opts: { screenshot?: boolean; base?: string } = {},
 ): Promise<{ context: BrowserContext; page: Page; deviceId: string }> {
   const context = await browser.newContext({ viewport: TABLET, locale: 'lo-LA', hasTouch: true });
   const page = await context.newPage();
   const { deviceId, code } = await devices.create(center);
-  await page.goto(`${base}/kiosk`);
+  await page.goto(`${opts.base ?? base}/kiosk`);
   await onScreen(page, 'pair');
   if (opts.screenshot) await shot(page, 'pair');
   await page.fill('#pair-code', formatPairingCode(code).toLowerCase());
@@ -345,22 +345,8 @@ test('a new release takes over the tablet by itself, when the screen is idle, an
   const front = express();
   front.use((req, res, next) => current(req, res, next));
   const served = await serveOnLocalhost(front);
-  const context = await browser.newContext({ viewport: TABLET, locale: 'lo-LA' });
-  const page = await context.newPage();
-  const { deviceId, code } = await devices.create('LA-BK');
+  const { context, page, deviceId } = await tablet('LA-BK', { base: served.base });
   try {
-    await page.goto(`${served.base}/kiosk/`);
-    await onScreen(page, 'pair');
-    await page.fill('#pair-code', code);
-    await page.click('#pair-form button');
-    await onScreen(page, 'home');
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller)
-        await new Promise((r) =>
-          navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }),
-        );
-    });
     expect(await page.locator('#status-version').textContent()).toBe(v1.version);
     await context.setOffline(true);
     await answer(page, 4); // waits in the queue across the update

@@ -22,7 +22,7 @@ import {
   type SmsTransport,
 } from '../workers/notify/twilio-sms.transport';
 import { FakeTwilio } from './helpers/fake-twilio';
-import { startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
+import { outboundSettled, startTestPlatform, type TestPlatform } from './helpers/platform';
 
 const SID = 'AC' + 'a'.repeat(32);
 const TOKEN = 'notify-test-token-0123456789';
@@ -85,14 +85,7 @@ function send(n: number, body: string) {
     purpose: 'reply',
   });
 }
-const settled = (id: string, statuses: string[]) =>
-  waitFor(
-    async () => {
-      const m = await Outbound.findById(id).lean();
-      return m && statuses.includes(m.status) ? m : null;
-    },
-    `message ${id} in ${statuses.join('/')}`,
-  );
+const settled = (id: string, statuses: string[]) => outboundSettled(Outbound, id, statuses);
 
 test('a reply is sent with the Twilio client and recorded with its SID; the signed status callback marks it delivered', async () => {
   const id = await send(1, 'ຄຳຮ້ອງທຸກຂອງທ່ານ ກຳລັງພິຈາລະນາ');

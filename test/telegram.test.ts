@@ -22,7 +22,13 @@ import { createNotifyWorker } from '../workers/notify/notify.worker';
 import { TelegramChatTransport } from '../workers/notify/telegram.transport';
 import { LogSmsTransport } from '../workers/notify/twilio-sms.transport';
 import { buttonsOf, Citizen, FakeTelegram, messageIdOf } from './helpers/fake-telegram';
-import { startTestPlatform, validBody, waitFor, type TestPlatform } from './helpers/platform';
+import {
+  outboundSettled,
+  startTestPlatform,
+  validBody,
+  waitFor,
+  type TestPlatform,
+} from './helpers/platform';
 import { enqueueReply, NoWayToReplyError } from '../shared/replies';
 
 const TOKEN = '7000000001:AAtest-token_0123456789abcdefghijk';
@@ -525,14 +531,7 @@ describe('staff replies through the notify queue', () => {
       body,
       purpose: 'reply',
     });
-  const settled = (id: string, statuses: string[]) =>
-    waitFor(
-      async () => {
-        const m = await Outbound.findById(id).lean();
-        return m && statuses.includes(m.status) ? m : null;
-      },
-      `message ${id} in ${statuses.join('/')}`,
-    );
+  const settled = (id: string, statuses: string[]) => outboundSettled(Outbound, id, statuses);
 
   test('a reply reaches the chat and is recorded as sent with its message id', async () => {
     const c = citizen();

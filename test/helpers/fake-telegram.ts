@@ -69,36 +69,30 @@ export class FakeTelegram {
     );
   }
 
-  /** The text of every message and edit the bot made in a chat, in order. */
-  textsTo(chatId: number): string[] {
-    return this.calls
-      .filter(
-        (c) =>
-          (c.method === 'sendMessage' || c.method === 'editMessageText') &&
-          Number(c.body.chat_id) === chatId,
-      )
-      .map((c) => String(c.body.text));
-  }
-
-  /** The last sendMessage / editMessageText to a chat. */
-  last(chatId: number): ApiCall | undefined {
-    const all = this.calls.filter(
+  /** Every message and edit the bot made in a chat, in order. */
+  private messagesTo(chatId: number): ApiCall[] {
+    return this.calls.filter(
       (c) =>
         (c.method === 'sendMessage' || c.method === 'editMessageText') &&
         Number(c.body.chat_id) === chatId,
     );
-    return all[all.length - 1];
+  }
+
+  /** The text of every message and edit the bot made in a chat, in order. */
+  textsTo(chatId: number): string[] {
+    return this.messagesTo(chatId).map((c) => String(c.body.text));
+  }
+
+  /** The last sendMessage / editMessageText to a chat. */
+  last(chatId: number): ApiCall | undefined {
+    return this.messagesTo(chatId).at(-1);
   }
 
   /** The bot's last message or edit in a chat that has inline buttons. */
   menu(chatId: number): ApiCall {
-    const all = this.calls.filter(
-      (c) =>
-        (c.method === 'sendMessage' || c.method === 'editMessageText') &&
-        Number(c.body.chat_id) === chatId &&
-        buttonsOf(c).length > 0,
-    );
-    const last = all[all.length - 1];
+    const last = this.messagesTo(chatId)
+      .filter((c) => buttonsOf(c).length > 0)
+      .at(-1);
     if (!last) throw new Error(`no menu in chat ${chatId}`);
     return last;
   }
@@ -263,55 +257,42 @@ export class Citizen {
     return ++Citizen.updateId;
   }
 
+  /** An update carrying a new message from this citizen with the given content fields. */
+  private message(content: Record<string, unknown>): Record<string, unknown> {
+    return {
+      update_id: Citizen.nextUpdateId(),
+      message: {
+        message_id: this.nextMessageId++,
+        from: this.from,
+        chat: this.chat,
+        date: Math.floor(Date.now() / 1000),
+        ...content,
+      },
+    };
+  }
+
   /** A text message; a leading /command gets its bot_command entity, as Telegram adds it. */
   text(text: string): Record<string, unknown> {
-    const message: Record<string, unknown> = {
-      message_id: this.nextMessageId++,
-      from: this.from,
-      chat: this.chat,
-      date: Math.floor(Date.now() / 1000),
-      text,
-    };
     const cmd = /^\/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?/.exec(text);
-    if (cmd) message.entities = [{ offset: 0, length: cmd[0].length, type: 'bot_command' }];
-    return { update_id: Citizen.nextUpdateId(), message };
+    return this.message({
+      text,
+      ...(cmd ? { entities: [{ offset: 0, length: cmd[0].length, type: 'bot_command' }] } : {}),
+    });
   }
 
   /** The contact the "share my phone number" button sends (user_id is the sender's own). */
   contact(phone: string, userId = this.chatId): Record<string, unknown> {
-    return {
-      update_id: Citizen.nextUpdateId(),
-      message: {
-        message_id: this.nextMessageId++,
-        from: this.from,
-        chat: this.chat,
-        date: Math.floor(Date.now() / 1000),
-        contact: { phone_number: phone, first_name: 'Souk', user_id: userId },
-      },
-    };
+    return this.message({ contact: { phone_number: phone, first_name: 'Souk', user_id: userId } });
   }
 
   /** A photo with a caption. */
   photo(caption?: string): Record<string, unknown> {
-    return {
-      update_id: Citizen.nextUpdateId(),
-      message: {
-        message_id: this.nextMessageId++,
-        from: this.from,
-        chat: this.chat,
-        date: Math.floor(Date.now() / 1000),
-        photo: [
-          {
-            file_id: 'AgACAgUAAx0',
-            file_unique_id: 'AQAD1',
-            width: 90,
-            height: 90,
-            file_size: 1200,
-          },
-        ],
-        ...(caption ? { caption } : {}),
-      },
-    };
+    return this.message({
+      photo: [
+        { file_id: 'AgACAgUAAx0', file_unique_id: 'AQAD1', width: 90, height: 90, file_size: 1200 },
+      ],
+      ...(caption ? { caption } : {}),
+    });
   }
 
   /** A press on an inline button of the bot's message. */

@@ -34,6 +34,7 @@ import { aliasModel, loadAliases } from '../../shared/models/alias.model';
 import { createIntakeWorker } from '../../workers/intake/intake.worker';
 import { createFeedbackStore } from '../../workers/intake/store.step';
 import type { Express } from 'express';
+import type { OutboundMessageModel } from '../../shared/models/outbound-message.model';
 
 /** A fixed key for tests only. */
 export const TEST_PII_KEY = 'a'.repeat(64);
@@ -200,6 +201,17 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Waits until an outbound message reaches one of the given statuses; returns its record. */
+export function outboundSettled(Outbound: OutboundMessageModel, id: string, statuses: string[]) {
+  return waitFor(
+    async () => {
+      const m = await Outbound.findById(id).lean();
+      return m && statuses.includes(m.status) ? m : null;
+    },
+    `message ${id} in ${statuses.join('/')}`,
+  );
 }
 
 /** A valid web submission body. */
