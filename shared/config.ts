@@ -88,6 +88,26 @@ const envSchema = z.object({
   KIOSK_HEARTBEAT_S: intWithDefault(60, 1, 3600),
   KIOSK_PAIRING_TTL_H: intWithDefault(72, 1, 24 * 30),
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().default('https://api.telegram.org')),
+  STAFF_SESSION_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, 'at least 32 characters of random text').optional(),
+  ),
+  STAFF_SESSION_IDLE_MIN: intWithDefault(30, 1, 24 * 60),
+  LOGIN_MAX_FAILURES: intWithDefault(5, 1, 100),
+  LOGIN_MAX_FAILURES_PER_IP: intWithDefault(20, 1, 10_000),
+  LOGIN_LOCKOUT_MIN: intWithDefault(15, 1, 24 * 60),
+  QUEUE_KEEP_CLOSED_DAYS: intWithDefault(30, 1, 3650),
+  SLA_DAYS_BY_SERVICE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^\s*[a-z0-9_]+=\d{1,3}\s*(,\s*[a-z0-9_]+=\d{1,3}\s*)*$/,
+        'service_code=days pairs separated by commas, e.g. land_registration=20,vehicle_registration=5',
+      )
+      .optional(),
+  ),
+  PUBLIC_HOLIDAYS: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 /** Validated configuration shared by every process. */
@@ -104,7 +124,20 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   queuePrefix: string;
   intake: { concurrency: number; attempts: number; backoffMs: number; lockMs: number };
+  /** Working days a complaint has before it is overdue, by default and per service. */
   complaintSlaDays: number;
+  slaDaysByService: Record<string, number>;
+  /** Holidays added to the shipped Lao calendar (YYYY-MM-DD, comma-separated). */
+  extraHolidays?: string;
+  staff: {
+    sessionSecret: string;
+    sessionIdleS: number;
+    secureCookie: boolean;
+    maxFailures: number;
+    maxFailuresPerIp: number;
+    lockoutS: number;
+    keepClosedDays: number;
+  };
   maxBodyBytes: number;
   twilio: { accountSid?: string; authToken?: string; from?: string; apiBase?: string };
   sms: { signatureBypass: boolean; spamPerHour: number; threadWindowS: number };
@@ -136,20 +169,21 @@ export function decodeKey(value: string): Buffer | null {
 }
 
 /**
- * Outside production a missing PII_KEY is generated once and kept in DATA_DIR, so that a
- * second start can still read what the first one encrypted. Production must set it.
+ * Outside production a missing secret (PII_KEY, STAFF_SESSION_SECRET) is generated once and kept
+ * in DATA_DIR, so that a second start can still read what the first one encrypted and keep its
+ * sessions. Production must set them.
  */
-function devPiiKey(dataDir: string): Buffer {
+function devSecret(dataDir: string, name: string, valid: (v: string) => boolean): string {
   const file = path.join(dataDir, 'dev-secrets.json');
-  if (existsSync(file)) {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as { PII_KEY?: string };
-    const key = saved.PII_KEY ? decodeKey(saved.PII_KEY) : null;
-    if (key) return key;
-  }
+  const saved: Record<string, string> = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
+    : {};
+  const have = saved[name];
+  if (have && valid(have)) return have;
   mkdirSync(dataDir, { recursive: true });
-  const key = randomBytes(32);
-  writeFileSync(file, JSON.stringify({ PII_KEY: key.toString('hex') }, null, 2), { mode: 0o600 });
-  return key;
+  saved[name] = randomBytes(32).toString('hex');
+  writeFileSync(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
+  return saved[name]!;
 }
 
 /** Reads and validates the environment. Throws ConfigError naming each bad variable. */
@@ -160,18 +194,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}\nSee .env.example.`);
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production' && !e.PII_KEY) {
-    throw new ConfigError(
-      'Invalid environment:\n  PII_KEY: required in production (32 random bytes, hex or base64)\nSee .env.example.',
-    );
-  }
-  if (e.NODE_ENV === 'production' && e.SMS_SIGNATURE_BYPASS === 'true') {
-    throw new ConfigError(
-      'Invalid environment:\n  SMS_SIGNATURE_BYPASS: must not be true in production (every Twilio request must be signed)\nSee .env.example.',
-    );
+  if (e.NODE_ENV === 'production') {
+    // Every production problem at once, so one restart fixes them all.
+    const missing = [
+      !e.PII_KEY && '  PII_KEY: required in production (32 random bytes, hex or base64)',
+      !e.STAFF_SESSION_SECRET &&
+        '  STAFF_SESSION_SECRET: required in production (at least 32 random characters)',
+      e.SMS_SIGNATURE_BYPASS === 'true' &&
+        '  SMS_SIGNATURE_BYPASS: must not be true in production (every Twilio request must be signed)',
+    ].filter(Boolean);
+    if (missing.length)
+      throw new ConfigError(`Invalid environment:\n${missing.join('\n')}\nSee .env.example.`);
   }
   const dataDir = path.resolve(e.DATA_DIR);
-  const piiKey = e.PII_KEY ? (decodeKey(e.PII_KEY) as Buffer) : devPiiKey(dataDir);
+  const piiKey = decodeKey(
+    e.PII_KEY ?? devSecret(dataDir, 'PII_KEY', (v) => decodeKey(v) !== null),
+  ) as Buffer;
+  const sessionSecret =
+    e.STAFF_SESSION_SECRET ?? devSecret(dataDir, 'STAFF_SESSION_SECRET', (v) => v.length >= 32);
+  const slaDaysByService = Object.fromEntries(
+    (e.SLA_DAYS_BY_SERVICE ?? '')
+      .split(',')
+      .filter((p) => p.trim())
+      .map((p) => {
+        const [k, v] = p.split('=');
+        return [k!.trim(), Number(v)];
+      }),
+  );
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -191,6 +240,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lockMs: e.WORKER_LOCK_MS,
     },
     complaintSlaDays: e.COMPLAINT_SLA_DAYS,
+    slaDaysByService,
+    extraHolidays: e.PUBLIC_HOLIDAYS,
+    staff: {
+      sessionSecret,
+      sessionIdleS: e.STAFF_SESSION_IDLE_MIN * 60,
+      secureCookie: e.NODE_ENV === 'production',
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
+      lockoutS: e.LOGIN_LOCKOUT_MIN * 60,
+      keepClosedDays: e.QUEUE_KEEP_CLOSED_DAYS,
+    },
     maxBodyBytes: e.MAX_BODY_KB * 1024,
     twilio: {
       accountSid: e.TWILIO_ACCOUNT_SID,

@@ -44,6 +44,7 @@ test('api and worker run the built entry points against the compose servers', ()
     expect(env.NODE_ENV).toBe('production');
     // Required, never defaulted: production refuses to start without a real key.
     expect(env.PII_KEY).toMatch(/^\$\{PII_KEY:\?/);
+    expect(env.STAFF_SESSION_SECRET).toMatch(/^\$\{STAFF_SESSION_SECRET:\?/);
   }
   expect(svc('api').ports).toContain('3000:3000');
 });

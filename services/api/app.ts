@@ -28,6 +28,10 @@ import { IntakeProducer } from './intake-producer';
 import { errorHandler, requestId } from './middleware/http';
 import { healthRoutes } from './routes/health.routes';
 import { statusRoutes } from './routes/status.routes';
+import { createNotifyQueue, type NotifyJob } from '../../shared/notify';
+import type { Queue } from 'bullmq';
+import { dashboardRoutes } from './staff/dashboard.routes';
+import { staffRoutes } from './staff/staff.routes';
 
 export interface AppDeps {
   config: Config;
@@ -38,6 +42,8 @@ export interface AppDeps {
   log: Logger;
   /** The kiosk app's files; default: this release's. */
   kioskAssets?: KioskAssets;
+  /** Where staff replies are queued; default: the "notify" queue on the producer connection. */
+  notifyQueue?: Queue<NotifyJob>;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -111,6 +117,17 @@ export function createApp(deps: AppDeps): Express {
       log: deps.log,
     }),
   );
+  app.use(
+    staffRoutes({
+      config: deps.config,
+      conn: deps.conn,
+      redis: deps.redis,
+      vault,
+      catalog: () => catalog.get(),
+      notifyQueue: deps.notifyQueue ?? createNotifyQueue(deps.config, deps.redis),
+    }),
+  );
+  app.use(dashboardRoutes());
   app.use((req, _res, next) => next(Errors.notFound(`${req.method} ${req.path}`)));
   app.use(errorHandler(deps.log));
   return app;

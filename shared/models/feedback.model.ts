@@ -5,6 +5,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../db/mongo';
 import type { Channel } from '../intake-envelope.schema';
+import { STAFF_STATUSES, type StaffStatus } from '../staff/staff-status';
 
 export const FEEDBACK_STATUSES = ['received', 'in_review', 'resolved', 'closed'] as const;
 export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
@@ -63,8 +64,55 @@ export interface FeedbackDoc {
   parts?: string[];
   /** The batch this document was stored and counted with (see RollupBatch in rollup.model). */
   rollupBatch: string;
+  /** The staff workflow (shared/staff/staff-status.ts); `status` is the citizen's view of it. */
+  staffStatus?: StaffStatus;
+  /** When the staff status last changed (also the queue index's retention clock). */
+  statusAt?: Date;
+  assigneeId?: string | null;
+  resolutionNote?: string;
+  duplicateOf?: string;
+  firstReplyAt?: Date;
+  resolvedAt?: Date;
+  /** How far an overdue complaint has been escalated: 0 none, 1 assignee, 2 manager, 3 taskforce. */
+  escalationTier?: number;
+  /** Internal notes, never shown to the citizen. */
+  notes?: StaffNote[];
+  /** Every change staff (or the system) made, oldest first. */
+  history?: HistoryEntry[];
+  /** Messages staff sent to the citizen (delivery status in outbound_messages, by _id). */
+  replies?: ReplyRef[];
+  /** The citizen's satisfaction with the resolution, 1–5, when they answered the survey. */
+  satisfaction?: number;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface StaffNote {
+  id: string;
+  at: Date;
+  byId: string;
+  byEmail: string;
+  text: string;
+}
+
+export interface ReplyRef {
+  /** The outbound message's _id. */
+  id: string;
+  at: Date;
+  byId: string | null;
+  byEmail: string | null;
+  purpose: 'reply' | 'survey';
+}
+
+export interface HistoryEntry {
+  at: Date;
+  /** null: the system (intake, escalation job). */
+  byId: string | null;
+  byEmail: string | null;
+  action: string;
+  field?: string;
+  from?: unknown;
+  to?: unknown;
 }
 
 const classifiedSchema = new Schema<Classified>(
@@ -108,6 +156,18 @@ const feedbackSchema = new Schema<FeedbackDoc>(
     slaDueAt: Date,
     parts: { type: [String], default: undefined },
     rollupBatch: { type: String, required: true },
+    staffStatus: { type: String, enum: STAFF_STATUSES },
+    statusAt: Date,
+    assigneeId: { type: String, default: undefined },
+    resolutionNote: String,
+    duplicateOf: String,
+    firstReplyAt: Date,
+    resolvedAt: Date,
+    escalationTier: Number,
+    notes: { type: [Schema.Types.Mixed], default: undefined },
+    history: { type: [Schema.Types.Mixed], default: undefined },
+    replies: { type: [Schema.Types.Mixed], default: undefined },
+    satisfaction: Number,
   },
   { timestamps: true, minimize: false },
 );
@@ -115,8 +175,9 @@ const feedbackSchema = new Schema<FeedbackDoc>(
 // The intake upsert and the status look-up go by _id (the tracking code). This unique index is the
 // guarantee behind them: one document per (channel, externalId), whatever the code derivation does.
 feedbackSchema.index({ channel: 1, externalId: 1 }, { unique: true });
-// Staff review queue: newest first, filtered by status and center.
-feedbackSchema.index({ status: 1, 'center.code': 1, receivedAt: -1 });
+// Staff review queue: served by the Redis queue index (shared/staff/queue-index.ts), which is
+// rebuilt from this scan when needed (npm run queue:reindex): staff status, then newest first.
+feedbackSchema.index({ staffStatus: 1, receivedAt: -1 });
 // "All feedback from this sender" (threading, STATUS by SMS) without decrypting anything.
 feedbackSchema.index({ 'sender.idHash': 1, receivedAt: -1 });
 // Triage queue: items the classifier left for people.

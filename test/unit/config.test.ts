@@ -98,3 +98,31 @@ test('the api process stops at start-up with a message naming the bad variable',
   expect(r.status).toBe(1);
   expect(r.stderr).toMatch(/PORT/);
 });
+
+test('production needs a staff session secret; development keeps a generated one', () => {
+  expect(() =>
+    loadConfig({ NODE_ENV: 'production', PII_KEY: 'ab'.repeat(32), DATA_DIR: dataDir() }),
+  ).toThrow(/STAFF_SESSION_SECRET: required in production/);
+  const dir = dataDir();
+  const a = loadConfig({ DATA_DIR: dir }).staff.sessionSecret;
+  expect(a).toHaveLength(64);
+  expect(loadConfig({ DATA_DIR: dir }).staff.sessionSecret).toBe(a);
+  const prod = loadConfig({
+    NODE_ENV: 'production',
+    PII_KEY: 'ab'.repeat(32),
+    STAFF_SESSION_SECRET: 'x'.repeat(40),
+    DATA_DIR: dataDir(),
+  });
+  expect(prod.staff).toMatchObject({ sessionSecret: 'x'.repeat(40), secureCookie: true });
+});
+
+test('per-service deadlines and extra holidays are read and checked', () => {
+  const c = loadConfig({
+    SLA_DAYS_BY_SERVICE: 'land_registration=20, vehicle_registration=5',
+    DATA_DIR: dataDir(),
+  });
+  expect(c.slaDaysByService).toEqual({ land_registration: 20, vehicle_registration: 5 });
+  expect(() => loadConfig({ SLA_DAYS_BY_SERVICE: 'land=x', DATA_DIR: dataDir() })).toThrow(
+    /SLA_DAYS_BY_SERVICE/,
+  );
+});

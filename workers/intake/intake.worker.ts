@@ -16,6 +16,7 @@ import { normalizeIntake } from './normalize.step';
 import { buildFeedback, type FeedbackStore, type NewFeedback } from './store.step';
 import { appendToFeedback } from './thread.step';
 import { parseTrackingCode } from '../../shared/tracking-code';
+import { Deadlines } from '../../shared/staff/deadlines';
 
 export interface IntakeDeps {
   config: Config;
@@ -47,6 +48,14 @@ export interface IntakeResult {
  */
 export function storedExternalId(channel: string, externalId: string, vault: PiiVault): string {
   return channel === 'telegram' ? `tg.${vault.hash(`telegram-message:${externalId}`)}` : externalId;
+}
+
+const deadlines = new WeakMap<Config, Deadlines>();
+/** The deadline policy of a configuration, built once (it holds the holiday calendar). */
+function deadlinesOf(config: Config): Deadlines {
+  let d = deadlines.get(config);
+  if (!d) deadlines.set(config, (d = Deadlines.fromConfig(config)));
+  return d;
 }
 
 /** Processes one envelope; exported so the pipeline can be exercised without a queue. */
@@ -85,7 +94,7 @@ export async function processIntake(
     trackingCode,
     normalized,
     classification,
-    deps.config.complaintSlaDays,
+    deadlinesOf(deps.config),
   );
   const { created, id } = await deps.store.store(doc);
   if (

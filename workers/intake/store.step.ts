@@ -25,16 +25,24 @@ import type { Classification } from './classify.step';
 import type { NormalizedIntake } from './normalize.step';
 import { RollupWriter } from './rollup-writer';
 import { extractKipAmounts } from '../../shared/classify/money';
+import type { Deadlines } from '../../shared/staff/deadlines';
+import { QueueIndex } from '../../shared/staff/queue-index';
+import { indexAtIntake, queueEntry, staffStatusOf } from '../../shared/staff/queue-query';
+import { citizenStatus } from '../../shared/staff/staff-status';
 
 export type NewFeedback = Omit<FeedbackDoc, 'createdAt' | 'updatedAt' | 'status' | 'rollupBatch'>;
 
-/** Builds the document the intake worker stores for one envelope. */
+/**
+ * Builds the document the intake worker stores for one envelope. A rating alone (no words, no way
+ * to answer) asks nothing of staff: it is counted, and closed from the start, so the review queue
+ * holds only what people must read.
+ */
 export function buildFeedback(
   env: IntakeEnvelope,
   trackingCode: string,
   norm: NormalizedIntake,
   cls: Classification,
-  slaDays: number,
+  deadlines: Deadlines,
 ): NewFeedback {
   const receivedAt = new Date(env.receivedAt);
   const doc: NewFeedback = {
@@ -55,6 +63,8 @@ export function buildFeedback(
     locale: env.locale,
     source: typeof env.meta.source === 'string' ? env.meta.source : undefined,
     meta: env.meta,
+    staffStatus: norm.text || norm.sender.idSealed ? 'new' : 'closed',
+    statusAt: receivedAt,
   };
   if (norm.text) {
     const amountsKip = extractKipAmounts(norm.text.normalized);
@@ -66,8 +76,7 @@ export function buildFeedback(
       ...(amountsKip.length ? { amountsKip } : {}),
     };
   }
-  if (cls.kind.code === 'complaint')
-    doc.slaDueAt = new Date(receivedAt.getTime() + slaDays * 86_400_000);
+  doc.slaDueAt = deadlines.dueAt(receivedAt, cls.kind.code, cls.service.code);
   // Leave undefined fields out: the driver would store them as nulls.
   for (const k of Object.keys(doc) as (keyof NewFeedback)[])
     if (doc[k] === undefined) delete doc[k];
@@ -90,6 +99,8 @@ export interface FeedbackStoreDeps {
   lock?: RedisLock;
   RollupBatch: RollupBatchModel;
   rollups: RollupWriter;
+  /** The review queue's index: new feedback that needs reading is added to it once stored. */
+  index?: QueueIndex;
   /** Largest batch, and how long the first document of a batch waits for company. */
   maxBatch?: number;
   maxWaitMs?: number;
@@ -116,8 +127,20 @@ export class FeedbackStore {
   }
 
   /** What the thread step needs to append to a stored document under the same lock discipline. */
-  get threadDeps(): { Feedback: FeedbackModel; rollups: RollupWriter; lock?: RedisLock } {
-    return { Feedback: this.deps.Feedback, rollups: this.deps.rollups, lock: this.deps.lock };
+  get threadDeps(): {
+    Feedback: FeedbackModel;
+    rollups: RollupWriter;
+    lock?: RedisLock;
+    index?: QueueIndex;
+  } {
+    const { Feedback, rollups, lock, index } = this.deps;
+    return { Feedback, rollups, lock, index };
+  }
+
+  /** Adds a stored document to the queue index unless staff have moved it already. */
+  private async indexNew(doc: FeedbackDoc): Promise<void> {
+    if (this.deps.index && indexAtIntake(doc))
+      await this.deps.index.put(queueEntry(doc), { onlyIfAbsent: true });
   }
 
   constructor(private readonly deps: FeedbackStoreDeps) {
@@ -152,7 +175,7 @@ export class FeedbackStore {
     const now = new Date();
     const docs: FeedbackDoc[] = batch.map((w) => ({
       ...w.doc,
-      status: 'received',
+      status: citizenStatus(staffStatusOf(w.doc)),
       rollupBatch: batchId,
       createdAt: now,
       updatedAt: now,
@@ -201,8 +224,13 @@ export class FeedbackStore {
           { ordered: false },
         );
       }
+      const byId = new Map(docs.map((d) => [d._id, d]));
       for (const [, items] of counted)
-        for (const w of items) w.resolve({ created: true, id: w.doc._id });
+        for (const w of items)
+          this.indexNew(byId.get(w.doc._id)!).then(
+            () => w.resolve({ created: true, id: w.doc._id }),
+            w.reject,
+          );
     } catch (err) {
       // Counted, but the marker is not surely written: a retry may count again (the known window).
       for (const [, items] of counted) for (const w of items) w.reject(err);
@@ -222,7 +250,7 @@ export class FeedbackStore {
       try {
         await this.col.insertOne({
           ...doc,
-          status: 'received',
+          status: citizenStatus(staffStatusOf(doc)),
           rollupBatch: batchId,
           createdAt: now,
           updatedAt: now,
@@ -251,6 +279,7 @@ export class FeedbackStore {
         },
       );
     }
+    await this.indexNew(stored);
     return { created, id: stored._id };
   }
 }
@@ -274,6 +303,8 @@ export async function createFeedbackStore(
     Feedback,
     RollupBatch,
     rollups: new RollupWriter(Rollup, lock),
+    lock,
+    index: new QueueIndex(redis, prefix),
     ...opts,
   });
 }

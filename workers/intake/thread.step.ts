@@ -9,6 +9,8 @@ import type { FeedbackDoc, FeedbackModel } from '../../shared/models/feedback.mo
 import { rollupIncrement } from '../../shared/models/rollup.model';
 import type { RedisLock } from '../../shared/redis-lock';
 import { prepareText } from '../../shared/text-normalize';
+import type { QueueIndex } from '../../shared/staff/queue-index';
+import { indexAtIntake, queueEntry } from '../../shared/staff/queue-query';
 import { TRIAGE_THRESHOLD, type Classifier } from './classify.step';
 import type { NormalizedIntake } from './normalize.step';
 import { moveRollup, type RollupWriter } from './rollup-writer';
@@ -19,6 +21,8 @@ export interface ThreadDeps {
   rollups: RollupWriter;
   /** Serialises appends to one feedback across workers (FerretDB updates are read-modify-write). */
   lock?: RedisLock;
+  /** The review queue's index: the item's entry follows its new text and classification. */
+  index?: QueueIndex;
 }
 
 /** Thrown while the feedback to append to is still in the queue: the job is retried later. */
@@ -79,6 +83,11 @@ export async function appendToFeedback(
       },
     );
     await moveRollup(deps.rollups, rollupIncrement(doc), rollupIncrement({ ...doc, ...fields }));
+    if (deps.index) {
+      const after = await deps.Feedback.findById(target).lean<FeedbackDoc>();
+      if (after && (indexAtIntake(after) || (await deps.index.get(target))))
+        await deps.index.put(queueEntry(after));
+    }
   };
   await (deps.lock ? deps.lock.with(`feedback:${target}`, run) : run());
   return { created: false, id: target };

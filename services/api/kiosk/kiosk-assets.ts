@@ -16,7 +16,8 @@ export interface Asset {
   cache: string;
 }
 
-function repoRoot(): string {
+/** The folder that holds package.json (the repo in development, /app in the image). */
+export function repoRoot(): string {
   let dir = __dirname;
   while (!existsSync(path.join(dir, 'package.json'))) {
     const up = path.dirname(dir);
@@ -27,7 +28,8 @@ function repoRoot(): string {
 }
 
 const PUBLIC = path.join(repoRoot(), 'services/api/kiosk/public');
-const FONT_DIR = path.join(
+/** Where @fontsource/noto-sans-lao keeps its woff2 files (the kiosk and the dashboard serve them). */
+export const FONT_DIR = path.join(
   path.dirname(require.resolve('@fontsource/noto-sans-lao/package.json')),
   'files',
 );

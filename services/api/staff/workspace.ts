@@ -1,0 +1,401 @@
+/**
+ * The review queue and the actions on one item. Every read goes through the caller's scope
+ * (`buildQueueFilter` for lists and counts, `load` for one item: outside the scope is 404);
+ * every change is made under the item's lock (FerretDB updates are read-modify-write), written to
+ * the item's history and the audit log, and then to the queue index.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { AppError, Errors } from '../../../shared/errors';
+import type { CatalogView } from '../../../shared/catalog/catalog';
+import {
+  FEEDBACK_KINDS,
+  type Classified,
+  type FeedbackDoc,
+  type FeedbackModel,
+  type HistoryEntry,
+} from '../../../shared/models/feedback.model';
+import type { OutboundMessageModel } from '../../../shared/models/outbound-message.model';
+import type { AliasModel } from '../../../shared/models/alias.model';
+import type { StaffUserModel } from '../../../shared/models/staff-user.model';
+import { rollupIncrement } from '../../../shared/models/rollup.model';
+import type { NotifyJob } from '../../../shared/notify';
+import type { RedisLock } from '../../../shared/redis-lock';
+import { enqueueReply, NoWayToReplyError } from '../../../shared/replies';
+import type { AuditLog } from '../../../shared/staff/audit-log';
+import type { Deadlines } from '../../../shared/staff/deadlines';
+import { decodeCursor, encodeCursor, type QueueIndex } from '../../../shared/staff/queue-index';
+import {
+  buildQueueFilter,
+  isOverdue,
+  queueEntry,
+  staffStatusOf,
+  type QueueQuery,
+} from '../../../shared/staff/queue-query';
+import { inScope, scopeOf, type StaffPrincipal } from '../../../shared/staff/roles';
+import {
+  canMove,
+  citizenStatus,
+  OPEN_STATUSES,
+  STAFF_STATUSES,
+  type StaffStatus,
+} from '../../../shared/staff/staff-status';
+import { parseTrackingCode } from '../../../shared/tracking-code';
+import { applyCorrection } from '../../../workers/intake/correction';
+import { moveRollup, type RollupWriter } from '../../../workers/intake/rollup-writer';
+import { itemView, rowView, type ItemView, type QueueRow } from './item-view';
+import type { PiiVault } from '../../../shared/pii';
+
+export interface WorkspaceDeps {
+  Feedback: FeedbackModel;
+  Users: StaffUserModel;
+  Outbound: OutboundMessageModel;
+  Alias: AliasModel;
+  index: QueueIndex;
+  audit: AuditLog;
+  rollups: RollupWriter;
+  lock?: RedisLock;
+  catalog: () => Promise<CatalogView>;
+  notifyQueue: Queue<NotifyJob>;
+  deadlines: Deadlines;
+  vault: PiiVault;
+}
+
+/** The fields PATCH takes (validated by the route's schema). */
+export interface ItemPatch {
+  status?: StaffStatus;
+  assigneeId?: string | null;
+  centerCode?: string;
+  serviceCode?: string;
+  topics?: string[];
+  kind?: string;
+  duplicateOf?: string;
+  resolutionNote?: string;
+}
+
+const invalidTransition = (from: string, to: string) =>
+  new AppError('INVALID_TRANSITION', `An item that is ${from} cannot be moved to ${to}.`, 409);
+
+export class Workspace {
+  constructor(private readonly d: WorkspaceDeps) {}
+
+  /** The stored feedback behind a tracking code, if the caller may see it; else 404. */
+  async load(who: StaffPrincipal, rawCode: string): Promise<FeedbackDoc> {
+    const code = parseTrackingCode(rawCode);
+    const doc = code ? await this.d.Feedback.findById(code).lean<FeedbackDoc>() : null;
+    if (!doc || !inScope(scopeOf(who), doc.center?.code)) throw Errors.notFound('This feedback');
+    return doc;
+  }
+
+  async list(
+    who: StaffPrincipal,
+    q: QueueQuery,
+  ): Promise<{ items: QueueRow[]; nextCursor: string | null }> {
+    const now = Date.now();
+    const filter = buildQueueFilter(scopeOf(who), q, who.id, now);
+    const after = q.cursor ? decodeCursor(q.cursor) : null;
+    if (q.cursor && (!after || after.s !== filter.sort))
+      throw Errors.validation([
+        { field: 'cursor', message: 'This cursor belongs to another list.' },
+      ]);
+    const found = await this.d.index.scan(
+      filter.sort,
+      filter.statuses,
+      filter.keep,
+      q.limit + 1,
+      after,
+    );
+    const page = found.slice(0, q.limit);
+    const emails = await this.emails(page.map((f) => f.entry.as));
+    const last = page[page.length - 1];
+    return {
+      items: page.map((f) => rowView(f.entry, emails, now)),
+      nextCursor:
+        found.length > q.limit && last
+          ? encodeCursor({ s: filter.sort, v: last.score, c: last.entry.c })
+          : null,
+    };
+  }
+
+  async counts(who: StaffPrincipal, q: QueueQuery) {
+    const now = Date.now();
+    const filter = buildQueueFilter(scopeOf(who), q, who.id, now, { ignoreStatus: true });
+    const byStatus = Object.fromEntries(STAFF_STATUSES.map((s) => [s, 0])) as Record<
+      StaffStatus,
+      number
+    >;
+    let overdue = 0;
+    for await (const e of this.d.index.all(null)) {
+      if (!filter.keep(e)) continue;
+      byStatus[e.st]++;
+      if (isOverdue(e, now)) overdue++;
+    }
+    const open = OPEN_STATUSES.reduce((n, s) => n + byStatus[s], 0);
+    return { byStatus, open, overdue };
+  }
+
+  async item(who: StaffPrincipal, rawCode: string, ip?: string): Promise<ItemView> {
+    const doc = await this.load(who, rawCode);
+    const view = await itemView(doc, who, this.d);
+    if (view.contact.full) {
+      await this.d.audit.record({
+        actor: who,
+        action: 'view_contact',
+        target: doc._id,
+        ip,
+      });
+    }
+    return view.item;
+  }
+
+  /** Applies a PATCH: corrections first (they move rollups and teach the classifier), then status. */
+  async update(who: StaffPrincipal, rawCode: string, p: ItemPatch, ip?: string): Promise<ItemView> {
+    const doc0 = await this.load(who, rawCode);
+    const id = doc0._id;
+    await this.withLock(id, async () => {
+      const before = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
+      const history: HistoryEntry[] = [];
+      const audits: { action: 'status_change' | 'correction' | 'assign'; details: object }[] = [];
+      const by = { byId: who.id, byEmail: who.email };
+      const at = new Date();
+      const change = (action: string, field: string, from: unknown, to: unknown) => {
+        history.push({ at, ...by, action, field, from, to });
+      };
+
+      // Corrections of center and service: the classifier's own path (rollups move, phrase learned).
+      const catalog = await this.d.catalog();
+      for (const field of ['center', 'service'] as const) {
+        const to = field === 'center' ? p.centerCode : p.serviceCode;
+        if (to === undefined || to === before[field]?.code) continue;
+        if (field === 'center' && !inScope(scopeOf(who), to))
+          throw Errors.validation([{ field: 'centerCode', message: 'That center is not yours.' }]);
+        const learned = await applyCorrection(
+          { Feedback: this.d.Feedback, Alias: this.d.Alias, rollups: this.d.rollups, catalog },
+          id,
+          { field, code: to, by: who.id },
+        );
+        change('correct', field, before[field]?.code ?? null, to);
+        audits.push({
+          action: 'correction',
+          details: {
+            field,
+            from: before[field]?.code ?? null,
+            to,
+            learned: learned?.phrase ?? null,
+          },
+        });
+      }
+      const cur = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
+      const set: Record<string, unknown> = {};
+      const unset: Record<string, ''> = {};
+      const explicit = (code: string): Classified => ({ code, confidence: 1, method: 'explicit' });
+
+      if (p.kind !== undefined && p.kind !== cur.kind?.code) {
+        if (!catalogHasKind(p.kind))
+          throw Errors.validation([{ field: 'kind', message: `Unknown kind ${p.kind}.` }]);
+        set.kind = explicit(p.kind);
+        change('correct', 'kind', cur.kind?.code ?? null, p.kind);
+        audits.push({
+          action: 'correction',
+          details: { field: 'kind', from: cur.kind?.code, to: p.kind },
+        });
+      }
+      if (p.topics !== undefined) {
+        const known = new Set(catalog.topics.map((t) => t.code));
+        const bad = p.topics.filter((t) => !known.has(t));
+        if (bad.length)
+          throw Errors.validation([
+            { field: 'topics', message: `Unknown topics: ${bad.join(', ')}` },
+          ]);
+        const old = (cur.topics ?? []).map((t) => t.code);
+        const next = [...new Set(p.topics)];
+        if (old.join() !== next.join()) {
+          set.topics = next.map(explicit);
+          change('correct', 'topics', old, next);
+          audits.push({ action: 'correction', details: { field: 'topics', from: old, to: next } });
+        }
+      }
+      // The due date follows the kind and the service.
+      const kindNow = (set.kind as Classified | undefined)?.code ?? cur.kind?.code;
+      const due = this.d.deadlines.dueAt(cur.receivedAt, kindNow, cur.service?.code);
+      const oldDue = cur.slaDueAt ? new Date(cur.slaDueAt).getTime() : undefined;
+      if (due?.getTime() !== oldDue) {
+        if (due) set.slaDueAt = due;
+        else unset.slaDueAt = '';
+      }
+
+      if (p.assigneeId !== undefined && p.assigneeId !== (cur.assigneeId ?? null)) {
+        if (p.assigneeId !== null) await this.checkAssignee(p.assigneeId, cur.center?.code);
+        set.assigneeId = p.assigneeId;
+        change('assign', 'assignee', cur.assigneeId ?? null, p.assigneeId);
+        audits.push({
+          action: 'assign',
+          details: { from: cur.assigneeId ?? null, to: p.assigneeId },
+        });
+      }
+      if (p.resolutionNote !== undefined && p.resolutionNote !== cur.resolutionNote) {
+        set.resolutionNote = p.resolutionNote;
+        change('edit', 'resolutionNote', cur.resolutionNote ?? null, p.resolutionNote);
+      }
+      const from = staffStatusOf(cur);
+      if (p.status !== undefined && p.status !== from) {
+        const to = p.status;
+        if (!canMove(from, to)) throw invalidTransition(from, to);
+        if (to === 'resolved' && !(p.resolutionNote ?? cur.resolutionNote)?.trim())
+          throw Errors.validation([
+            { field: 'resolutionNote', message: 'Say how it was resolved before resolving it.' },
+          ]);
+        if (to === 'duplicate') {
+          const of = p.duplicateOf ? parseTrackingCode(p.duplicateOf) : null;
+          if (!of || of === id)
+            throw Errors.validation([
+              { field: 'duplicateOf', message: 'Give the tracking code of the original feedback.' },
+            ]);
+          await this.load(who, of); // 404 when it does not exist or is not the caller's
+          set.duplicateOf = of;
+        }
+        set.staffStatus = to;
+        set.status = citizenStatus(to);
+        set.statusAt = at;
+        if (to === 'resolved') set.resolvedAt = at;
+        if (cur.needsTriage && to !== 'new') set.needsTriage = false;
+        change('status', 'status', from, to);
+        audits.push({ action: 'status_change', details: { from, to } });
+      }
+      if (!history.length && !Object.keys(set).length && !Object.keys(unset).length) return;
+      const update: Record<string, unknown> = { $push: { history: { $each: history } } };
+      if (Object.keys(set).length) update.$set = set;
+      if (Object.keys(unset).length) update.$unset = unset;
+      await this.d.Feedback.updateOne({ _id: id }, update);
+      const after = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
+      // Kind and triage count in the rollups: move this document's count with them.
+      await moveRollup(this.d.rollups, rollupIncrement(cur), rollupIncrement(after));
+      await this.d.index.put(queueEntry(after));
+      for (const a of audits)
+        await this.d.audit.record({
+          actor: who,
+          action: a.action,
+          target: id,
+          ip,
+          details: a.details as Record<string, unknown>,
+        });
+    });
+    return this.item(who, id, ip);
+  }
+
+  async addNote(who: StaffPrincipal, rawCode: string, text: string, ip?: string): Promise<string> {
+    const { _id: id } = await this.load(who, rawCode);
+    const noteId = randomUUID();
+    const at = new Date();
+    await this.withLock(id, () =>
+      this.d.Feedback.updateOne(
+        { _id: id },
+        {
+          $push: {
+            notes: { id: noteId, at, byId: who.id, byEmail: who.email, text },
+            history: { at, byId: who.id, byEmail: who.email, action: 'note', to: noteId },
+          },
+        },
+      ),
+    );
+    await this.d.audit.record({ actor: who, action: 'note', target: id, ip, details: { noteId } });
+    return noteId;
+  }
+
+  async reply(who: StaffPrincipal, rawCode: string, text: string, ip?: string): Promise<string> {
+    const doc = await this.load(who, rawCode);
+    const id = doc._id;
+    let replyId: string;
+    try {
+      ({ messageId: replyId } = await enqueueReply(
+        { Feedback: this.d.Feedback, Outbound: this.d.Outbound, queue: this.d.notifyQueue },
+        id,
+        text,
+      ));
+    } catch (err) {
+      if (err instanceof NoWayToReplyError) throw new AppError('NO_WAY_TO_REPLY', err.message, 422);
+      throw err;
+    }
+    const at = new Date();
+    await this.withLock(id, async () => {
+      const cur = (await this.d.Feedback.findById(id, { firstReplyAt: 1 }).lean())!;
+      await this.d.Feedback.updateOne(
+        { _id: id },
+        {
+          $push: {
+            replies: { id: replyId, at, byId: who.id, byEmail: who.email, purpose: 'reply' },
+            history: { at, byId: who.id, byEmail: who.email, action: 'reply', to: replyId },
+          },
+          ...(cur.firstReplyAt ? {} : { $set: { firstReplyAt: at } }),
+        },
+      );
+    });
+    await this.d.audit.record({
+      actor: who,
+      action: 'reply',
+      target: id,
+      ip,
+      details: { replyId },
+    });
+    return replyId;
+  }
+
+  /** The same change on many items, each on its own (its own checks, history and audit entry). */
+  async bulk(who: StaffPrincipal, codes: string[], set: ItemPatch, ip?: string) {
+    const results: {
+      trackingCode: string;
+      ok: boolean;
+      error?: { code: string; message: string };
+    }[] = [];
+    for (const code of codes) {
+      try {
+        await this.update(who, code, set, ip);
+        results.push({ trackingCode: code, ok: true });
+      } catch (err) {
+        const e = err instanceof AppError ? err : new AppError('INTERNAL', 'Failed.', 500);
+        if (e.status >= 500) throw err;
+        results.push({
+          trackingCode: code,
+          ok: false,
+          error: { code: e.code, message: e.message },
+        });
+      }
+    }
+    return results;
+  }
+
+  private async checkAssignee(userId: string, centerCode: string | null | undefined) {
+    const u = await this.d.Users.findById(userId).lean();
+    const ok =
+      u &&
+      !u.disabled &&
+      u.role !== 'analyst' &&
+      inScope(scopeOf({ role: u.role, centers: u.centers ?? [] }), centerCode);
+    if (!ok)
+      throw Errors.validation([
+        {
+          field: 'assigneeId',
+          message: 'Assign to an active staff member who covers this center.',
+        },
+      ]);
+  }
+
+  /** E-mails of the given user ids (for list rows). */
+  private async emails(ids: (string | null)[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids.filter((x): x is string => !!x))];
+    const users = await Promise.all(
+      unique.map((id) => this.d.Users.findById(id, { email: 1 }).lean()),
+    );
+    return new Map(users.filter((u) => !!u).map((u) => [u!._id, u!.email]));
+  }
+
+  private withLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    // The same lock name as the intake's thread step: a staff change and an appended SMS part
+    // never overwrite each other.
+    return this.d.lock ? this.d.lock.with(`feedback:${id}`, fn) : fn();
+  }
+}
+
+function catalogHasKind(kind: string): boolean {
+  return (FEEDBACK_KINDS as readonly string[]).includes(kind);
+}
