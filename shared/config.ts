@@ -97,6 +97,9 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: intWithDefault(20, 1, 10_000),
   LOGIN_LOCKOUT_MIN: intWithDefault(15, 1, 24 * 60),
   QUEUE_KEEP_CLOSED_DAYS: intWithDefault(30, 1, 3650),
+  ESCALATION_SWEEP_MIN: intWithDefault(15, 1, 24 * 60),
+  ESCALATE_MANAGER_AFTER_H: intWithDefault(24, 0, 24 * 365),
+  ESCALATE_TASKFORCE_AFTER_H: intWithDefault(72, 0, 24 * 365),
   SLA_DAYS_BY_SERVICE: z.preprocess(
     emptyToUndefined,
     z
@@ -137,6 +140,9 @@ export interface Config {
     maxFailuresPerIp: number;
     lockoutS: number;
     keepClosedDays: number;
+    sweepS: number;
+    managerAfterS: number;
+    taskforceAfterS: number;
   };
   maxBodyBytes: number;
   twilio: { accountSid?: string; authToken?: string; from?: string; apiBase?: string };
@@ -250,6 +256,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       lockoutS: e.LOGIN_LOCKOUT_MIN * 60,
       keepClosedDays: e.QUEUE_KEEP_CLOSED_DAYS,
+      sweepS: e.ESCALATION_SWEEP_MIN * 60,
+      managerAfterS: e.ESCALATE_MANAGER_AFTER_H * 3600,
+      taskforceAfterS: e.ESCALATE_TASKFORCE_AFTER_H * 3600,
     },
     maxBodyBytes: e.MAX_BODY_KB * 1024,
     twilio: {

@@ -9,6 +9,8 @@ import type { IntakeEnvelope } from './intake-envelope.schema';
 
 export const QUEUE_INTAKE = 'feedback-intake';
 export const QUEUE_NOTIFY = 'notify';
+/** Repeatable staff jobs: the escalation sweep (workers/staff). */
+export const QUEUE_STAFF_JOBS = 'staff-jobs';
 
 /**
  * Intake: exponential backoff with jitter (2 s, 4 s, 8 s … for INTAKE_ATTEMPTS tries, about

@@ -22,6 +22,7 @@ import { LogChatTransport, TelegramChatTransport } from './notify/telegram.trans
 import { createNotifyQueue } from '../shared/notify';
 import { smsFollowUp } from '../shared/sms-conversation';
 import { createFeedbackStore } from './intake/store.step';
+import { escalationDeps, startStaffJobs } from './staff/staff-jobs.worker';
 
 async function main() {
   const config = loadConfig();
@@ -70,6 +71,15 @@ async function main() {
     chat,
     log,
   });
+  const staffJobs = await startStaffJobs(
+    config,
+    connection,
+    escalationDeps(config, conn, connection, {
+      queue: createNotifyQueue(config, connection),
+      vault: new PiiVault(config.piiKey),
+    }),
+    log,
+  );
   await worker.waitUntilReady();
   await notify.waitUntilReady();
   if (transport.name === 'log')
@@ -83,7 +93,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    await Promise.all([worker.close(), notify.close()]);
+    await Promise.all([worker.close(), notify.close(), staffJobs.close()]);
     await connection.quit().catch(() => undefined);
     await conn.close();
     process.exit(0);

@@ -16,6 +16,8 @@ export interface StaffUserDoc {
   centers: string[];
   passwordHash: string;
   disabled: boolean;
+  /** A Telegram chat (the person's own, with the bot) for overdue notices; in clear, as staff set it. */
+  telegramChatId?: string;
   lastLoginAt?: Date;
   passwordChangedAt?: Date;
   createdAt: Date;
@@ -30,6 +32,7 @@ const staffUserSchema = new Schema<StaffUserDoc>(
     centers: { type: [String], default: [] },
     passwordHash: { type: String, required: true },
     disabled: { type: Boolean, default: false },
+    telegramChatId: String,
     lastLoginAt: Date,
     passwordChangedAt: Date,
   },

@@ -231,6 +231,15 @@ export class QueueIndex {
     }
   }
 
+  /** Open items whose due time is at or before `now` (ms), soonest first. */
+  async overdueCodes(now: number): Promise<string[]> {
+    const k = this.keys;
+    const late = await this.redis.zrangebyscore(k.due, '-inf', String(now));
+    if (!late.length) return [];
+    const open = (await this.redis.call('ZMSCORE', k.open, ...late)) as (string | null)[];
+    return late.filter((_, i) => open[i] !== null);
+  }
+
   /** Removes items that left the working set before `before` (ms); returns how many. */
   async prune(before: number): Promise<number> {
     const stale: string[] = [];

@@ -30,6 +30,7 @@ export interface StaffUserView {
   role: Role;
   centers: string[];
   disabled: boolean;
+  telegramChatId: string | null;
   createdAt: string;
   lastLoginAt: string | null;
 }
@@ -41,6 +42,7 @@ export function userView(u: StaffUserDoc): StaffUserView {
     role: u.role,
     centers: u.centers ?? [],
     disabled: !!u.disabled,
+    telegramChatId: u.telegramChatId ?? null,
     createdAt: new Date(u.createdAt).toISOString(),
     lastLoginAt: u.lastLoginAt ? new Date(u.lastLoginAt).toISOString() : null,
   };

@@ -9,6 +9,7 @@ import { Errors } from '../../../shared/errors';
 import { AUDIT_ACTIONS } from '../../../shared/models/audit.model';
 import type { StaffUserModel } from '../../../shared/models/staff-user.model';
 import type { AuditLog } from '../../../shared/staff/audit-log';
+import type { NoticeBoard } from '../../../shared/staff/notices';
 import { hashPassword, passwordProblem } from '../../../shared/staff/passwords';
 import templates from '../../../shared/staff/reply-templates.json';
 import { ROLES } from '../../../shared/staff/roles';
@@ -20,6 +21,7 @@ import { parseBody } from './validate';
 
 export interface AdminDeps {
   Users: StaffUserModel;
+  notices: NoticeBoard;
   audit: AuditLog;
   catalog: () => Promise<CatalogView>;
 }
@@ -30,6 +32,11 @@ const UserPatchSchema = z
     centers: z.array(z.string().max(60)).max(200).optional(),
     disabled: z.boolean().optional(),
     password: z.string().max(200).optional(),
+    telegramChatId: z
+      .string()
+      .regex(/^-?\d{1,20}$/, 'a Telegram chat id is a number')
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -88,6 +95,9 @@ export function adminRoutes(deps: AdminDeps): Router {
         throw Errors.validation([{ field: 'disabled', message: 'You cannot disable yourself.' }]);
       set.disabled = p.disabled;
     }
+    const unset: Record<string, ''> = {};
+    if (p.telegramChatId === null) unset.telegramChatId = '';
+    else if (p.telegramChatId !== undefined) set.telegramChatId = p.telegramChatId;
     if (p.password !== undefined) {
       const problem = passwordProblem(p.password);
       if (problem) throw Errors.validation([{ field: 'password', message: problem }]);
@@ -95,7 +105,10 @@ export function adminRoutes(deps: AdminDeps): Router {
       // Every session of that person ends (they sign in with the new password).
       set.passwordChangedAt = new Date();
     }
-    await deps.Users.updateOne({ _id: id }, { $set: set });
+    await deps.Users.updateOne(
+      { _id: id },
+      { $set: set, ...(p.telegramChatId === null ? { $unset: unset } : {}) },
+    );
     const after = (await deps.Users.findById(id).lean())!;
     const changed = Object.keys(set).filter(
       (k) => k !== 'passwordHash' && k !== 'passwordChangedAt',
@@ -132,6 +145,16 @@ export function adminRoutes(deps: AdminDeps): Router {
         .sort((a, b) => a.email.localeCompare(b.email))
         .map((u) => ({ id: u._id, email: u.email, role: u.role, centers: u.centers ?? [] })),
     });
+  });
+
+  r.get('/api/v1/notices', requireStaff('read'), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await deps.notices.list(me(req).id));
+  });
+
+  r.post('/api/v1/notices/read', requireStaff('read'), async (req, res) => {
+    await deps.notices.markRead(me(req).id);
+    res.status(204).end();
   });
 
   r.get('/api/v1/reply-templates', requireStaff('read'), (_req, res) => {

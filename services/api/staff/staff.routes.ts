@@ -19,6 +19,7 @@ import type { PiiVault } from '../../../shared/pii';
 import { RedisLock } from '../../../shared/redis-lock';
 import { AuditLog } from '../../../shared/staff/audit-log';
 import { Deadlines } from '../../../shared/staff/deadlines';
+import { NoticeBoard } from '../../../shared/staff/notices';
 import { QueueIndex } from '../../../shared/staff/queue-index';
 import { RollupWriter } from '../../../workers/intake/rollup-writer';
 import { jsonBody } from '../middleware/http';
@@ -37,6 +38,7 @@ export const STAFF_PATHS = [
   '/api/v1/staff',
   '/api/v1/reply-templates',
   '/api/v1/catalog',
+  '/api/v1/notices',
 ];
 
 function hasBody(req: { headers: Record<string, string | string[] | undefined> }): boolean {
@@ -89,6 +91,13 @@ export function staffRoutes(deps: StaffDeps): Router {
     }),
   );
   r.use(feedbackRoutes(workspace));
-  r.use(adminRoutes({ Users, audit, catalog: deps.catalog }));
+  r.use(
+    adminRoutes({
+      Users,
+      audit,
+      catalog: deps.catalog,
+      notices: new NoticeBoard(redis, config.queuePrefix),
+    }),
+  );
   return r;
 }

@@ -1,0 +1,57 @@
+/**
+ * In-app notices for staff (an overdue item, an escalation), kept in Redis: a short list per
+ * person, newest first, trimmed to the last NOTICES_KEPT, with the moment the person last read
+ * them. They are reminders, not records — the item's history and the audit log are the record.
+ */
+import { randomUUID } from 'node:crypto';
+import type IORedis from 'ioredis';
+
+export const NOTICES_KEPT = 200;
+
+export interface Notice {
+  id: string;
+  at: string;
+  kind: 'overdue';
+  trackingCode: string;
+  tier: number;
+  centerCode: string | null;
+  dueAt: string;
+}
+
+export class NoticeBoard {
+  constructor(
+    private readonly redis: IORedis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(userId: string) {
+    return `${this.prefix}:notices:${userId}`;
+  }
+
+  async add(userId: string, n: Omit<Notice, 'id'>): Promise<void> {
+    const k = this.key(userId);
+    await this.redis
+      .multi()
+      .lpush(k, JSON.stringify({ id: randomUUID(), ...n }))
+      .ltrim(k, 0, NOTICES_KEPT - 1)
+      .exec();
+  }
+
+  async list(userId: string, limit = 50): Promise<{ items: Notice[]; unread: number }> {
+    const [raw, lastRead] = await Promise.all([
+      this.redis.lrange(this.key(userId), 0, limit - 1),
+      this.redis.get(`${this.key(userId)}:read`),
+    ]);
+    const items = raw.map((r) => JSON.parse(r) as Notice);
+    // Unread: the notices above the newest one the person had seen when they last read.
+    const seen = items.findIndex((n) => n.id === lastRead);
+    return { items, unread: seen < 0 ? items.length : seen };
+  }
+
+  /** Marks every notice there now as read (by the id of the newest). */
+  async markRead(userId: string): Promise<void> {
+    const [newest] = await this.redis.lrange(this.key(userId), 0, 0);
+    if (newest)
+      await this.redis.set(`${this.key(userId)}:read`, (JSON.parse(newest) as Notice).id);
+  }
+}
