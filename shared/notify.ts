@@ -17,6 +17,11 @@ export const NotifyJobSchema = z.object({
   /** The recipient (a phone number or a Telegram chat id), sealed with PII_KEY. */
   toSealed: z.string().min(1),
   body: z.string().min(1).max(4096),
+  /** Telegram only: one row of inline buttons (callback data ≤ 64 bytes). */
+  buttons: z
+    .array(z.object({ text: z.string().min(1).max(40), data: z.string().min(1).max(64) }))
+    .max(8)
+    .optional(),
 });
 export type NotifyJob = z.infer<typeof NotifyJobSchema>;
 
@@ -47,8 +52,9 @@ export interface NotifyRequest {
   toSealed: string;
   toHash: string;
   body: string;
-  purpose: 'reply' | 'status' | 'followup';
+  purpose: 'reply' | 'status' | 'followup' | 'survey';
   feedbackId?: string;
+  buttons?: NotifyJob['buttons'];
 }
 
 /** Records the message as queued and puts it on the notify queue; returns its id. */
@@ -73,7 +79,14 @@ export async function enqueueNotify(
   });
   await queue.add(
     channel,
-    { v: 1, messageId, channel, toSealed: req.toSealed, body: req.body },
+    {
+      v: 1,
+      messageId,
+      channel,
+      toSealed: req.toSealed,
+      body: req.body,
+      ...(req.buttons ? { buttons: req.buttons } : {}),
+    },
     { jobId: `notify-${messageId}` },
   );
   return messageId;

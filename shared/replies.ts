@@ -6,7 +6,7 @@
 import type { Queue } from 'bullmq';
 import type { FeedbackModel } from './models/feedback.model';
 import type { OutboundMessageModel } from './models/outbound-message.model';
-import { enqueueNotify, type NotifyJob } from './notify';
+import { enqueueNotify, type NotifyJob, type NotifyRequest } from './notify';
 
 export class NoWayToReplyError extends Error {
   override name = 'NoWayToReplyError';
@@ -15,8 +15,9 @@ export class NoWayToReplyError extends Error {
 export async function enqueueReply(
   deps: { Feedback: FeedbackModel; Outbound: OutboundMessageModel; queue: Queue<NotifyJob> },
   feedbackId: string,
-  body: string,
-): Promise<{ messageId: string; channel: 'sms' | 'telegram' }> {
+  body: string | ((channel: 'sms' | 'telegram') => Pick<NotifyRequest, 'body' | 'buttons'>),
+  purpose: 'reply' | 'survey' = 'reply',
+): Promise<{ messageId: string; channel: 'sms' | 'telegram'; toHash: string }> {
   const doc = await deps.Feedback.findById(feedbackId, { sender: 1 }).lean();
   if (!doc) throw new NoWayToReplyError(`feedback ${feedbackId} was not found`);
   const { sender } = doc;
@@ -26,13 +27,14 @@ export async function enqueueReply(
     throw new NoWayToReplyError('the citizen did not agree to be contacted');
   const channel = sender.kind === 'phone' ? 'sms' : sender.kind === 'telegram' ? 'telegram' : null;
   if (!channel) throw new NoWayToReplyError(`no reply channel for a ${sender.kind} sender`);
+  const content = typeof body === 'string' ? { body } : body(channel);
   const messageId = await enqueueNotify(deps.queue, deps.Outbound, {
     channel,
     toSealed: sender.idSealed,
     toHash: sender.idHash,
-    body,
-    purpose: 'reply',
+    ...content,
+    purpose,
     feedbackId,
   });
-  return { messageId, channel };
+  return { messageId, channel, toHash: sender.idHash };
 }

@@ -489,8 +489,14 @@ describe('actions', () => {
     await outboundSettled(outboundMessageModel(p.conn), reply.body.replyId, ['sent']);
     expect(fake.sent.at(-1)).toMatchObject({ To: PHONE, Body: 'ຂອບໃຈ, ພວກເຮົາກຳລັງແກ້ໄຂ' });
     const item = (await mgrA.agent.get(`/api/v1/feedback/${codeA}`)).body;
-    expect(item.thread.map((t: { type: string }) => t.type)).toEqual(['message', 'note', 'reply']);
-    expect(item.thread[2]).toMatchObject({
+    // (codeA was resolved above, so the satisfaction question went out before the note.)
+    expect(item.thread.map((t: { type: string }) => t.type)).toEqual([
+      'message',
+      'survey',
+      'note',
+      'reply',
+    ]);
+    expect(item.thread[3]).toMatchObject({
       delivery: 'sent',
       by: { email: 'mgr.a@odsc.gov.la' },
       replyId: reply.body.replyId,

@@ -25,6 +25,7 @@ import { toE164 } from '../../shared/phone';
 import { RedisLock } from '../../shared/redis-lock';
 import type { PiiVault } from '../../shared/pii';
 import { telegramOwnerKey, telegramThreadKey, telegramUpdateKey } from '../../shared/telegram-keys';
+import { parseSurveyButton, surveyThanks } from '../../shared/staff/survey';
 import { detectScript } from '../../shared/text-normalize';
 import { formatTrackingCode, parseTrackingCode } from '../../shared/tracking-code';
 import type { IntakeProducer } from '../api/intake-producer';
@@ -610,6 +611,30 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     const m = /^f:([0-9a-f]{6}):([a-z]+):([A-Za-z0-9_<-]{1,50})$/.exec(data);
     const flow = state(ctx).s.flow;
     const answer = (text?: string) => ctx.telegram.answerCbQuery(q.id, text).catch(() => undefined); // too old on a redelivery
+    const survey = parseSurveyButton(data);
+    if (survey && q.message) {
+      // The answer to "how satisfied are you with the resolution?" (shared/staff/survey.ts).
+      const { chatId } = state(ctx);
+      await deps.producer.enqueue({
+        v: 1,
+        channel: 'telegram',
+        externalId: `${chatId}:${q.message.message_id}`,
+        receivedAt: new Date().toISOString(),
+        sender: {
+          kind: 'telegram',
+          id: deps.vault.encrypt(String(chatId)),
+          consentToContact: true,
+        },
+        rating: survey.rating,
+        locale: langOf(ctx),
+        meta: { surveyFor: survey.code },
+      });
+      await answer(surveyThanks(langOf(ctx)));
+      await ctx.telegram
+        .editMessageReplyMarkup(chatId, q.message.message_id, undefined, undefined)
+        .catch(() => undefined);
+      return;
+    }
     if (
       !m ||
       !flow ||

@@ -25,7 +25,7 @@ export interface OutboundMessageDoc {
   /** Keyed hash of the recipient (the sealed number travels in the job only). */
   toHash: string;
   body: string;
-  purpose: 'reply' | 'status' | 'followup';
+  purpose: 'reply' | 'status' | 'followup' | 'survey';
   feedbackId?: string;
   status: OutboundStatus;
   transport?: 'twilio' | 'telegram' | 'log';

@@ -51,7 +51,6 @@ export class NoticeBoard {
   /** Marks every notice there now as read (by the id of the newest). */
   async markRead(userId: string): Promise<void> {
     const [newest] = await this.redis.lrange(this.key(userId), 0, 0);
-    if (newest)
-      await this.redis.set(`${this.key(userId)}:read`, (JSON.parse(newest) as Notice).id);
+    if (newest) await this.redis.set(`${this.key(userId)}:read`, (JSON.parse(newest) as Notice).id);
   }
 }

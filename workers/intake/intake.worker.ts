@@ -15,6 +15,7 @@ import type { Classifier } from './classify.step';
 import { normalizeIntake } from './normalize.step';
 import { buildFeedback, type FeedbackStore, type NewFeedback } from './store.step';
 import { appendToFeedback } from './thread.step';
+import { recordSatisfaction } from './survey.step';
 import { parseTrackingCode } from '../../shared/tracking-code';
 import { Deadlines } from '../../shared/staff/deadlines';
 
@@ -77,6 +78,19 @@ export async function processIntake(
     externalId: storedExternalId(received.channel, received.externalId, deps.vault),
   };
   const normalized = normalizeIntake(env, deps.vault);
+  const surveyFor =
+    typeof env.meta.surveyFor === 'string' ? parseTrackingCode(env.meta.surveyFor) : null;
+  if (surveyFor && env.rating) {
+    const r = await recordSatisfaction(
+      deps.store.threadDeps,
+      surveyFor,
+      env.rating,
+      normalized.sender.idHash,
+      env.externalId,
+    );
+    if (r === 'ignored') deps.log.warn('survey answer ignored', { trackingCode: surveyFor });
+    return { trackingCode: surveyFor, feedbackId: surveyFor, created: false };
+  }
   const appendTo =
     typeof env.meta.appendTo === 'string' ? parseTrackingCode(env.meta.appendTo) : null;
   if (appendTo) {

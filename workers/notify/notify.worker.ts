@@ -135,7 +135,7 @@ async function sendTelegram(
   }
   await set({ status: 'sending', attempts: attempt, transport: transport.name });
   try {
-    const id = await transport.send(deps.vault.decrypt(job.toSealed), job.body);
+    const id = await transport.send(deps.vault.decrypt(job.toSealed), job.body, job.buttons);
     return await recordSent(deps, set, transport.name, id, msg._id, 'no Telegram bot token');
   } catch (err) {
     const e = err instanceof ChatSendError ? err : new ChatSendError(String(err), false);

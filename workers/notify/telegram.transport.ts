@@ -14,7 +14,13 @@ import { Telegram, TelegramError } from 'telegraf';
 export interface ChatTransport {
   readonly name: 'telegram' | 'log';
   /** Returns the Bot API's message id; throws ChatSendError. */
-  send(chatId: string, text: string): Promise<string | null>;
+  send(chatId: string, text: string, buttons?: ChatButton[]): Promise<string | null>;
+}
+
+/** An inline button: its label and the callback data the bot receives when it is pressed. */
+export interface ChatButton {
+  text: string;
+  data: string;
 }
 
 export class ChatSendError extends Error {
@@ -44,11 +50,18 @@ export class TelegramChatTransport implements ChatTransport {
     this.tg = new Telegram(token, { apiRoot: opts.apiRoot ?? 'https://api.telegram.org' });
   }
 
-  async send(chatId: string, text: string): Promise<string | null> {
+  async send(chatId: string, text: string, buttons?: ChatButton[]): Promise<string | null> {
     try {
+      const markup = buttons?.length
+        ? {
+            reply_markup: {
+              inline_keyboard: [buttons.map((b) => ({ text: b.text, callback_data: b.data }))],
+            },
+          }
+        : {};
       const msg = await this.tg.callApi(
         'sendMessage',
-        { chat_id: chatId, text, link_preview_options: { is_disabled: true } },
+        { chat_id: chatId, text, link_preview_options: { is_disabled: true }, ...markup },
         { signal: AbortSignal.timeout(this.timeoutMs) as never },
       );
       return String(msg.message_id);

@@ -11,6 +11,7 @@ import { Router, type Request, type Response } from 'express';
 import type IORedis from 'ioredis';
 import twilio from 'twilio';
 import { z } from 'zod';
+import { parseSurveyAnswer, surveyKey, surveyThanks } from '../../../shared/staff/survey';
 import type { Config } from '../../../shared/config';
 import { AppError } from '../../../shared/errors';
 import type { IntakeEnvelope } from '../../../shared/intake-envelope.schema';
@@ -137,6 +138,31 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
           );
         }
       }
+    }
+
+    // The answer to "how satisfied are you with the resolution?": a bare 1–5 within the window.
+    const rating = parseSurveyAnswer(msg.Body);
+    const surveyFor = rating
+      ? await deps.redis.get(surveyKey(config.queuePrefix, phoneHash)).catch(() => null)
+      : null;
+    if (rating && surveyFor) {
+      await deps.producer.enqueue({
+        v: 1,
+        channel: 'sms',
+        externalId: msg.MessageSid,
+        receivedAt: new Date().toISOString(),
+        sender: {
+          kind: 'phone',
+          id: deps.vault.encrypt(phone),
+          consentToContact: !contact?.optedOut,
+        },
+        text: msg.Body,
+        rating,
+        locale: lang,
+        meta: { surveyFor },
+      });
+      await deps.redis.del(surveyKey(config.queuePrefix, phoneHash)).catch(() => undefined);
+      return twiml(res, contact?.optedOut ? undefined : surveyThanks(lang));
     }
 
     // Feedback. Too many messages from one number in an hour are kept, flagged as spam.

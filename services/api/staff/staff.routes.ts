@@ -76,6 +76,8 @@ export function staffRoutes(deps: StaffDeps): Router {
     notifyQueue: deps.notifyQueue,
     deadlines: Deadlines.fromConfig(config),
     vault: deps.vault,
+    redis,
+    prefix: config.queuePrefix,
   });
   const r = Router();
   const json = jsonBody(config.maxBodyBytes);

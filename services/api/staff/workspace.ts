@@ -40,11 +40,18 @@ import {
   STAFF_STATUSES,
   type StaffStatus,
 } from '../../../shared/staff/staff-status';
-import { parseTrackingCode } from '../../../shared/tracking-code';
+import { formatTrackingCode, parseTrackingCode } from '../../../shared/tracking-code';
 import { applyCorrection } from '../../../workers/intake/correction';
 import { moveRollup, type RollupWriter } from '../../../workers/intake/rollup-writer';
 import { itemView, rowView, type ItemView, type QueueRow } from './item-view';
 import type { PiiVault } from '../../../shared/pii';
+import type IORedis from 'ioredis';
+import {
+  SURVEY_WINDOW_S,
+  surveyButtons,
+  surveyKey,
+  surveyQuestion,
+} from '../../../shared/staff/survey';
 
 export interface WorkspaceDeps {
   Feedback: FeedbackModel;
@@ -59,6 +66,9 @@ export interface WorkspaceDeps {
   notifyQueue: Queue<NotifyJob>;
   deadlines: Deadlines;
   vault: PiiVault;
+  /** For the satisfaction survey's SMS window. */
+  redis: IORedis;
+  prefix: string;
 }
 
 /** The fields PATCH takes (validated by the route's schema). */
@@ -152,6 +162,7 @@ export class Workspace {
   async update(who: StaffPrincipal, rawCode: string, p: ItemPatch, ip?: string): Promise<ItemView> {
     const doc0 = await this.load(who, rawCode);
     const id = doc0._id;
+    let resolvedNow = false;
     await this.withLock(id, async () => {
       const before = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
       const history: HistoryEntry[] = [];
@@ -257,7 +268,10 @@ export class Workspace {
         set.staffStatus = to;
         set.status = citizenStatus(to);
         set.statusAt = at;
-        if (to === 'resolved') set.resolvedAt = at;
+        if (to === 'resolved') {
+          set.resolvedAt = at;
+          resolvedNow = true;
+        }
         if (cur.needsTriage && to !== 'new') set.needsTriage = false;
         change('status', 'status', from, to);
         audits.push({ action: 'status_change', details: { from, to } });
@@ -280,7 +294,48 @@ export class Workspace {
           details: a.details as Record<string, unknown>,
         });
     });
+    if (resolvedNow) await this.askSatisfaction(id);
     return this.item(who, id, ip);
+  }
+
+  /**
+   * Asks the citizen once how satisfied they are with the resolution, where they can be reached
+   * (docs/workspace.md "Closing the loop"). A failure to ask never undoes the resolution.
+   */
+  private async askSatisfaction(id: string): Promise<void> {
+    const doc = await this.d.Feedback.findById(id, { replies: 1, locale: 1 }).lean<FeedbackDoc>();
+    if (!doc || doc.replies?.some((r) => r.purpose === 'survey')) return;
+    const code = formatTrackingCode(id);
+    const lang = doc.locale === 'en' ? 'en' : 'lo';
+    let sent: Awaited<ReturnType<typeof enqueueReply>>;
+    try {
+      sent = await enqueueReply(
+        { Feedback: this.d.Feedback, Outbound: this.d.Outbound, queue: this.d.notifyQueue },
+        id,
+        (channel) => ({
+          body: surveyQuestion(lang, code),
+          ...(channel === 'telegram' ? { buttons: surveyButtons(id) } : {}),
+        }),
+        'survey',
+      );
+    } catch (err) {
+      if (err instanceof NoWayToReplyError) return;
+      throw err;
+    }
+    if (sent.channel === 'sms')
+      await this.d.redis.set(surveyKey(this.d.prefix, sent.toHash), id, 'EX', SURVEY_WINDOW_S);
+    const at = new Date();
+    await this.withLock(id, () =>
+      this.d.Feedback.updateOne(
+        { _id: id },
+        {
+          $push: {
+            replies: { id: sent.messageId, at, byId: null, byEmail: null, purpose: 'survey' },
+            history: { at, byId: null, byEmail: null, action: 'survey_sent', to: sent.messageId },
+          },
+        },
+      ),
+    );
   }
 
   async addNote(who: StaffPrincipal, rawCode: string, text: string, ip?: string): Promise<string> {
