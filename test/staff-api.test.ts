@@ -366,6 +366,10 @@ describe('the review queue', () => {
       'from',
       'rating',
     ]);
+    const dueClosed = await tf.agent
+      .get('/api/v1/feedback')
+      .query({ sort: 'due', status: 'closed' });
+    expect(dueClosed.status).toBe(422);
     const op = await tf.agent.get('/api/v1/feedback?center[$ne]=x');
     expect(op.status).toBe(422);
   });

@@ -4,14 +4,19 @@
  * them (7.6–8.8 s for 100,000). Staff only page through the working set — every open item, and
  * items that left it within QUEUE_KEEP_CLOSED_DAYS — so that set is kept here, small and sorted:
  *
- *   <p>:qi:doc          hash  code → compact entry (JSON): every field a filter or a row needs
- *   <p>:qi:recv         zset  every indexed code, score = receivedAt (ms)
- *   <p>:qi:open         zset  open codes (new, triaged, in_progress), score = receivedAt
- *   <p>:qi:st:<status>  zset  codes of one staff status, score = receivedAt
- *   <p>:qi:due          zset  every indexed code, score = due time (ms), NO_DUE when none
+ *   <p>:qi:doc           hash  code → compact entry (JSON): every field a filter or a row needs
+ *   <p>:qi:doc:txt       hash  code → folded text, read only by a "contains" search
+ *   <p>:qi:recv          zset  every indexed code, score = receivedAt (ms)
+ *   <p>:qi:open          zset  open codes (new, triaged, in_progress), score = receivedAt
+ *   <p>:qi:doc:<status>  zset  codes of one staff status, score = receivedAt
+ *   <p>:qi:due           zset  open codes, score = due time (ms), NO_DUE when none
+ *   <p>:qi:ce:<center>   zset  codes of one center (`_` when not known yet), score = receivedAt
  *
  * A list walks one sorted set in order, reads entries in chunks and filters them in the process;
- * the cursor is the last (score, code) seen, so new feedback never shifts a later page. MongoDB
+ * the cursor is the last (score, code) seen, so new feedback never shifts a later page. Counts
+ * read only the sets they need: ZCARD without filters, the caller's centers' sets for a center
+ * manager or a center filter, everything otherwise. The keys are built inside the script, so the
+ * index needs one Redis (or a Sentinel pair), not a Cluster. MongoDB
  * stays the record: every write here follows a database write, and `rebuild` recreates the index
  * from the feedback collection (docs/workspace.md).
  */
@@ -72,18 +77,33 @@ export function decodeCursor(raw: string): QueueCursor | null {
   return null;
 }
 
-// Writes one entry and moves its code between the sorted sets, atomically. ARGV: code, entry JSON,
-// receivedAt, due score, status, open (1|0), onlyIfAbsent (1|0). KEYS: doc, recv, open, due, then
-// the seven status sets in STAFF_STATUSES order.
+// Writes one entry and moves its code between the sorted sets, atomically. KEYS: doc, recv, open,
+// due, txt. ARGV: code, entry JSON, receivedAt, due score, status, open (1|0), onlyIfAbsent (1|0),
+// center key ('_' when unknown), folded text, the center-set key prefix, then the statuses.
 const PUT = `
-if ARGV[7] == '1' and redis.call('hexists', KEYS[1], ARGV[1]) == 1 then return 0 end
-redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
-redis.call('zadd', KEYS[2], ARGV[3], ARGV[1])
-redis.call('zadd', KEYS[4], ARGV[4], ARGV[1])
-if ARGV[6] == '1' then redis.call('zadd', KEYS[3], ARGV[3], ARGV[1]) else redis.call('zrem', KEYS[3], ARGV[1]) end
-for i = 5, #KEYS do
-  if KEYS[i] == KEYS[1] .. ':' .. ARGV[5] then redis.call('zadd', KEYS[i], ARGV[3], ARGV[1])
-  else redis.call('zrem', KEYS[i], ARGV[1]) end
+local code = ARGV[1]
+local old = redis.call('hget', KEYS[1], code)
+if ARGV[7] == '1' and old then return 0 end
+if old then
+  local prev = cjson.decode(old)
+  local pc = prev['ce']
+  if pc == cjson.null or pc == nil then pc = '_' end
+  if pc ~= ARGV[8] then redis.call('zrem', ARGV[10] .. pc, code) end
+end
+redis.call('hset', KEYS[1], code, ARGV[2])
+redis.call('hset', KEYS[5], code, ARGV[9])
+redis.call('zadd', KEYS[2], ARGV[3], code)
+redis.call('zadd', ARGV[10] .. ARGV[8], ARGV[3], code)
+if ARGV[6] == '1' then
+  redis.call('zadd', KEYS[3], ARGV[3], code)
+  redis.call('zadd', KEYS[4], ARGV[4], code)
+else
+  redis.call('zrem', KEYS[3], code)
+  redis.call('zrem', KEYS[4], code)
+end
+for i = 11, #ARGV do
+  local key = KEYS[1] .. ':' .. ARGV[i]
+  if ARGV[i] == ARGV[5] then redis.call('zadd', key, ARGV[3], code) else redis.call('zrem', key, code) end
 end
 return 1
 `;
@@ -102,45 +122,55 @@ export class QueueIndex {
     const doc = `${this.base}:doc`;
     return {
       doc,
+      txt: `${doc}:txt`,
       recv: `${this.base}:recv`,
       open: `${this.base}:open`,
       due: `${this.base}:due`,
-      // Status sets are named `<doc>:<status>` so the script can match them by name.
+      // Status sets are named `<doc>:<status>` so the script can build their names.
       status: (s: StaffStatus) => `${doc}:${s}`,
+      centerPrefix: `${this.base}:ce:`,
+      center: (c: string | null) => `${this.base}:ce:${c ?? '_'}`,
     };
   }
 
   /** Adds or replaces an entry. With onlyIfAbsent, an entry already there (staff moved it) wins. */
   async put(e: QueueEntry, opts: { onlyIfAbsent?: boolean } = {}): Promise<boolean> {
     const k = this.keys;
+    const { t, ...rest } = e;
     const r = await this.redis.eval(
       PUT,
-      4 + STAFF_STATUSES.length,
+      5,
       k.doc,
       k.recv,
       k.open,
       k.due,
-      ...STAFF_STATUSES.map(k.status),
+      k.txt,
       e.c,
-      JSON.stringify(e),
+      JSON.stringify({ ...rest, t: '' }),
       String(e.ra),
       String(e.du ?? NO_DUE),
       e.st,
       isOpen(e.st) ? '1' : '0',
       opts.onlyIfAbsent ? '1' : '0',
+      e.ce ?? '_',
+      t,
+      k.centerPrefix,
+      ...STAFF_STATUSES,
     );
     return r === 1;
   }
 
   async get(code: string): Promise<QueueEntry | null> {
-    const raw = await this.redis.hget(this.keys.doc, code);
-    return raw ? (JSON.parse(raw) as QueueEntry) : null;
+    const [entry] = await this.read([code], true);
+    return entry ?? null;
   }
 
   async remove(code: string): Promise<void> {
     const k = this.keys;
-    const m = this.redis.multi().hdel(k.doc, code).zrem(k.recv, code).zrem(k.open, code);
-    m.zrem(k.due, code);
+    const e = await this.get(code);
+    const m = this.redis.multi().hdel(k.doc, code).hdel(k.txt, code).zrem(k.recv, code);
+    m.zrem(k.open, code).zrem(k.due, code);
+    if (e) m.zrem(k.center(e.ce), code);
     for (const s of STAFF_STATUSES) m.zrem(k.status(s), code);
     await m.exec();
   }
@@ -163,9 +193,10 @@ export class QueueIndex {
    * The sorted set a list walks: the narrowest one that holds every item the statuses allow.
    * `statuses` null means all.
    */
-  private setFor(sort: QueueSort, statuses: StaffStatus[] | null): string {
+  private setFor(sort: QueueSort, statuses: StaffStatus[] | null, center?: string | null): string {
     const k = this.keys;
     if (sort === 'due') return k.due;
+    if (center !== undefined) return k.center(center);
     if (statuses && statuses.length === 1) return k.status(statuses[0]!);
     if (statuses && statuses.every(isOpen)) return k.open;
     return k.recv;
@@ -181,8 +212,9 @@ export class QueueIndex {
     keep: (e: QueueEntry) => boolean,
     want: number,
     after: QueueCursor | null,
+    opts: { center?: string | null; text?: boolean } = {},
   ): Promise<{ entry: QueueEntry; score: number }[]> {
-    const key = this.setFor(sort, statuses);
+    const key = this.setFor(sort, statuses, opts.center);
     const desc = sort === 'received';
     const bound = after ? String(after.v) : desc ? '+inf' : '-inf';
     const end = desc ? '-inf' : '+inf';
@@ -207,11 +239,9 @@ export class QueueIndex {
         scores.push(score);
       }
       if (codes.length) {
-        const raws = await this.redis.hmget(this.keys.doc, ...codes);
-        raws.forEach((raw, i) => {
-          if (!raw || out.length >= want) return;
-          const entry = JSON.parse(raw) as QueueEntry;
-          if (keep(entry)) out.push({ entry, score: scores[i]! });
+        const entries = await this.read(codes, !!opts.text);
+        entries.forEach((entry, i) => {
+          if (entry && out.length < want && keep(entry)) out.push({ entry, score: scores[i]! });
         });
       }
       if (rows.length < CHUNK * 2) break;
@@ -219,31 +249,52 @@ export class QueueIndex {
     return out;
   }
 
-  /** Every entry (for counts under filters), read in chunks of the full set. */
-  async *all(statuses: StaffStatus[] | null): AsyncGenerator<QueueEntry> {
-    const key = this.setFor('received', statuses);
-    for (let start = 0; ; start += CHUNK) {
-      const codes = await this.redis.zrange(key, start, start + CHUNK - 1);
-      if (!codes.length) return;
-      const raws = await this.redis.hmget(this.keys.doc, ...codes);
-      for (const raw of raws) if (raw) yield JSON.parse(raw) as QueueEntry;
-      if (codes.length < CHUNK) return;
+  /** Entries by code (null where none), with the search text only when asked for. */
+  private async read(codes: string[], text: boolean): Promise<(QueueEntry | null)[]> {
+    const [raws, texts] = await Promise.all([
+      this.redis.hmget(this.keys.doc, ...codes),
+      text ? this.redis.hmget(this.keys.txt, ...codes) : Promise.resolve([] as (string | null)[]),
+    ]);
+    return raws.map((raw, i) =>
+      raw ? { ...(JSON.parse(raw) as QueueEntry), t: texts[i] ?? '' } : null,
+    );
+  }
+
+  /**
+   * Every entry (for counts under filters), read in chunks: of the given centers' sets when
+   * `centers` is a list (null stands for "center not known yet"), else of the whole index.
+   */
+  async *all(
+    centers: (string | null)[] | null = null,
+    opts: { text?: boolean } = {},
+  ): AsyncGenerator<QueueEntry> {
+    const keys = centers ? centers.map((c) => this.keys.center(c)) : [this.keys.recv];
+    for (const key of keys) {
+      for (let start = 0; ; start += CHUNK * 4) {
+        const codes = await this.redis.zrange(key, start, start + CHUNK * 4 - 1);
+        if (!codes.length) break;
+        for (const e of await this.read(codes, !!opts.text)) if (e) yield e;
+        if (codes.length < CHUNK * 4) break;
+      }
     }
+  }
+
+  /** Open items whose due time has passed, counted without reading an entry. */
+  async overdueCount(now: number): Promise<number> {
+    return this.redis.zcount(this.keys.due, '-inf', String(now));
   }
 
   /** Open items whose due time is at or before `now` (ms), soonest first. */
   async overdueCodes(now: number): Promise<string[]> {
     const k = this.keys;
-    const late = await this.redis.zrangebyscore(k.due, '-inf', String(now));
-    if (!late.length) return [];
-    const open = (await this.redis.call('ZMSCORE', k.open, ...late)) as (string | null)[];
-    return late.filter((_, i) => open[i] !== null);
+    // The due set holds open items only.
+    return this.redis.zrangebyscore(k.due, '-inf', String(now));
   }
 
   /** Removes items that left the working set before `before` (ms); returns how many. */
   async prune(before: number): Promise<number> {
     const stale: string[] = [];
-    for await (const e of this.all(null)) if (!isOpen(e.st) && e.sa < before) stale.push(e.c);
+    for await (const e of this.all()) if (!isOpen(e.st) && e.sa < before) stale.push(e.c);
     for (const c of stale) await this.remove(c);
     return stale.length;
   }
@@ -251,6 +302,15 @@ export class QueueIndex {
   /** Drops every key of the index (before a rebuild). */
   async clear(): Promise<void> {
     const k = this.keys;
-    await this.redis.del(k.doc, k.recv, k.open, k.due, ...STAFF_STATUSES.map(k.status));
+    const centers = await this.redis.keys(`${k.centerPrefix}*`);
+    await this.redis.del(
+      k.doc,
+      k.txt,
+      k.recv,
+      k.open,
+      k.due,
+      ...STAFF_STATUSES.map(k.status),
+      ...centers,
+    );
   }
 }

@@ -83,6 +83,12 @@ export interface QueueFilter {
   statuses: StaffStatus[] | null;
   sort: QueueSort;
   keep(e: QueueEntry): boolean;
+  /** The only centers that can match (null: any), so a read can go to those centers' sets. */
+  centers: (string | null)[] | null;
+  /** Whether the predicate reads the search text. */
+  text: boolean;
+  /** Nothing narrows the items but the statuses: counts can come from the set sizes. */
+  unfiltered: boolean;
 }
 
 /**
@@ -132,12 +138,25 @@ export function buildQueueFilter(
     const end = vientianeDayRange(q.to).end.getTime();
     checks.push((e) => e.ra < end);
   }
+  let text = false;
   if (q.q) {
     const needle = fold(q.q);
     const asCode = parseTrackingCode(q.q);
-    if (needle) checks.push((e) => e.c === asCode || e.t.includes(needle));
+    if (needle) {
+      text = true;
+      checks.push((e) => e.c === asCode || e.t.includes(needle));
+    }
   }
-  return { statuses, sort: q.sort, keep: (e) => checks.every((c) => c(e)) };
+  let centers: (string | null)[] | null = q.center?.length ? q.center : null;
+  if (!scope.all) centers = (centers ?? [...scope.centers]).filter((c) => inScope(scope, c));
+  return {
+    statuses,
+    sort: q.sort,
+    keep: (e) => checks.every((c) => c(e)),
+    centers,
+    text,
+    unfiltered: checks.length === 1 + (statuses ? 1 : 0) && scope.all,
+  };
 }
 
 export function isOverdue(e: Pick<QueueEntry, 'st' | 'du'>, now: number): boolean {

@@ -108,12 +108,20 @@ export class Workspace {
       throw Errors.validation([
         { field: 'cursor', message: 'This cursor belongs to another list.' },
       ]);
+    if (filter.sort === 'due' && filter.statuses?.some((s) => !OPEN_STATUSES.includes(s)))
+      throw Errors.validation([
+        { field: 'sort', message: 'Sorting by due date applies to open items only.' },
+      ]);
+    // One center (a center manager's usual view): walk that center's set, not the whole index.
+    const oneCenter =
+      filter.centers?.length === 1 && filter.sort !== 'due' ? { center: filter.centers[0]! } : {};
     const found = await this.d.index.scan(
       filter.sort,
       filter.statuses,
       filter.keep,
       q.limit + 1,
       after,
+      { ...oneCenter, text: filter.text },
     );
     const page = found.slice(0, q.limit);
     const emails = await this.emails(page.map((f) => f.entry.as));
@@ -135,10 +143,15 @@ export class Workspace {
       number
     >;
     let overdue = 0;
-    for await (const e of this.d.index.all(null)) {
-      if (!filter.keep(e)) continue;
-      byStatus[e.st]++;
-      if (isOverdue(e, now)) overdue++;
+    if (filter.unfiltered) {
+      Object.assign(byStatus, await this.d.index.statusCards());
+      overdue = await this.d.index.overdueCount(now);
+    } else {
+      for await (const e of this.d.index.all(filter.centers, { text: filter.text })) {
+        if (!filter.keep(e)) continue;
+        byStatus[e.st]++;
+        if (isOverdue(e, now)) overdue++;
+      }
     }
     const open = OPEN_STATUSES.reduce((n, s) => n + byStatus[s], 0);
     return { byStatus, open, overdue };

@@ -1,0 +1,264 @@
+/**
+ * `npm run bench:queue` (also the last part of `npm run bench`): the staff review queue on the
+ * embedded store, with BENCH_QUEUE_TOTAL feedback stored (default 1,000,000) of which
+ * BENCH_QUEUE_OPEN are open (default 5,000) and BENCH_QUEUE_CLOSED were closed in the last
+ * QUEUE_KEEP_CLOSED_DAYS (default 20,000; they stay in the index). Measures the list and the tab
+ * counts as staff call them (through the api's Workspace, Redis index) — p50/p95 over many calls —
+ * beside the same list as a filtered, sorted find() on FerretDB (the naive design), run a few times.
+ * Results: bench/results/queue.json.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { connectMongo } from '../shared/db/mongo';
+import { loadConfig } from '../shared/config';
+import { feedbackModel, localBuckets, type FeedbackDoc } from '../shared/models/feedback.model';
+import { staffUserModel } from '../shared/models/staff-user.model';
+import { auditModel } from '../shared/models/audit.model';
+import { outboundMessageModel } from '../shared/models/outbound-message.model';
+import { aliasModel } from '../shared/models/alias.model';
+import { rollupModel } from '../shared/models/rollup.model';
+import { PiiVault } from '../shared/pii';
+import { redisConnection } from '../shared/queues';
+import { RedisLock } from '../shared/redis-lock';
+import { seedCatalogView, seedCenters, seedServices } from '../shared/catalog/catalog';
+import { AuditLog } from '../shared/staff/audit-log';
+import { Deadlines } from '../shared/staff/deadlines';
+import { QueueIndex } from '../shared/staff/queue-index';
+import { queueEntry, QueueQuerySchema } from '../shared/staff/queue-query';
+import type { StaffPrincipal } from '../shared/staff/roles';
+import { ensureRedis, freePort, indexFerretIds, startFerretDb } from '../scripts/storage';
+import { Workspace } from '../services/api/staff/workspace';
+import { RollupWriter } from '../workers/intake/rollup-writer';
+
+const TOTAL = Number(process.env.BENCH_QUEUE_TOTAL ?? 1_000_000);
+const OPEN = Number(process.env.BENCH_QUEUE_OPEN ?? 5_000);
+const CLOSED = Number(process.env.BENCH_QUEUE_CLOSED ?? 20_000);
+const CALLS = Number(process.env.BENCH_QUEUE_CALLS ?? 200);
+const NAIVE_RUNS = Number(process.env.BENCH_QUEUE_NAIVE_RUNS ?? 1);
+const TOPICS = ['waiting_time', 'fees', 'informal_payment', 'staff_conduct', 'documents'];
+const CHANNELS = ['sms', 'telegram', 'web', 'kiosk'] as const;
+const TEXTS = [
+  'ລໍຖ້າດົນຫຼາຍ ເຈົ້າໜ້າທີ່ບໍ່ສຸພາບ ຕ້ອງມາຫຼາຍເທື່ອ',
+  'ຕ້ອງຈ່າຍເງິນເພີ່ມ 50000 ກີບ ໂດຍບໍ່ມີໃບບິນ',
+  'Waited three hours for the land title, nobody explained the fee',
+  'ບໍລິການດີ ແຕ່ບ່ອນຈອດລົດບໍ່ພໍ',
+];
+
+function percentile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function timed(n: number, fn: (i: number) => Promise<unknown>) {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await fn(i);
+    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  ms.sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return {
+    calls: n,
+    p50Ms: r(percentile(ms, 0.5)),
+    p95Ms: r(percentile(ms, 0.95)),
+    maxMs: r(ms.at(-1)!),
+  };
+}
+
+function makeDoc(i: number, status: FeedbackDoc['staffStatus'], now: number): FeedbackDoc {
+  const center = seedCenters[i % seedCenters.length]!.code;
+  const service = seedServices[(i * 7) % seedServices.length]!.code;
+  const receivedAt = new Date(now - (TOTAL - i) * 30_000);
+  const complaint = i % 3 !== 0;
+  const text = `${TEXTS[i % TEXTS.length]} #${i}`;
+  const id = `B${i.toString(36).toUpperCase().padStart(9, '0')}`;
+  return {
+    _id: id,
+    trackingCode: id,
+    channel: CHANNELS[i % 4]!,
+    externalId: `bench-${i}`,
+    status: 'received',
+    staffStatus: status,
+    statusAt: receivedAt,
+    receivedAt,
+    ...localBuckets(receivedAt),
+    sender: { kind: 'anonymous', consentToContact: false },
+    text: { raw: text, normalized: text, script: 'lo', truncated: false },
+    rating: (i % 5) + 1,
+    center: { code: center, confidence: 0.9, method: 'keyword' },
+    service: { code: service, confidence: 0.8, method: 'keyword' },
+    topics: [{ code: TOPICS[i % TOPICS.length]!, confidence: 0.7, method: 'keyword' }],
+    kind: { code: complaint ? 'complaint' : 'praise', confidence: 0.8, method: 'keyword' },
+    sentiment: complaint ? -0.6 : 0.6,
+    needsTriage: i % 11 === 0,
+    meta: {},
+    ...(complaint ? { slaDueAt: new Date(receivedAt.getTime() + 15 * 86_400_000) } : {}),
+    rollupBatch: 'bench',
+    createdAt: receivedAt,
+    updatedAt: receivedAt,
+  } as FeedbackDoc;
+}
+
+async function main() {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'odsc-bench-queue-'));
+  const ferret = await startFerretDb({
+    dataDir: path.join(scratch, 'ferretdb'),
+    port: await freePort(),
+    logFile: path.join(scratch, 'ferretdb.log'),
+  });
+  const redisServer = await ensureRedis(
+    process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    path.join(scratch, 'redis'),
+  );
+  const prefix = `benchq_${randomBytes(3).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MONGO_URL: `mongodb://127.0.0.1:${ferret.port}/benchqueue`,
+    REDIS_URL: redisServer.url,
+    PII_KEY: 'c'.repeat(64),
+    QUEUE_PREFIX: prefix,
+    DATA_DIR: scratch,
+    LOG_LEVEL: 'silent',
+  });
+  const conn = await connectMongo(config.mongoUrl);
+  const redis = redisConnection(config.redisUrl, 'producer');
+  const Feedback = feedbackModel(conn);
+  await Feedback.init();
+  console.log(indexFerretIds(ferret.sqliteDir!));
+  const index = new QueueIndex(redis, prefix);
+  const now = Date.now();
+
+  // Store TOTAL documents: the first CLOSED+OPEN newest are the indexed ones.
+  console.log(
+    `storing ${TOTAL.toLocaleString()} feedback (${OPEN} open, ${CLOSED} recently closed)…`,
+  );
+  const t0 = Date.now();
+  const BATCH = 2000;
+  const col = Feedback.collection;
+  for (let start = 0; start < TOTAL; start += BATCH) {
+    const docs: FeedbackDoc[] = [];
+    for (let i = start; i < Math.min(TOTAL, start + BATCH); i++) {
+      const fromEnd = TOTAL - 1 - i;
+      const status =
+        fromEnd < OPEN
+          ? (['new', 'triaged', 'in_progress'] as const)[i % 3]
+          : fromEnd < OPEN + CLOSED
+            ? (['resolved', 'closed', 'spam'] as const)[i % 3]
+            : 'closed';
+      docs.push(makeDoc(i, status, now));
+    }
+    await col.insertMany(docs as never[], { ordered: false });
+    const indexed = docs.filter(
+      (d) => TOTAL - 1 - Number.parseInt(d._id.slice(1), 36) < OPEN + CLOSED,
+    );
+    for (const d of indexed) await index.put(queueEntry(d));
+    if ((start / BATCH) % 50 === 0)
+      console.log(`  ${start.toLocaleString()} (${Math.round((Date.now() - t0) / 1000)} s)`);
+  }
+  const storeS = Math.round((Date.now() - t0) / 1000);
+
+  const lock = new RedisLock(redis, prefix);
+  const ws = new Workspace({
+    Feedback,
+    Users: staffUserModel(conn),
+    Outbound: outboundMessageModel(conn),
+    Alias: aliasModel(conn),
+    index,
+    audit: new AuditLog(auditModel(conn)),
+    rollups: new RollupWriter(rollupModel(conn), lock),
+    lock,
+    catalog: async () => seedCatalogView(),
+    notifyQueue: new Queue('bench-notify', { connection: redis, prefix }),
+    deadlines: Deadlines.fromConfig(config),
+    vault: new PiiVault(config.piiKey),
+    redis,
+    prefix,
+  });
+  const taskforce: StaffPrincipal = {
+    id: 'bench-tf',
+    email: 'tf@bench',
+    role: 'taskforce',
+    centers: [],
+  };
+  const manager: StaffPrincipal = {
+    id: 'bench-mgr',
+    email: 'mgr@bench',
+    role: 'center_manager',
+    centers: [seedCenters[3]!.code],
+  };
+  const q = (o: Record<string, string>) => QueueQuerySchema.parse(o);
+  const results: Record<string, unknown> = {
+    at: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, node: process.version },
+    stored: TOTAL,
+    open: OPEN,
+    recentlyClosedIndexed: CLOSED,
+    storeSeconds: storeS,
+    indexEntries: await index.size(),
+    redisIndexBytes: Number(
+      ((await redis.call('MEMORY', 'USAGE', `${prefix}:qi:doc`)) as number) ?? 0,
+    ),
+  };
+  const center = seedCenters[3]!.code;
+  results.redisIndex = {
+    'open list, newest first (taskforce)': await timed(CALLS, () =>
+      ws.list(taskforce, q({ status: 'open' })),
+    ),
+    'open list, one center (center manager)': await timed(CALLS, () =>
+      ws.list(manager, q({ status: 'open' })),
+    ),
+    'open list, center + topic filter': await timed(CALLS, () =>
+      ws.list(taskforce, q({ status: 'open', center, topic: 'fees' })),
+    ),
+    'open list, text contains (Lao)': await timed(CALLS, () =>
+      ws.list(taskforce, q({ status: 'open', q: 'ໃບບິນ' })),
+    ),
+    'open list, due soonest': await timed(CALLS, () =>
+      ws.list(taskforce, q({ status: 'open', sort: 'due' })),
+    ),
+    'second page by cursor': await timed(CALLS, async () => {
+      const one = await ws.list(taskforce, q({ status: 'open' }));
+      return ws.list(taskforce, q({ status: 'open', cursor: one.nextCursor! }));
+    }),
+    'tab counts (taskforce, no filter)': await timed(CALLS, () => ws.counts(taskforce, q({}))),
+    'tab counts (center manager)': await timed(CALLS, () => ws.counts(manager, q({}))),
+    'tab counts, topic filter (reads the whole index)': await timed(CALLS, () =>
+      ws.counts(taskforce, q({ topic: 'fees' })),
+    ),
+    'item by tracking code': await timed(CALLS, (i) =>
+      Feedback.findById(
+        `B${(TOTAL - 1 - (i % OPEN)).toString(36).toUpperCase().padStart(9, '0')}`,
+      ).lean(),
+    ),
+  };
+  console.log(results.redisIndex);
+  results.naiveFerretDbScan = {
+    query: "find({ 'center.code': c, staffStatus: 'new' }).sort({ receivedAt: -1 }).limit(50)",
+    ...(await timed(NAIVE_RUNS, () =>
+      Feedback.find({ 'center.code': center, staffStatus: 'new' })
+        .sort({ receivedAt: -1 })
+        .limit(50)
+        .lean(),
+    )),
+  };
+  console.log('naive', results.naiveFerretDbScan);
+
+  const outDir = path.join(path.resolve(__dirname, '..', '..'), 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'queue.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`written bench/results/queue.json`);
+  await index.clear();
+  redis.disconnect();
+  await conn.close();
+  await ferret.stop();
+  await redisServer.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
