@@ -19,6 +19,8 @@ import { createNotifyWorker } from '../workers/notify/notify.worker';
 import { TwilioSmsTransport } from '../workers/notify/twilio-sms.transport';
 import { FakeTwilio } from './helpers/fake-twilio';
 import { outboundSettled, startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
+import { rebuildQueueIndex } from '../scripts/queue-reindex';
+import { QueueIndex } from '../shared/staff/queue-index';
 import { makeUser, PASSWORD, signIn, submit, type StaffAgent } from './helpers/staff';
 
 const SID = 'AC' + 'b'.repeat(32);
@@ -607,4 +609,14 @@ test('the tab counts add up to what the list pages through', async () => {
   }, 'listing');
   expect(new Set(listed).size).toBe(listed.length);
   expect(listed.length).toBe(total);
+
+  // Redis lost the index: queue:reindex rebuilds the same working set from the database.
+  const index = new QueueIndex(p.redis, p.config.queuePrefix);
+  await index.clear();
+  expect((await tf.agent.get('/api/v1/feedback/counts')).body.open).toBe(0);
+  const r = await rebuildQueueIndex(p.conn, index, p.config.staff.keepClosedDays);
+  expect(r.indexed).toBe(total);
+  expect((await tf.agent.get('/api/v1/feedback/counts')).body).toEqual(c.body);
+  const mgr = await mgrA.agent.get('/api/v1/feedback');
+  expect(codes(mgr)).toContain(codeA);
 });
