@@ -12,6 +12,8 @@ import { formatPairingCode, KioskDevices } from '../shared/kiosk-devices';
 import { catalogModels } from '../shared/models/catalog.model';
 import { kioskDeviceModel, type KioskDeviceDoc } from '../shared/models/kiosk-device.model';
 import { redisConnection } from '../shared/queues';
+import { auditModel } from '../shared/models/audit.model';
+import { AuditLog } from '../shared/staff/audit-log';
 
 export class UsageError extends Error {}
 
@@ -54,6 +56,10 @@ export async function kioskCli(argv: string[], config = loadConfig()): Promise<s
   const Device = kioskDeviceModel(conn);
   const devices = new KioskDevices(Device, redis, config.queuePrefix, config.kiosk.pairingTtlS);
   const hours = Math.round(config.kiosk.pairingTtlS / 3600);
+  // Device changes are in the audit log like every other change (the CLI has no signed-in actor).
+  const audit = new AuditLog(auditModel(conn));
+  const cli = (action: 'device_pair' | 'device_revoke', target: string, details: object) =>
+    audit.record({ actor: null, action, target, details: { via: 'cli', ...details } });
   try {
     if (redis.status !== 'ready')
       await new Promise<void>((resolve, reject) => {
@@ -73,6 +79,7 @@ export async function kioskCli(argv: string[], config = loadConfig()): Promise<s
           const d = await Device.findById(deviceId).lean();
           if (!d) throw new UsageError(`no kiosk device ${deviceId} (npm run kiosk:list)`);
           const code = await devices.issueCode(deviceId);
+          await cli('device_pair', deviceId, { center: d.centerCode, newCode: true });
           return `Pairing code for ${deviceId} (${d.centerCode}): ${formatPairingCode(code)}\nOpen /kiosk/ on the tablet and enter it within ${hours} hours; it works once.`;
         }
         const center = flag(args, 'center')?.toUpperCase();
@@ -83,12 +90,14 @@ export async function kioskCli(argv: string[], config = loadConfig()): Promise<s
           .lean();
         if (!known) throw new UsageError(`no active center ${center} in the catalog`);
         const { deviceId: id, code } = await devices.create(center, flag(args, 'label'));
+        await cli('device_pair', id, { center });
         return `Kiosk ${id} created for ${center} (${known.name.en}).\nPairing code: ${formatPairingCode(code)}\nOpen /kiosk/ on the tablet and enter it within ${hours} hours; it works once.`;
       }
       case 'revoke': {
         const deviceId = flag(args, 'device');
         if (!deviceId) throw new UsageError('usage: npm run kiosk:revoke -- --device <id>');
         if (!(await devices.revoke(deviceId))) throw new UsageError(`no kiosk device ${deviceId}`);
+        await cli('device_revoke', deviceId, {});
         return `Kiosk ${deviceId} revoked: it asks to be paired again and keeps its unsent responses.`;
       }
       case 'list': {

@@ -12,6 +12,8 @@ import { AppError } from '../shared/errors';
 import { catalogModels } from '../shared/models/catalog.model';
 import { staffUserModel } from '../shared/models/staff-user.model';
 import { createStaffUser } from '../shared/staff/staff-users';
+import { auditModel } from '../shared/models/audit.model';
+import { AuditLog } from '../shared/staff/audit-log';
 
 export class UsageError extends Error {}
 
@@ -69,6 +71,12 @@ export async function userCreate(
       { email: args.email, role: args.role as never, centers: args.centers, password },
       centers,
     );
+    await new AuditLog(auditModel(conn)).record({
+      actor: null,
+      action: 'user_create',
+      target: user._id,
+      details: { via: 'cli', email: user.email, role: user.role, centers: user.centers },
+    });
     return user._id;
   } finally {
     await conn.close();

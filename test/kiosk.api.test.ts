@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import request from 'supertest';
+import { auditModel } from '../shared/models/audit.model';
 import { kioskCli, UsageError } from '../scripts/kiosk-cli';
 import { kioskAssets } from '../services/api/kiosk/kiosk-assets';
 import { KioskDevices, parsePairingCode } from '../shared/kiosk-devices';
@@ -127,6 +128,10 @@ test('kiosk:pair makes a device and a one-time code; the code gives a token once
   const re = await request(p.app).post('/api/v1/kiosk/pair').send({ pairingCode: code2 });
   expect(re.body.deviceId).toBe(deviceId);
   expect((await send(re.body.deviceToken, [item()])).status).toBe(200);
+  // Every device change is in the audit log.
+  const log = await auditModel(p.conn).find({ target: deviceId }).sort({ _id: 1 }).lean();
+  expect(log.map((e) => e.action)).toEqual(['device_pair', 'device_revoke', 'device_pair']);
+  expect(log[0]).toMatchObject({ actorId: null, details: { via: 'cli', center: 'LA-CH' } });
 });
 
 test('a pairing code survives a database failure during the exchange', async () => {

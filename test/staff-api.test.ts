@@ -507,6 +507,13 @@ describe('actions', () => {
       by: { email: 'mgr.a@odsc.gov.la' },
       replyId: reply.body.replyId,
     });
+    const audit = await admin.agent.get('/api/v1/audit').query({ actor: mgrAId, limit: 100 });
+    const actions = audit.body.items
+      .filter((i: { target: string }) => i.target === parseTrackingCode(codeA))
+      .map((i: { action: string }) => i.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['note', 'reply', 'status_change', 'view_contact']),
+    );
     const anon = await tf.agent
       .post(`/api/v1/feedback/${codeB}/replies`)
       .set('X-CSRF-Token', tf.csrf)

@@ -151,6 +151,23 @@ test('Telegram: resolved → asked with five buttons; a press from the same chat
   await ok(c.text('ຢູ່ຫ້ອງການ ເມືອງໄຊເສດຖາ ລໍຖ້າ ໔ ຊົ່ວໂມງ ບໍ່ພໍໃຈ'));
   const code = codeIn(String(botApi.last(c.chatId)!.body.text));
   await p.counted(code);
+  // A staff reply reaches the chat through the notify worker and the Bot API.
+  const reply = await tf.agent
+    .post(`/api/v1/feedback/${code}/replies`)
+    .set('X-CSRF-Token', tf.csrf)
+    .send({ text: 'ພວກເຮົາໄດ້ລົມກັບຫົວໜ້າສູນແລ້ວ' })
+    .expect(202);
+  await waitFor(
+    () => botApi.sent('sendMessage', c.chatId).find((m) => m.body.text === 'ພວກເຮົາໄດ້ລົມກັບຫົວໜ້າສູນແລ້ວ'),
+    'the reply in the chat',
+  );
+  await waitFor(async () => {
+    const item = (await tf.agent.get(`/api/v1/feedback/${code}`)).body;
+    return item.thread.find(
+      (t: { replyId?: string; delivery?: string }) =>
+        t.replyId === reply.body.replyId && t.delivery === 'sent',
+    );
+  }, 'the reply shown as sent');
   await resolve(code);
   const survey = await waitFor(
     () =>

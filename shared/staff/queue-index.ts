@@ -6,6 +6,7 @@
  *
  *   <p>:qi:doc           hash  code → compact entry (JSON): every field a filter or a row needs
  *   <p>:qi:doc:txt       hash  code → folded text, read only by a "contains" search
+ *   <p>:qi:doc:x         hash  code → excerpt, read only for the rows of a page
  *   <p>:qi:recv          zset  every indexed code, score = receivedAt (ms)
  *   <p>:qi:open          zset  open codes (new, triaged, in_progress), score = receivedAt
  *   <p>:qi:doc:<status>  zset  codes of one staff status, score = receivedAt
@@ -78,8 +79,9 @@ export function decodeCursor(raw: string): QueueCursor | null {
 }
 
 // Writes one entry and moves its code between the sorted sets, atomically. KEYS: doc, recv, open,
-// due, txt. ARGV: code, entry JSON, receivedAt, due score, status, open (1|0), onlyIfAbsent (1|0),
-// center key ('_' when unknown), folded text, the center-set key prefix, then the statuses.
+// due, txt, excerpt. ARGV: code, entry JSON, receivedAt, due score, status, open (1|0), onlyIfAbsent
+// (1|0), center key ('_' when unknown), folded text, the center-set key prefix, excerpt, then the
+// statuses. The entry stays small (about 150 bytes) because counts read every entry.
 const PUT = `
 local code = ARGV[1]
 local old = redis.call('hget', KEYS[1], code)
@@ -92,6 +94,7 @@ if old then
 end
 redis.call('hset', KEYS[1], code, ARGV[2])
 redis.call('hset', KEYS[5], code, ARGV[9])
+redis.call('hset', KEYS[6], code, ARGV[11])
 redis.call('zadd', KEYS[2], ARGV[3], code)
 redis.call('zadd', ARGV[10] .. ARGV[8], ARGV[3], code)
 if ARGV[6] == '1' then
@@ -101,7 +104,7 @@ else
   redis.call('zrem', KEYS[3], code)
   redis.call('zrem', KEYS[4], code)
 end
-for i = 11, #ARGV do
+for i = 12, #ARGV do
   local key = KEYS[1] .. ':' .. ARGV[i]
   if ARGV[i] == ARGV[5] then redis.call('zadd', key, ARGV[3], code) else redis.call('zrem', key, code) end
 end
@@ -123,6 +126,7 @@ export class QueueIndex {
     return {
       doc,
       txt: `${doc}:txt`,
+      excerpt: `${doc}:x`,
       recv: `${this.base}:recv`,
       open: `${this.base}:open`,
       due: `${this.base}:due`,
@@ -136,17 +140,18 @@ export class QueueIndex {
   /** Adds or replaces an entry. With onlyIfAbsent, an entry already there (staff moved it) wins. */
   async put(e: QueueEntry, opts: { onlyIfAbsent?: boolean } = {}): Promise<boolean> {
     const k = this.keys;
-    const { t, ...rest } = e;
+    const { t, x, ...rest } = e;
     const r = await this.redis.eval(
       PUT,
-      5,
+      6,
       k.doc,
       k.recv,
       k.open,
       k.due,
       k.txt,
+      k.excerpt,
       e.c,
-      JSON.stringify({ ...rest, t: '' }),
+      JSON.stringify(rest),
       String(e.ra),
       String(e.du ?? NO_DUE),
       e.st,
@@ -155,6 +160,7 @@ export class QueueIndex {
       e.ce ?? '_',
       t,
       k.centerPrefix,
+      x,
       ...STAFF_STATUSES,
     );
     return r === 1;
@@ -162,13 +168,22 @@ export class QueueIndex {
 
   async get(code: string): Promise<QueueEntry | null> {
     const [entry] = await this.read([code], true);
+    if (entry) await this.withExcerpts([entry]);
     return entry ?? null;
+  }
+
+  /** Fills in the excerpts of the entries a page shows. */
+  private async withExcerpts(entries: QueueEntry[]): Promise<void> {
+    if (!entries.length) return;
+    const xs = await this.redis.hmget(this.keys.excerpt, ...entries.map((e) => e.c));
+    entries.forEach((e, i) => (e.x = xs[i] ?? ''));
   }
 
   async remove(code: string): Promise<void> {
     const k = this.keys;
     const e = await this.get(code);
-    const m = this.redis.multi().hdel(k.doc, code).hdel(k.txt, code).zrem(k.recv, code);
+    const m = this.redis.multi().hdel(k.doc, code).hdel(k.txt, code).hdel(k.excerpt, code);
+    m.zrem(k.recv, code);
     m.zrem(k.open, code).zrem(k.due, code);
     if (e) m.zrem(k.center(e.ce), code);
     for (const s of STAFF_STATUSES) m.zrem(k.status(s), code);
@@ -246,6 +261,7 @@ export class QueueIndex {
       }
       if (rows.length < CHUNK * 2) break;
     }
+    await this.withExcerpts(out.map((o) => o.entry));
     return out;
   }
 
@@ -256,7 +272,7 @@ export class QueueIndex {
       text ? this.redis.hmget(this.keys.txt, ...codes) : Promise.resolve([] as (string | null)[]),
     ]);
     return raws.map((raw, i) =>
-      raw ? { ...(JSON.parse(raw) as QueueEntry), t: texts[i] ?? '' } : null,
+      raw ? { ...(JSON.parse(raw) as QueueEntry), x: '', t: texts[i] ?? '' } : null,
     );
   }
 
@@ -268,8 +284,26 @@ export class QueueIndex {
     centers: (string | null)[] | null = null,
     opts: { text?: boolean } = {},
   ): AsyncGenerator<QueueEntry> {
-    const keys = centers ? centers.map((c) => this.keys.center(c)) : [this.keys.recv];
-    for (const key of keys) {
+    if (!centers) {
+      // The whole index: the entries hash in large pages (HSCAN), not code by code.
+      let cursor = '0';
+      do {
+        const [next, flat] = await this.redis.hscan(this.keys.doc, cursor, 'COUNT', 5000);
+        cursor = next;
+        const codes: string[] = [];
+        const raws: string[] = [];
+        for (let i = 0; i < flat.length; i += 2) {
+          codes.push(flat[i]!);
+          raws.push(flat[i + 1]!);
+        }
+        const texts =
+          opts.text && codes.length ? await this.redis.hmget(this.keys.txt, ...codes) : [];
+        for (let i = 0; i < raws.length; i++)
+          yield { ...(JSON.parse(raws[i]!) as QueueEntry), x: '', t: texts[i] ?? '' };
+      } while (cursor !== '0');
+      return;
+    }
+    for (const key of centers.map((c) => this.keys.center(c))) {
       for (let start = 0; ; start += CHUNK * 4) {
         const codes = await this.redis.zrange(key, start, start + CHUNK * 4 - 1);
         if (!codes.length) break;
