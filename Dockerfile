@@ -9,7 +9,9 @@ COPY services ./services
 COPY workers ./workers
 COPY scripts ./scripts
 COPY bench ./bench
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+# `npm run build`, spelled out: tsc, then the dashboard bundle (esbuild, a dev dependency, so
+# before the prune) into dist/dashboard, which the runtime image gets with dist/.
+RUN npx tsc -p tsconfig.build.json && node dist/scripts/build-dashboard.js && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

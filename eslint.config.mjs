@@ -49,6 +49,34 @@ export default tseslint.config(
     },
   },
   {
+    // The taskforce dashboard runs in the browser as one bundle (scripts/build-dashboard.ts).
+    files: ['services/dashboard/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      sourceType: 'module',
+      parserOptions: { ecmaFeatures: { jsx: true } },
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'localStorage',
+          'navigator',
+          'fetch',
+          'location',
+          'history',
+          'addEventListener',
+          'removeEventListener',
+          'URLSearchParams',
+          'Intl',
+          'HTMLElement',
+          'HTMLDetailsElement',
+          'MouseEvent',
+          'Event',
+          'Response',
+        ].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',

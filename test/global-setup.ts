@@ -2,7 +2,8 @@
  * Starts the real servers the suite talks to: FerretDB (built from the Go module proxy on first
  * use) on a free port with a scratch data folder, and Redis (the machine's, or a redis-server
  * started here when none answers). MONGO_URL / REDIS_URL point the suite at external servers
- * instead. Also builds dist/ for tests that run the api or worker as child processes.
+ * instead. Also builds dist/ for tests that run the api or worker as child processes, and the
+ * dashboard bundle (dist/dashboard) the browser tests load.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -24,6 +25,11 @@ export default async function globalSetup(): Promise<void> {
     },
   );
   if (build.status !== 0) throw new Error('tsc build failed before tests');
+  const dashboard = spawnSync(process.execPath, ['dist/scripts/build-dashboard.js'], {
+    cwd: path.resolve(__dirname, '..'),
+    stdio: 'inherit',
+  });
+  if (dashboard.status !== 0) throw new Error('dashboard build failed before tests');
 
   const servers: RunningServer[] = [];
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'odsc-test-'));

@@ -1,0 +1,166 @@
+/** The shapes of the staff API (docs/staff-api.md) as the dashboard reads them. */
+
+export type Role = 'admin' | 'taskforce' | 'center_manager' | 'analyst';
+export const ROLES: Role[] = ['admin', 'taskforce', 'center_manager', 'analyst'];
+
+export type StaffStatus =
+  'new' | 'triaged' | 'in_progress' | 'resolved' | 'closed' | 'spam' | 'duplicate';
+export const STATUSES: StaffStatus[] = [
+  'new',
+  'triaged',
+  'in_progress',
+  'resolved',
+  'closed',
+  'spam',
+  'duplicate',
+];
+export const OPEN_STATUSES: StaffStatus[] = ['new', 'triaged', 'in_progress'];
+
+export const CHANNELS = ['sms', 'telegram', 'web', 'kiosk'] as const;
+export const KINDS = ['complaint', 'suggestion', 'praise', 'question', 'other'] as const;
+
+export interface Me {
+  user: { id: string; email: string; role: Role; centers: string[] };
+  csrfToken: string;
+}
+
+export interface Named {
+  code: string;
+  name: { lo: string; en: string };
+}
+export interface Center extends Named {
+  province: string;
+  level: string;
+  active: boolean;
+}
+export interface Catalog {
+  centers: Center[];
+  services: Named[];
+  topics: Named[];
+}
+
+export interface Person {
+  id: string;
+  email: string;
+}
+
+export interface QueueItem {
+  trackingCode: string;
+  centerCode: string | null;
+  serviceCode: string | null;
+  channel: string;
+  kind: string | null;
+  topics: string[];
+  status: StaffStatus;
+  rating: number | null;
+  receivedAt: string;
+  dueAt: string | null;
+  overdue: boolean;
+  needsTriage: boolean;
+  assignee: Person | null;
+  excerpt: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Counts {
+  byStatus: Record<StaffStatus, number>;
+  open: number;
+  overdue: number;
+}
+
+export interface Classified {
+  code: string | null;
+  confidence: number;
+  method: string;
+}
+
+export interface ThreadEntry {
+  type: 'message' | 'part' | 'note' | 'reply' | 'survey';
+  at: string;
+  text: string;
+  by?: Person | null;
+  delivery?: string;
+  replyId?: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  by: Person | null;
+  action: string;
+  field?: string;
+  from?: unknown;
+  to?: unknown;
+}
+
+export interface FeedbackItem extends QueueItem {
+  citizenStatus: string;
+  /** The moves the workflow allows from the current status (the backend sends it). */
+  allowedStatuses?: StaffStatus[];
+  text: { raw: string; normalized: string } | null;
+  classification: {
+    center: Classified;
+    service: Classified;
+    topics: Classified[] | Classified;
+    kind: Classified;
+    sentiment: Classified | number;
+  };
+  amountsKip?: number[];
+  thread: ThreadEntry[];
+  history: HistoryEntry[];
+  contact: { kind: 'phone' | 'telegram'; value: string } | null;
+  resolutionNote: string | null;
+  duplicateOf: string | null;
+  /** The citizen's 1–5 answer to the satisfaction question, once they gave it. */
+  satisfaction?: number | null;
+  replyable: boolean;
+}
+
+export interface ReplyTemplate {
+  id: string;
+  title: { lo: string; en: string };
+  text: { lo: string; en: string };
+}
+
+export interface StaffMember extends Person {
+  role: Role;
+  /** The centers of a center manager (the backend sends them; empty for everyone else). */
+  centers?: string[];
+}
+
+export interface User extends StaffMember {
+  centers: string[];
+  disabled: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: Person | null;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  details?: unknown;
+}
+
+export const AUDIT_ACTIONS = [
+  'login',
+  'login_failed',
+  'logout',
+  'password_change',
+  'view_contact',
+  'status_change',
+  'correction',
+  'assign',
+  'note',
+  'reply',
+  'export',
+  'user_create',
+  'user_update',
+  'device_pair',
+  'device_revoke',
+] as const;
