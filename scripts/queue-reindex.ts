@@ -34,7 +34,8 @@ export async function rebuildQueueIndex(
     // Rating-only answers closed at intake never needed reading.
     const wasRead = !!doc.text || !!doc.sender?.idSealed;
     if (isOpen(st) || (wasRead && at >= since)) {
-      await index.put(queueEntry(doc));
+      // An entry written since the clear came from a live change and is fresher than this read.
+      await index.put(queueEntry(doc), { onlyIfAbsent: true });
       indexed++;
     }
   }

@@ -144,6 +144,9 @@ ODSC citizen feedback platform is running.
   Status page:               ${local}/status
   Status API:                ${local}/api/v1/status/<code>
   Exit-survey kiosk:         ${local}/kiosk/  (pair it: npm run kiosk:pair -- --center <code>)
+  Taskforce dashboard:       ${local}/dashboard
+    first account (in another terminal, while this runs):
+    echo "<a passphrase of 10+ characters>" | npm run user:create -- --email you@example.la --role admin
   Readiness:                 ${local}/readyz
   Telegram bot:              ${
     !tg.botToken

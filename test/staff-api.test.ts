@@ -230,6 +230,17 @@ describe('accounts and sessions', () => {
     const retry = Number(locked.headers['retry-after']);
     expect(retry).toBeGreaterThan(60);
     expect(retry).toBeLessThanOrEqual(120);
+    // Parallel guesses do not slip past the limit: all but the allowed ones are refused.
+    await makeUser(p, 'parallel@odsc.gov.la', 'taskforce');
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        request(p.app)
+          .post('/api/v1/auth/login')
+          .send({ email: 'parallel@odsc.gov.la', password: `parallel guess ${i}` }),
+      ),
+    );
+    expect(burst.filter((r) => r.status === 401)).toHaveLength(3);
+    expect(burst.filter((r) => r.status === 429)).toHaveLength(9);
     // Another account from the same address is not locked by it.
     expect(
       (
@@ -306,6 +317,17 @@ describe('scope: a center manager reaches only their centers, by every route', (
     const item = await analyst.agent.get(`/api/v1/feedback/${codeA}`);
     expect(item.status).toBe(200);
     expect(item.body.contact).toEqual({ kind: 'phone', value: '+856 20 •••• 1234' });
+    // A number written in the text is masked for them too.
+    const withNumber = await submit(p, {
+      centerCode: 'LA-XA',
+      text: 'ໂທຫາຂ້ອຍ 020 5550 9876 ເລື່ອງໃບອະນຸຍາດ',
+    });
+    const masked = (await analyst.agent.get(`/api/v1/feedback/${withNumber}`)).body;
+    expect(masked.text.raw).not.toMatch(/5550|9876/);
+    expect(masked.excerpt).not.toMatch(/5550/);
+    expect((await tf.agent.get(`/api/v1/feedback/${withNumber}`)).body.text.raw).toContain(
+      '020 5550 9876',
+    );
     expect((await patch(analyst, codeA, { status: 'triaged' })).status).toBe(403);
     for (const s of [tf, mgrA, analyst]) {
       expect((await s.agent.get('/api/v1/users')).status).toBe(403);
@@ -405,6 +427,11 @@ describe('actions', () => {
     expect((await patch(mgrA, codeA, { status: 'triaged' })).body.status).toBe('triaged');
     expect(await status()).toBe('in_review');
     expect((await patch(mgrA, codeA, { status: 'closed' })).status).toBe(409);
+    // A refused request changes nothing, not even the correction that came with it.
+    expect((await patch(tf, codeA, { centerCode: 'LA-XE', status: 'closed' })).status).toBe(409);
+    const unchanged = (await tf.agent.get(`/api/v1/feedback/${codeA}`)).body;
+    expect(unchanged).toMatchObject({ centerCode: A, status: 'triaged' });
+    expect(unchanged.history.filter((h: { action: string }) => h.action === 'correct')).toEqual([]);
     const noNote = await patch(mgrA, codeA, { status: 'resolved' });
     expect(noNote.status).toBe(422);
     expect(noNote.body.error.details[0].field).toBe('resolutionNote');
@@ -479,6 +506,12 @@ describe('actions', () => {
       codeA,
     ]);
     expect(codes(await tf.agent.get('/api/v1/feedback').query({ assignee: 'me' }))).toEqual([]);
+    // Moved to a center its assignee does not cover: nobody is assigned any more.
+    const moved = await submit(p, { centerCode: A, text: 'ລໍຖ້າດົນ ເລື່ອງປຶ້ມສຳມະໂນຄົວ' });
+    await patch(tf, moved, { assigneeId: mgrAId }).expect(200);
+    const after = (await patch(tf, moved, { centerCode: 'LA-HO' }).expect(200)).body;
+    expect(after.assignee).toBeNull();
+    expect(after.history.at(-1)).toMatchObject({ action: 'assign', from: mgrAId, to: null });
   });
 
   test('notes are internal and in the thread; a reply reaches the citizen by SMS and shows its delivery', async () => {
@@ -617,13 +650,26 @@ test('the tab counts add up to what the list pages through', async () => {
   expect(new Set(listed).size).toBe(listed.length);
   expect(listed.length).toBe(total);
 
+  // Counts under a filter (from the process's snapshot of the index) follow every change.
+  const complaints = async () =>
+    (await tf.agent.get('/api/v1/feedback/counts').query({ kind: 'complaint', channel: 'web' }))
+      .body;
+  const before = await complaints();
+  const fresh = await submit(p, { centerCode: 'LA-SV', rating: 1, text: 'ລໍຖ້າດົນຫຼາຍ ບໍ່ພໍໃຈ' });
+  expect((await complaints()).byStatus.new).toBe(before.byStatus.new + 1);
+  await patch(tf, fresh, { kind: 'question' }).expect(200);
+  expect((await complaints()).byStatus.new).toBe(before.byStatus.new);
+  const byKind = await complaints();
+
   // Redis lost the index: queue:reindex rebuilds the same working set from the database.
   const index = new QueueIndex(p.redis, p.config.queuePrefix);
   await index.clear();
+  expect((await complaints()).open).toBe(0);
   expect((await tf.agent.get('/api/v1/feedback/counts')).body.open).toBe(0);
   const r = await rebuildQueueIndex(p.conn, index, p.config.staff.keepClosedDays);
-  expect(r.indexed).toBe(total);
-  expect((await tf.agent.get('/api/v1/feedback/counts')).body).toEqual(c.body);
+  expect(r.indexed).toBe(total + 1);
+  expect((await tf.agent.get('/api/v1/feedback/counts')).body.open).toBe(c.body.open + 1);
+  expect(await complaints()).toEqual(byKind);
   const mgr = await mgrA.agent.get('/api/v1/feedback');
   expect(codes(mgr)).toContain(codeA);
 });

@@ -125,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
       vault,
       catalog: () => catalog.get(),
       notifyQueue: deps.notifyQueue ?? createNotifyQueue(deps.config, deps.redis),
+      log: deps.log,
     }),
   );
   app.use(dashboardRoutes());

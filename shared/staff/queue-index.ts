@@ -21,8 +21,12 @@
  * stays the record: every write here follows a database write, and `rebuild` recreates the index
  * from the feedback collection (docs/workspace.md).
  */
+import { randomUUID } from 'node:crypto';
 import type IORedis from 'ioredis';
 import { isOpen, STAFF_STATUSES, type StaffStatus } from './staff-status';
+
+/** How many changed codes the change log keeps (a snapshot further behind reloads whole). */
+const CHANGE_LOG = 5000;
 
 /** Score of items without a due date in the due-date order: after every real date. */
 export const NO_DUE = 8.64e15;
@@ -108,7 +112,45 @@ for i = 12, #ARGV do
   local key = KEYS[1] .. ':' .. ARGV[i]
   if ARGV[i] == ARGV[5] then redis.call('zadd', key, ARGV[3], code) else redis.call('zrem', key, code) end
 end
+redis.call('incr', KEYS[1] .. ':ver')
+redis.call('rpush', KEYS[1] .. ':log', code)
+redis.call('ltrim', KEYS[1] .. ':log', -${CHANGE_LOG}, -1)
 return 1
+`;
+
+// Removes one code from every key. KEYS: doc, txt, excerpt, recv, open, due, version, log,
+// center-set prefix. ARGV: code, stale-before time ('' = unconditional), log size, the statuses.
+const REMOVE = `
+local code = ARGV[1]
+local raw = redis.call('hget', KEYS[1], code)
+if not raw then return 0 end
+local e = cjson.decode(raw)
+if ARGV[2] ~= '' then
+  if e['st'] == 'new' or e['st'] == 'triaged' or e['st'] == 'in_progress' then return 0 end
+  if tonumber(e['sa']) >= tonumber(ARGV[2]) then return 0 end
+end
+local ce = e['ce']
+if ce == cjson.null or ce == nil then ce = '_' end
+redis.call('zrem', KEYS[9] .. ce, code)
+for i = 1, 3 do redis.call('hdel', KEYS[i], code) end
+for i = 4, 6 do redis.call('zrem', KEYS[i], code) end
+for i = 4, #ARGV do redis.call('zrem', KEYS[1] .. ':' .. ARGV[i], code) end
+redis.call('incr', KEYS[7])
+redis.call('rpush', KEYS[8], code)
+redis.call('ltrim', KEYS[8], -tonumber(ARGV[3]), -1)
+return 1
+`;
+
+// What changed since a version (for QueueSnapshot): {epoch, version, codes | false when too far}.
+const CHANGES = `
+local v = tonumber(redis.call('get', KEYS[1]) or '0')
+local epoch = redis.call('get', KEYS[3]) or ''
+local c = tonumber(ARGV[1])
+if epoch ~= ARGV[2] or c < 0 or v < c then return {epoch, v, false} end
+local n = v - c
+if n == 0 then return {epoch, v, {}} end
+if n > redis.call('llen', KEYS[2]) then return {epoch, v, false} end
+return {epoch, v, redis.call('lrange', KEYS[2], -n, -1)}
 `;
 
 export class QueueIndex {
@@ -127,6 +169,9 @@ export class QueueIndex {
       doc,
       txt: `${doc}:txt`,
       excerpt: `${doc}:x`,
+      version: `${doc}:ver`,
+      log: `${doc}:log`,
+      epoch: `${doc}:epoch`,
       recv: `${this.base}:recv`,
       open: `${this.base}:open`,
       due: `${this.base}:due`,
@@ -180,14 +225,59 @@ export class QueueIndex {
   }
 
   async remove(code: string): Promise<void> {
+    await this.removeIf(code, null);
+  }
+
+  /**
+   * Removes an entry, atomically: with `staleBefore`, only if it is still out of the working set
+   * and left it before that time (a prune must not remove an item reopened meanwhile).
+   */
+  private async removeIf(code: string, staleBefore: number | null): Promise<boolean> {
     const k = this.keys;
-    const e = await this.get(code);
-    const m = this.redis.multi().hdel(k.doc, code).hdel(k.txt, code).hdel(k.excerpt, code);
-    m.zrem(k.recv, code);
-    m.zrem(k.open, code).zrem(k.due, code);
-    if (e) m.zrem(k.center(e.ce), code);
-    for (const s of STAFF_STATUSES) m.zrem(k.status(s), code);
-    await m.exec();
+    const r = await this.redis.eval(
+      REMOVE,
+      9,
+      k.doc,
+      k.txt,
+      k.excerpt,
+      k.recv,
+      k.open,
+      k.due,
+      k.version,
+      k.log,
+      k.centerPrefix,
+      code,
+      staleBefore === null ? '' : String(staleBefore),
+      String(CHANGE_LOG),
+      ...STAFF_STATUSES,
+    );
+    return r === 1;
+  }
+
+  /**
+   * The codes changed since `version` of `epoch` (the index's life since its last clear), or null
+   * when the caller must read everything again (another epoch, or further behind than the log).
+   */
+  async changesSince(
+    version: number,
+    epoch: string,
+  ): Promise<{ version: number; epoch: string; codes: string[] | null }> {
+    const k = this.keys;
+    const [ep, v, codes] = (await this.redis.eval(
+      CHANGES,
+      3,
+      k.version,
+      k.log,
+      k.epoch,
+      String(version),
+      epoch,
+    )) as [string, number, string[] | null];
+    return { epoch: ep, version: Number(v), codes: codes ?? null };
+  }
+
+  /** Entries by code, without text or excerpt (null where the code left the index). */
+  entries(codes: string[]): Promise<(QueueEntry | null)[]> {
+    return codes.length ? this.read(codes, false) : Promise.resolve([]);
   }
 
   /** How many items each status set holds (the unfiltered tab counts). */
@@ -329,17 +419,22 @@ export class QueueIndex {
   async prune(before: number): Promise<number> {
     const stale: string[] = [];
     for await (const e of this.all()) if (!isOpen(e.st) && e.sa < before) stale.push(e.c);
-    for (const c of stale) await this.remove(c);
-    return stale.length;
+    let removed = 0;
+    for (const c of stale) if (await this.removeIf(c, before)) removed++;
+    return removed;
   }
 
   /** Drops every key of the index (before a rebuild). */
   async clear(): Promise<void> {
     const k = this.keys;
     const centers = await this.redis.keys(`${k.centerPrefix}*`);
+    // A new epoch: every snapshot taken before the clear reads the index again.
+    await this.redis.set(k.epoch, randomUUID());
     await this.redis.del(
       k.doc,
       k.txt,
+      k.excerpt,
+      k.log,
       k.recv,
       k.open,
       k.due,

@@ -95,7 +95,11 @@ export async function processIntake(
     typeof env.meta.appendTo === 'string' ? parseTrackingCode(env.meta.appendTo) : null;
   if (appendTo) {
     const r = await appendToFeedback(
-      { ...deps.store.threadDeps, classifier: deps.classifier },
+      {
+        ...deps.store.threadDeps,
+        classifier: deps.classifier,
+        deadlines: deadlinesOf(deps.config),
+      },
       env,
       normalized,
       appendTo,

@@ -298,11 +298,14 @@ export async function createFeedbackStore(
   const Rollup = rollupModel(conn);
   const RollupBatch = rollupBatchModel(conn);
   await Promise.all([Feedback.init(), Rollup.init(), RollupBatch.init()]);
-  const lock = (await isFerretDb(conn)) ? new RedisLock(redis, prefix) : undefined;
+  const lock = new RedisLock(redis, prefix);
   return new FeedbackStore({
     Feedback,
     RollupBatch,
-    rollups: new RollupWriter(Rollup, lock),
+    // Rollup increments need the lock only where `$inc` is read-modify-write (FerretDB); changes to
+    // one feedback (thread parts, survey answers) always take it, as staff changes do, on every
+    // backend: they read, decide and write the whole item.
+    rollups: new RollupWriter(Rollup, (await isFerretDb(conn)) ? lock : undefined),
     lock,
     index: new QueueIndex(redis, prefix),
     ...opts,

@@ -17,10 +17,15 @@ export async function recordSatisfaction(
     const doc = await deps.Feedback.findById(target, {
       sender: 1,
       history: 1,
+      replies: 1,
+      satisfaction: 1,
     }).lean<FeedbackDoc>();
     if (!doc || !senderHash || doc.sender?.idHash !== senderHash) return 'ignored';
     if (doc.history?.some((h) => h.action === 'satisfaction' && h.field === externalId))
       return 'recorded';
+    // Only an item that was asked, and only its first answer.
+    if (!doc.replies?.some((r) => r.purpose === 'survey') || doc.satisfaction !== undefined)
+      return 'ignored';
     const at = new Date();
     await deps.Feedback.updateOne(
       { _id: target },

@@ -10,6 +10,7 @@ import { rollupIncrement } from '../../shared/models/rollup.model';
 import type { RedisLock } from '../../shared/redis-lock';
 import { prepareText } from '../../shared/text-normalize';
 import type { QueueIndex } from '../../shared/staff/queue-index';
+import type { Deadlines } from '../../shared/staff/deadlines';
 import { indexAtIntake, queueEntry } from '../../shared/staff/queue-query';
 import { TRIAGE_THRESHOLD, type Classifier } from './classify.step';
 import type { NormalizedIntake } from './normalize.step';
@@ -23,6 +24,8 @@ export interface ThreadDeps {
   lock?: RedisLock;
   /** The review queue's index: the item's entry follows its new text and classification. */
   index?: QueueIndex;
+  /** Complaint deadlines: a kind that changes with the new text moves the due date. */
+  deadlines?: Deadlines;
 }
 
 /** Thrown while the feedback to append to is still in the queue: the job is retried later. */
@@ -56,10 +59,12 @@ export async function appendToFeedback(
       old.method === 'explicit' || (old.code && old.confidence >= neu.confidence) ? old : neu;
     const center = keep(doc.center, cls.center);
     const service = keep(doc.service, cls.service);
-    const topics = [
-      ...doc.topics,
-      ...cls.topics.filter((t) => !doc.topics.some((d) => d.code === t.code)),
-    ];
+    // Topics or a kind staff set (method explicit) stay as they are; the due date follows the kind.
+    const staffTopics = doc.topics.some((t) => t.method === 'explicit');
+    const topics = staffTopics
+      ? doc.topics
+      : [...doc.topics, ...cls.topics.filter((t) => !doc.topics.some((d) => d.code === t.code))];
+    const kind = doc.kind?.method === 'explicit' ? doc.kind : cls.kind;
     const needsTriage =
       center.confidence < TRIAGE_THRESHOLD ||
       env.meta.spam === true ||
@@ -68,10 +73,11 @@ export async function appendToFeedback(
       center,
       service,
       topics,
-      kind: cls.kind,
+      kind,
       sentiment: cls.sentiment,
       needsTriage,
     };
+    const due = deps.deadlines?.dueAt(doc.receivedAt, kind.code, service.code);
     await deps.Feedback.updateOne(
       { _id: target },
       {
@@ -79,7 +85,9 @@ export async function appendToFeedback(
           ...fields,
           text: { ...doc.text, ...text },
           parts: [...(doc.parts ?? []), env.externalId],
+          ...(due ? { slaDueAt: due } : {}),
         },
+        ...(deps.deadlines && !due ? { $unset: { slaDueAt: '' } } : {}),
       },
     );
     await moveRollup(deps.rollups, rollupIncrement(doc), rollupIncrement({ ...doc, ...fields }));

@@ -142,8 +142,9 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
 
     // The answer to "how satisfied are you with the resolution?": a bare 1–5 within the window.
     const rating = parseSurveyAnswer(msg.Body);
+    // GETDEL: one question, one answer, even when two replies arrive together.
     const surveyFor = rating
-      ? await deps.redis.get(surveyKey(config.queuePrefix, phoneHash)).catch(() => null)
+      ? await deps.redis.getdel(surveyKey(config.queuePrefix, phoneHash)).catch(() => null)
       : null;
     if (rating && surveyFor) {
       await deps.producer.enqueue({
@@ -161,7 +162,6 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
         locale: lang,
         meta: { surveyFor },
       });
-      await deps.redis.del(surveyKey(config.queuePrefix, phoneHash)).catch(() => undefined);
       return twiml(res, contact?.optedOut ? undefined : surveyThanks(lang));
     }
 

@@ -1,6 +1,7 @@
 /**
  * Sign-in, sign-out, who am I, and password change (docs/staff-api.md "Sessions").
  */
+import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError, Errors } from '../../../shared/errors';
@@ -33,6 +34,10 @@ export interface AuthDeps {
   throttle: LoginThrottle;
 }
 
+function loginPseudonym(typed: string): string {
+  return createHash('sha256').update(typed).digest('hex').slice(0, 16);
+}
+
 function loginBody(user: StaffPrincipal, csrfToken: string) {
   return {
     user: { id: user.id, email: user.email, role: user.role, centers: user.centers },
@@ -46,7 +51,7 @@ export function authRoutes(deps: AuthDeps): Router {
   r.post('/api/v1/auth/login', async (req, res) => {
     const { email, password } = parseBody(LoginSchema, req.body);
     const ip = req.ip ?? 'unknown';
-    const wait = await deps.throttle.retryAfter(email, ip);
+    const wait = await deps.throttle.attempt(email, ip);
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
       throw new AppError(
@@ -60,11 +65,12 @@ export function authRoutes(deps: AuthDeps): Router {
       ? await verifyPassword(user.passwordHash, password)
       : await verifyPassword(await dummyHash(), password);
     if (!user || !ok || user.disabled) {
-      await deps.throttle.failed(email, ip);
       await deps.audit.record({
         actor: null,
         action: 'login_failed',
-        target: email,
+        // The account's id when there is one; else a pseudonym of what was typed (people type
+        // passwords into the e-mail field too).
+        target: user?._id ?? `unknown:${loginPseudonym(email)}`,
         ip,
         details: { reason: !user ? 'unknown' : !ok ? 'password' : 'disabled' },
       });

@@ -6,6 +6,7 @@
 import type { FeedbackDoc, FeedbackModel } from '../../../shared/models/feedback.model';
 import type { OutboundMessageModel } from '../../../shared/models/outbound-message.model';
 import type { StaffUserModel } from '../../../shared/models/staff-user.model';
+import { maskDigits } from '../../../shared/logger';
 import { maskPhone } from '../../../shared/phone';
 import type { PiiVault } from '../../../shared/pii';
 import type { QueueEntry } from '../../../shared/staff/queue-index';
@@ -143,6 +144,9 @@ export async function itemView(
     });
   thread.sort((a, b) => a.at.localeCompare(b.at));
   const { contact, full } = contactView(doc, viewer, deps.vault);
+  // Roles that may not see numbers (analysts) do not read them in the text either.
+  const shown = can(viewer.role, 'contact') ? (t: string) => t : maskDigits;
+  for (const t of thread) t.text = shown(t.text);
   const status = staffStatusOf(doc);
   const s = doc.sender;
   const replyable =
@@ -150,10 +154,10 @@ export async function itemView(
   return {
     contact: { full },
     item: {
-      ...rowView(entry, emails, now),
+      ...rowView({ ...entry, x: shown(entry.x) }, emails, now),
       citizenStatus: citizenStatus(status),
       allowedStatuses: [...allowedMoves(status)],
-      text: doc.text ? { raw: doc.text.raw, normalized: doc.text.normalized } : null,
+      text: doc.text ? { raw: shown(doc.text.raw), normalized: shown(doc.text.normalized) } : null,
       classification: {
         center: doc.center,
         service: doc.service,

@@ -13,6 +13,27 @@ export interface ThrottleLimits {
   lockoutS: number;
 }
 
+// KEYS: account, address. ARGV: account limit, address limit, lockout seconds. The window starts
+// at the first attempt and starts again when a limit is reached (the lockout lasts its full time).
+const ATTEMPT = `
+local limits = { tonumber(ARGV[1]), tonumber(ARGV[2]) }
+local wait = 0
+for i = 1, 2 do
+  local n = tonumber(redis.call('get', KEYS[i]) or '0')
+  if n >= limits[i] then
+    local ttl = redis.call('ttl', KEYS[i])
+    if ttl < 0 then redis.call('expire', KEYS[i], ARGV[3]); ttl = tonumber(ARGV[3]) end
+    wait = math.max(wait, ttl)
+  end
+end
+if wait > 0 then return wait end
+for i = 1, 2 do
+  local n = redis.call('incr', KEYS[i])
+  if n == 1 or n == limits[i] then redis.call('expire', KEYS[i], ARGV[3]) end
+end
+return 0
+`;
+
 export class LoginThrottle {
   constructor(
     private readonly redis: IORedis,
@@ -30,37 +51,28 @@ export class LoginThrottle {
     };
   }
 
-  /** Seconds until attempts are allowed again, or 0 when they are allowed now. */
-  async retryAfter(email: string, ip: string): Promise<number> {
+  /**
+   * Counts an attempt before the password is checked, so parallel guesses cannot all slip in
+   * before the first failure is counted. Returns the seconds to wait when the account or the
+   * address is over its limit (the attempt is then not counted), or 0 to go on.
+   */
+  async attempt(email: string, ip: string): Promise<number> {
     const k = this.keys(email, ip);
-    const [acct, byIp, acctTtl, ipTtl] = (await this.redis
-      .multi()
-      .get(k.acct)
-      .get(k.ip)
-      .ttl(k.acct)
-      .ttl(k.ip)
-      .exec())!.map(([, v]) => v as string | number | null);
-    let wait = 0;
-    if (Number(acct ?? 0) >= this.limits.maxFailures) wait = Math.max(wait, Number(acctTtl));
-    if (Number(byIp ?? 0) >= this.limits.maxFailuresPerIp) wait = Math.max(wait, Number(ipTtl));
-    return wait > 0 ? wait : 0;
+    const r = (await this.redis.eval(
+      ATTEMPT,
+      2,
+      k.acct,
+      k.ip,
+      String(this.limits.maxFailures),
+      String(this.limits.maxFailuresPerIp),
+      String(this.limits.lockoutS),
+    )) as number;
+    return Number(r);
   }
 
-  /** Counts a failure; the window starts at the first failure and restarts at a lockout. */
-  async failed(email: string, ip: string): Promise<void> {
-    const k = this.keys(email, ip);
-    const res = (await this.redis.multi().incr(k.acct).incr(k.ip).exec())!;
-    const counts = res.map(([, v]) => Number(v));
-    const m = this.redis.multi();
-    if (counts[0] === 1 || counts[0] === this.limits.maxFailures)
-      m.expire(k.acct, this.limits.lockoutS);
-    if (counts[1] === 1 || counts[1] === this.limits.maxFailuresPerIp)
-      m.expire(k.ip, this.limits.lockoutS);
-    await m.exec();
-  }
-
-  /** A successful login clears the account's failures (the address keeps its count). */
+  /** A successful login: the account's count is cleared, and this attempt leaves the address's. */
   async succeeded(email: string, ip: string): Promise<void> {
-    await this.redis.del(this.keys(email, ip).acct);
+    const k = this.keys(email, ip);
+    await this.redis.multi().del(k.acct).decr(k.ip).exec();
   }
 }

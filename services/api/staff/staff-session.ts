@@ -75,7 +75,8 @@ export function loadStaff(Users: StaffUserModel): RequestHandler {
     const user = await Users.findById(id).lean();
     const changed = user?.passwordChangedAt ? new Date(user.passwordChangedAt).getTime() : 0;
     if (!user || user.disabled || (req.session.authAt ?? 0) < changed) {
-      await new Promise<void>((r) => req.session.destroy(() => r()));
+      // A fresh, empty session (not destroy: the request may be a sign-in that needs one).
+      await new Promise<void>((r) => req.session.regenerate(() => r()));
       return next();
     }
     req.staff = { id: user._id, email: user.email, role: user.role, centers: user.centers ?? [] };

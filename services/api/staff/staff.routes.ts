@@ -8,6 +8,7 @@ import type { Connection } from 'mongoose';
 import type { Queue } from 'bullmq';
 import type { CatalogView } from '../../../shared/catalog/catalog';
 import type { Config } from '../../../shared/config';
+import type { Logger } from '../../../shared/logger';
 import { aliasModel } from '../../../shared/models/alias.model';
 import { auditModel } from '../../../shared/models/audit.model';
 import { feedbackModel } from '../../../shared/models/feedback.model';
@@ -54,6 +55,7 @@ export interface StaffDeps {
   vault: PiiVault;
   catalog: () => Promise<CatalogView>;
   notifyQueue: Queue<NotifyJob>;
+  log?: Logger;
 }
 
 export function staffRoutes(deps: StaffDeps): Router {
@@ -78,6 +80,7 @@ export function staffRoutes(deps: StaffDeps): Router {
     vault: deps.vault,
     redis,
     prefix: config.queuePrefix,
+    log: deps.log,
   });
   const r = Router();
   const json = jsonBody(config.maxBodyBytes);

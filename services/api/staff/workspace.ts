@@ -25,6 +25,7 @@ import { enqueueReply, NoWayToReplyError } from '../../../shared/replies';
 import type { AuditLog } from '../../../shared/staff/audit-log';
 import type { Deadlines } from '../../../shared/staff/deadlines';
 import { decodeCursor, encodeCursor, type QueueIndex } from '../../../shared/staff/queue-index';
+import { QueueSnapshot } from '../../../shared/staff/queue-snapshot';
 import {
   buildQueueFilter,
   isOverdue,
@@ -32,7 +33,8 @@ import {
   staffStatusOf,
   type QueueQuery,
 } from '../../../shared/staff/queue-query';
-import { inScope, scopeOf, type StaffPrincipal } from '../../../shared/staff/roles';
+import { can, inScope, scopeOf, type StaffPrincipal } from '../../../shared/staff/roles';
+import { maskDigits } from '../../../shared/logger';
 import {
   canMove,
   citizenStatus,
@@ -45,6 +47,7 @@ import { applyCorrection } from '../../../workers/intake/correction';
 import { moveRollup, type RollupWriter } from '../../../workers/intake/rollup-writer';
 import { itemView, rowView, type ItemView, type QueueRow } from './item-view';
 import type { PiiVault } from '../../../shared/pii';
+import type { Logger } from '../../../shared/logger';
 import type IORedis from 'ioredis';
 import {
   SURVEY_WINDOW_S,
@@ -69,6 +72,7 @@ export interface WorkspaceDeps {
   /** For the satisfaction survey's SMS window. */
   redis: IORedis;
   prefix: string;
+  log?: Logger;
 }
 
 /** The fields PATCH takes (validated by the route's schema). */
@@ -87,7 +91,11 @@ const invalidTransition = (from: string, to: string) =>
   new AppError('INVALID_TRANSITION', `An item that is ${from} cannot be moved to ${to}.`, 409);
 
 export class Workspace {
-  constructor(private readonly d: WorkspaceDeps) {}
+  private readonly snapshot: QueueSnapshot;
+
+  constructor(private readonly d: WorkspaceDeps) {
+    this.snapshot = new QueueSnapshot(d.index);
+  }
 
   /** The stored feedback behind a tracking code, if the caller may see it; else 404. */
   async load(who: StaffPrincipal, rawCode: string): Promise<FeedbackDoc> {
@@ -127,7 +135,13 @@ export class Workspace {
     const emails = await this.emails(page.map((f) => f.entry.as));
     const last = page[page.length - 1];
     return {
-      items: page.map((f) => rowView(f.entry, emails, now)),
+      items: page.map((f) =>
+        rowView(
+          can(who.role, 'contact') ? f.entry : { ...f.entry, x: maskDigits(f.entry.x) },
+          emails,
+          now,
+        ),
+      ),
       nextCursor:
         found.length > q.limit && last
           ? encodeCursor({ s: filter.sort, v: last.score, c: last.entry.c })
@@ -147,7 +161,13 @@ export class Workspace {
       Object.assign(byStatus, await this.d.index.statusCards());
       overdue = await this.d.index.overdueCount(now);
     } else {
-      for await (const e of this.d.index.all(filter.centers, { text: filter.text })) {
+      // A center manager's centers are read from their sets; a text search needs the texts; any
+      // other filter counts this process's snapshot of the index.
+      const entries =
+        filter.centers || filter.text
+          ? this.d.index.all(filter.centers, { text: filter.text })
+          : await this.snapshot.entries();
+      for await (const e of entries) {
         if (!filter.keep(e)) continue;
         byStatus[e.st]++;
         if (isOverdue(e, now)) overdue++;
@@ -171,133 +191,64 @@ export class Workspace {
     return view.item;
   }
 
-  /** Applies a PATCH: corrections first (they move rollups and teach the classifier), then status. */
+  /**
+   * Applies a PATCH. Every check runs before anything is written (a refused request changes
+   * nothing); then corrections of center and service go through the classifier's own path (the
+   * rollups move, the phrase is learned), and the rest is one update, its history, its audit
+   * entries, and the queue index.
+   */
   async update(who: StaffPrincipal, rawCode: string, p: ItemPatch, ip?: string): Promise<ItemView> {
     const doc0 = await this.load(who, rawCode);
     const id = doc0._id;
     let resolvedNow = false;
     await this.withLock(id, async () => {
       const before = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
-      const history: HistoryEntry[] = [];
-      const audits: { action: 'status_change' | 'correction' | 'assign'; details: object }[] = [];
-      const by = { byId: who.id, byEmail: who.email };
-      const at = new Date();
-      const change = (action: string, field: string, from: unknown, to: unknown) => {
-        history.push({ at, ...by, action, field, from, to });
-      };
-
-      // Corrections of center and service: the classifier's own path (rollups move, phrase learned).
       const catalog = await this.d.catalog();
+      const plan = await this.plan(who, before, p, catalog);
+      const at = new Date();
+      const history: HistoryEntry[] = plan.changes.map((c) => ({
+        at,
+        byId: who.id,
+        byEmail: who.email,
+        ...c,
+      }));
+      const audits: { action: 'status_change' | 'correction' | 'assign'; details: object }[] = [];
+      for (const c of plan.changes) {
+        if (c.action === 'correct')
+          audits.push({
+            action: 'correction',
+            details: { field: c.field, from: c.from, to: c.to },
+          });
+        if (c.action === 'assign')
+          audits.push({ action: 'assign', details: { from: c.from, to: c.to } });
+        if (c.action === 'status')
+          audits.push({ action: 'status_change', details: { from: c.from, to: c.to } });
+      }
+      if (!history.length) return;
+
       for (const field of ['center', 'service'] as const) {
-        const to = field === 'center' ? p.centerCode : p.serviceCode;
-        if (to === undefined || to === before[field]?.code) continue;
-        if (field === 'center' && !inScope(scopeOf(who), to))
-          throw Errors.validation([{ field: 'centerCode', message: 'That center is not yours.' }]);
+        const code = plan.corrections[field];
+        if (!code) continue;
         const learned = await applyCorrection(
           { Feedback: this.d.Feedback, Alias: this.d.Alias, rollups: this.d.rollups, catalog },
           id,
-          { field, code: to, by: who.id },
+          { field, code, by: who.id },
         );
-        change('correct', field, before[field]?.code ?? null, to);
-        audits.push({
-          action: 'correction',
-          details: {
-            field,
-            from: before[field]?.code ?? null,
-            to,
-            learned: learned?.phrase ?? null,
-          },
-        });
+        const a = audits.find((x) => (x.details as { field?: string }).field === field);
+        if (a) Object.assign(a.details, { learned: learned?.phrase ?? null });
       }
       const cur = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
-      const set: Record<string, unknown> = {};
-      const unset: Record<string, ''> = {};
-      const explicit = (code: string): Classified => ({ code, confidence: 1, method: 'explicit' });
-
-      if (p.kind !== undefined && p.kind !== cur.kind?.code) {
-        if (!catalogHasKind(p.kind))
-          throw Errors.validation([{ field: 'kind', message: `Unknown kind ${p.kind}.` }]);
-        set.kind = explicit(p.kind);
-        change('correct', 'kind', cur.kind?.code ?? null, p.kind);
-        audits.push({
-          action: 'correction',
-          details: { field: 'kind', from: cur.kind?.code, to: p.kind },
-        });
+      const set = { ...plan.set };
+      if (set.staffStatus && cur.needsTriage && set.staffStatus !== 'new') set.needsTriage = false;
+      if (set.staffStatus === 'resolved') {
+        set.resolvedAt = at;
+        resolvedNow = true;
       }
-      if (p.topics !== undefined) {
-        const known = new Set(catalog.topics.map((t) => t.code));
-        const bad = p.topics.filter((t) => !known.has(t));
-        if (bad.length)
-          throw Errors.validation([
-            { field: 'topics', message: `Unknown topics: ${bad.join(', ')}` },
-          ]);
-        const old = (cur.topics ?? []).map((t) => t.code);
-        const next = [...new Set(p.topics)];
-        if (old.join() !== next.join()) {
-          set.topics = next.map(explicit);
-          change('correct', 'topics', old, next);
-          audits.push({ action: 'correction', details: { field: 'topics', from: old, to: next } });
-        }
-      }
-      // The due date follows the kind and the service.
-      const kindNow = (set.kind as Classified | undefined)?.code ?? cur.kind?.code;
-      const due = this.d.deadlines.dueAt(cur.receivedAt, kindNow, cur.service?.code);
-      const oldDue = cur.slaDueAt ? new Date(cur.slaDueAt).getTime() : undefined;
-      if (due?.getTime() !== oldDue) {
-        if (due) set.slaDueAt = due;
-        else unset.slaDueAt = '';
-      }
-
-      if (p.assigneeId !== undefined && p.assigneeId !== (cur.assigneeId ?? null)) {
-        if (p.assigneeId !== null) await this.checkAssignee(p.assigneeId, cur.center?.code);
-        set.assigneeId = p.assigneeId;
-        change('assign', 'assignee', cur.assigneeId ?? null, p.assigneeId);
-        audits.push({
-          action: 'assign',
-          details: { from: cur.assigneeId ?? null, to: p.assigneeId },
-        });
-      }
-      if (p.resolutionNote !== undefined && p.resolutionNote !== cur.resolutionNote) {
-        set.resolutionNote = p.resolutionNote;
-        change('edit', 'resolutionNote', cur.resolutionNote ?? null, p.resolutionNote);
-      }
-      const from = staffStatusOf(cur);
-      if (p.status !== undefined && p.status !== from) {
-        const to = p.status;
-        if (!canMove(from, to)) throw invalidTransition(from, to);
-        if (to === 'resolved' && !(p.resolutionNote ?? cur.resolutionNote)?.trim())
-          throw Errors.validation([
-            { field: 'resolutionNote', message: 'Say how it was resolved before resolving it.' },
-          ]);
-        if (to === 'duplicate') {
-          const of = p.duplicateOf ? parseTrackingCode(p.duplicateOf) : null;
-          if (!of || of === id)
-            throw Errors.validation([
-              { field: 'duplicateOf', message: 'Give the tracking code of the original feedback.' },
-            ]);
-          await this.load(who, of); // 404 when it does not exist or is not the caller's
-          set.duplicateOf = of;
-        }
-        set.staffStatus = to;
-        set.status = citizenStatus(to);
-        set.statusAt = at;
-        if (to === 'resolved') {
-          set.resolvedAt = at;
-          resolvedNow = true;
-        }
-        if (cur.needsTriage && to !== 'new') set.needsTriage = false;
-        change('status', 'status', from, to);
-        audits.push({ action: 'status_change', details: { from, to } });
-      }
-      if (!history.length && !Object.keys(set).length && !Object.keys(unset).length) return;
+      if (set.staffStatus) set.statusAt = at;
       const update: Record<string, unknown> = { $push: { history: { $each: history } } };
       if (Object.keys(set).length) update.$set = set;
-      if (Object.keys(unset).length) update.$unset = unset;
+      if (Object.keys(plan.unset).length) update.$unset = plan.unset;
       await this.d.Feedback.updateOne({ _id: id }, update);
-      const after = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
-      // Kind and triage count in the rollups: move this document's count with them.
-      await moveRollup(this.d.rollups, rollupIncrement(cur), rollupIncrement(after));
-      await this.d.index.put(queueEntry(after));
       for (const a of audits)
         await this.d.audit.record({
           actor: who,
@@ -306,9 +257,131 @@ export class Workspace {
           ip,
           details: a.details as Record<string, unknown>,
         });
+      const after = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
+      // Kind and triage count in the rollups: move this document's count with them.
+      await moveRollup(this.d.rollups, rollupIncrement(cur), rollupIncrement(after));
+      await this.d.index.put(queueEntry(after));
     });
-    if (resolvedNow) await this.askSatisfaction(id);
+    if (resolvedNow)
+      await this.askSatisfaction(id).catch((err: unknown) => {
+        // The resolution stands; the question can be asked again by resolving after a reopen.
+        this.d.log?.warn('satisfaction question not sent', {
+          trackingCode: id,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      });
     return this.item(who, id, ip);
+  }
+
+  /** Checks a PATCH against the item as it is and says what it changes; throws before any write. */
+  private async plan(who: StaffPrincipal, cur: FeedbackDoc, p: ItemPatch, catalog: CatalogView) {
+    const changes: Omit<HistoryEntry, 'at' | 'byId' | 'byEmail'>[] = [];
+    const set: Record<string, unknown> = {};
+    const unset: Record<string, ''> = {};
+    const corrections: { center?: string; service?: string } = {};
+    const explicit = (code: string): Classified => ({ code, confidence: 1, method: 'explicit' });
+    const bad = (field: string, message: string) => Errors.validation([{ field, message }]);
+
+    if (p.centerCode !== undefined && p.centerCode !== cur.center?.code) {
+      if (!catalog.centerByCode.has(p.centerCode))
+        throw bad('centerCode', `No center has the code ${p.centerCode}.`);
+      if (!inScope(scopeOf(who), p.centerCode))
+        throw bad('centerCode', 'That center is not yours.');
+      corrections.center = p.centerCode;
+      changes.push({
+        action: 'correct',
+        field: 'center',
+        from: cur.center?.code ?? null,
+        to: p.centerCode,
+      });
+    }
+    if (p.serviceCode !== undefined && p.serviceCode !== cur.service?.code) {
+      if (!catalog.serviceByCode.has(p.serviceCode))
+        throw bad('serviceCode', `No service has the code ${p.serviceCode}.`);
+      corrections.service = p.serviceCode;
+      changes.push({
+        action: 'correct',
+        field: 'service',
+        from: cur.service?.code ?? null,
+        to: p.serviceCode,
+      });
+    }
+    if (p.kind !== undefined && p.kind !== cur.kind?.code) {
+      if (!catalogHasKind(p.kind)) throw bad('kind', `Unknown kind ${p.kind}.`);
+      set.kind = explicit(p.kind);
+      changes.push({ action: 'correct', field: 'kind', from: cur.kind?.code ?? null, to: p.kind });
+    }
+    if (p.topics !== undefined) {
+      const known = new Set(catalog.topics.map((t) => t.code));
+      const unknown = p.topics.filter((t) => !known.has(t));
+      if (unknown.length) throw bad('topics', `Unknown topics: ${unknown.join(', ')}`);
+      const old = (cur.topics ?? []).map((t) => t.code);
+      const next = [...new Set(p.topics)];
+      if (old.join() !== next.join()) {
+        set.topics = next.map(explicit);
+        changes.push({ action: 'correct', field: 'topics', from: old, to: next });
+      }
+    }
+    // The assignee must cover the item's center — the new one, when it moves.
+    const centerNow = corrections.center ?? cur.center?.code;
+    const assignee = p.assigneeId !== undefined ? p.assigneeId : (cur.assigneeId ?? null);
+    if (assignee !== null && !(await this.covers(assignee, centerNow))) {
+      if (p.assigneeId !== undefined)
+        throw bad('assigneeId', 'Assign to an active staff member who covers this center.');
+      // Moved to a center the assignee does not cover: nobody is assigned any more.
+      set.assigneeId = null;
+      changes.push({ action: 'assign', field: 'assignee', from: assignee, to: null });
+    } else if (p.assigneeId !== undefined && p.assigneeId !== (cur.assigneeId ?? null)) {
+      set.assigneeId = p.assigneeId;
+      changes.push({
+        action: 'assign',
+        field: 'assignee',
+        from: cur.assigneeId ?? null,
+        to: p.assigneeId,
+      });
+    }
+    if (p.resolutionNote !== undefined && p.resolutionNote !== cur.resolutionNote) {
+      set.resolutionNote = p.resolutionNote;
+      changes.push({
+        action: 'edit',
+        field: 'resolutionNote',
+        from: cur.resolutionNote ?? null,
+        to: p.resolutionNote,
+      });
+    }
+    const from = staffStatusOf(cur);
+    if (p.status !== undefined && p.status !== from) {
+      const to = p.status;
+      if (!canMove(from, to)) throw invalidTransition(from, to);
+      if (to === 'resolved' && !(p.resolutionNote ?? cur.resolutionNote)?.trim())
+        throw bad('resolutionNote', 'Say how it was resolved before resolving it.');
+      if (to === 'duplicate') {
+        const of = p.duplicateOf ? parseTrackingCode(p.duplicateOf) : null;
+        if (!of || of === cur._id)
+          throw bad('duplicateOf', 'Give the tracking code of the original feedback.');
+        await this.load(who, of); // 404 when it does not exist or is not the caller's
+        set.duplicateOf = of;
+      }
+      set.staffStatus = to;
+      set.status = citizenStatus(to);
+      changes.push({ action: 'status', field: 'status', from, to });
+      // Reopened: the escalation starts again from its first tier.
+      if (to === 'triaged' && !OPEN_STATUSES.includes(from)) unset.escalationTier = '';
+    }
+    // The due date follows the kind and the service; a new due date restarts the escalation.
+    const kindNow = (set.kind as Classified | undefined)?.code ?? cur.kind?.code;
+    const due = this.d.deadlines.dueAt(
+      cur.receivedAt,
+      kindNow,
+      corrections.service ?? cur.service?.code,
+    );
+    const oldDue = cur.slaDueAt ? new Date(cur.slaDueAt).getTime() : undefined;
+    if (changes.length && due?.getTime() !== oldDue) {
+      if (due) set.slaDueAt = due;
+      else unset.slaDueAt = '';
+      unset.escalationTier = '';
+    }
+    return { changes, set, unset, corrections };
   }
 
   /**
@@ -420,8 +493,16 @@ export class Workspace {
         await this.update(who, code, set, ip);
         results.push({ trackingCode: code, ok: true });
       } catch (err) {
-        const e = err instanceof AppError ? err : new AppError('INTERNAL', 'Failed.', 500);
-        if (e.status >= 500) throw err;
+        // One item failing (even for a server reason) never stops the others: each says why.
+        const e =
+          err instanceof AppError
+            ? err
+            : new AppError('INTERNAL', 'This item could not be changed; try it again.', 500);
+        if (e.status >= 500)
+          this.d.log?.error('bulk item failed', {
+            trackingCode: code,
+            error: err instanceof Error ? err.message : String(err),
+          });
         results.push({
           trackingCode: code,
           ok: false,
@@ -432,20 +513,15 @@ export class Workspace {
     return results;
   }
 
-  private async checkAssignee(userId: string, centerCode: string | null | undefined) {
+  /** Whether an active, non-analyst account covers a center. */
+  private async covers(userId: string, centerCode: string | null | undefined): Promise<boolean> {
     const u = await this.d.Users.findById(userId).lean();
-    const ok =
-      u &&
+    return (
+      !!u &&
       !u.disabled &&
       u.role !== 'analyst' &&
-      inScope(scopeOf({ role: u.role, centers: u.centers ?? [] }), centerCode);
-    if (!ok)
-      throw Errors.validation([
-        {
-          field: 'assigneeId',
-          message: 'Assign to an active staff member who covers this center.',
-        },
-      ]);
+      inScope(scopeOf({ role: u.role, centers: u.centers ?? [] }), centerCode)
+    );
   }
 
   /** E-mails of the given user ids (for list rows). */
