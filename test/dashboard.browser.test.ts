@@ -3,7 +3,8 @@
  * MongoDB/FerretDB and Redis: login (wrong password, lockout), the queue with its counts and
  * filters (a center, Lao text), one item worked end to end (correct the center, assign, reply by
  * SMS through a local stand-in for Twilio, note, resolve) and checked in the database, the
- * analyst's read-only view, a session that ends, and the admin's Users and Audit screens.
+ * analyst's read-only view, a session that ends, the admin's Users and Audit screens, and the
+ * notices of overdue complaints (the top bar's count, the panel, marked read on opening).
  * Screenshots of every screen, Lao and English, at 360 and 1440 px go to test-artifacts/.
  */
 import { mkdtempSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { outboundMessageModel } from '../shared/models/outbound-message.model';
 import { smsContactModel } from '../shared/models/sms-contact.model';
 import { staffUserModel } from '../shared/models/staff-user.model';
 import { createNotifyQueue, type NotifyJob } from '../shared/notify';
+import { NoticeBoard, type Notice } from '../shared/staff/notices';
 import { QueueIndex } from '../shared/staff/queue-index';
 import { queueEntry } from '../shared/staff/queue-query';
 import { parseTrackingCode } from '../shared/tracking-code';
@@ -493,6 +495,131 @@ describe('the admin', () => {
       .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.action));
     expect(shown.length).toBeGreaterThan(0);
     expect(new Set(shown)).toEqual(new Set(['correction']));
+    await context.close();
+  });
+});
+
+describe('notices of overdue complaints', () => {
+  let ntId: string;
+  let nt: StaffAgent;
+  let board: NoticeBoard;
+  /** A notice as the escalation sweep writes it, for an item `late` hours past its due time. */
+  const overdue = (
+    trackingCode: string,
+    tier: number,
+    centerCode: string | null,
+    late: number,
+  ): Omit<Notice, 'id'> => ({
+    at: new Date().toISOString(),
+    kind: 'overdue',
+    trackingCode,
+    tier,
+    centerCode,
+    dueAt: new Date(Date.now() - late * 3600e3).toISOString(),
+  });
+
+  beforeAll(async () => {
+    ntId = await makeUser(p, 'notices@odsc.gov.la', 'taskforce');
+    nt = await signIn(p.app, 'notices@odsc.gov.la');
+    board = new NoticeBoard(p.redis, p.config.queuePrefix);
+  });
+
+  test('the badge counts the unread, the panel lists them with links, opening marks them read', async () => {
+    await board.add(ntId, overdue(codeOther, 1, A, 2));
+    await board.add(ntId, overdue(codeLp, 3, 'LA-LP', 80));
+    const { context, page } = await open('en');
+    await page.clock.install();
+    await logIn(page, 'notices@odsc.gov.la');
+    const button = page.getByRole('button', { name: 'Notices, 2 unread' });
+    await button.waitFor();
+    expect(await page.textContent('.notices-button .notices-count')).toBe('2');
+    expect(await button.getAttribute('aria-expanded')).toBe('false');
+
+    // Keyboard: Enter opens it and the focus goes to its heading; it is marked read at once.
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#notices-panel li[data-notice]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('notices-title');
+    await page.waitForSelector('.notices-button[data-unread="0"]');
+    expect(await page.locator('.notices-count').count()).toBe(0);
+    expect(
+      await page
+        .getByRole('button', { name: 'Notices', exact: true })
+        .getAttribute('aria-expanded'),
+    ).toBe('true');
+    const api = (await nt.agent.get('/api/v1/notices')).body;
+    expect(api.unread).toBe(0);
+    expect(api.items).toHaveLength(2);
+
+    // Newest first; each with the center's name from the catalog, the tier and who was told.
+    const codes = await page
+      .locator('#notices-panel li[data-notice]')
+      .evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.code));
+    expect(codes).toEqual([codeLp, codeOther]);
+    const catalog = (await nt.agent.get('/api/v1/catalog')).body as {
+      centers: { code: string; name: { en: string } }[];
+    };
+    const entry = page.locator(`#notices-panel li[data-code="${codeOther}"]`);
+    expect(await entry.locator('.notice-center').textContent()).toBe(
+      catalog.centers.find((c) => c.code === A)!.name.en,
+    );
+    expect(await entry.locator('.notice-text').textContent()).toMatch(
+      /^Overdue since \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d, tier 1 \(assignee told\)$/,
+    );
+    expect(await entry.locator('a').getAttribute('href')).toBe(`/dashboard/feedback/${codeOther}`);
+    expect(
+      await page.locator(`#notices-panel li[data-code="${codeLp}"] .notice-text`).textContent(),
+    ).toContain('tier 3 (taskforce told)');
+    expect(await page.locator('#notices-panel .badge-new').count()).toBe(2);
+
+    // Escape closes it and gives the focus back to the button.
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#notices-panel', { state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('notices-button');
+
+    // A new notice shows within the minute while the app is open, and on a move inside it.
+    await board.add(ntId, overdue(codeSms, 2, A2, 30));
+    await page.clock.fastForward(60_000);
+    await page.waitForSelector('.notices-button[data-unread="1"]');
+    await board.add(ntId, overdue(codeSms, 3, A2, 80));
+    await page.getByRole('link', { name: 'My account' }).click();
+    await page.waitForSelector('.notices-button[data-unread="2"]');
+
+    // The link opens the item, and the panel closes.
+    await page.click('.notices-button');
+    await page.click(`#notices-panel li[data-code="${codeOther}"] a`);
+    await page.waitForSelector('[data-screen=item] .raw-text');
+    expect(new URL(page.url()).pathname).toBe(`/dashboard/feedback/${codeOther}`);
+    expect(await page.locator('#notices-panel').count()).toBe(0);
+    expect((await nt.agent.get('/api/v1/notices')).body.unread).toBe(0);
+    await context.close();
+  });
+
+  test.each([
+    ['lo', 360],
+    ['lo', 1440],
+    ['en', 360],
+    ['en', 1440],
+  ] as const)('the open panel in %s at %i px, with no sideways scrolling', async (lang, width) => {
+    await board.add(ntId, overdue(codeOther, 2, A, 26));
+    const { context, page } = await open(lang, width === 360 ? PHONE_SIZE : WIDE);
+    await logIn(page, 'notices@odsc.gov.la');
+    await rows(page);
+    const name = lang === 'lo' ? 'ແຈ້ງເຕືອນ, ຍັງບໍ່ໄດ້ອ່ານ 1' : 'Notices, 1 unread';
+    await page.getByRole('button', { name }).click();
+    await page.waitForSelector('.notices-button[data-unread="0"]');
+    expect(
+      await page.locator('#notices-panel li[data-notice].fresh .notice-text').textContent(),
+    ).toMatch(
+      lang === 'lo'
+        ? /^ກາຍກຳນົດແຕ່ .*, ຂັ້ນ 2 \(ແຈ້ງຜູ້ຈັດການສູນແລ້ວ\)$/
+        : /, tier 2 \(center managers told\)$/,
+    );
+    await page.evaluate(() => document.fonts.ready);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      width,
+    );
+    await shot(page, `notices-${lang}-${width}`);
     await context.close();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The shell: finds out who is logged in (/auth/me), shows the login form when nobody is, and
- * otherwise the top bar (email and role, ລາວ/English, the menu, log out) over the screen the
- * path names. Admin-only screens are not offered to other roles (the API refuses them anyway).
+ * otherwise the top bar (email and role, ລາວ/English, the menu, notices, log out) over the
+ * screen the path names. Admin-only screens are not offered to other roles (the API refuses them anyway).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Account } from './account';
@@ -10,6 +10,7 @@ import { Audit } from './audit';
 import { getLang, label, setLang, t, type Lang } from './i18n';
 import { Item } from './item';
 import { Login } from './login';
+import { NoticesButton, NoticesPanel, useNotices } from './notices';
 import { Queue } from './queue';
 import { BASE, Link, navigate, useRoute, type Route } from './router';
 import { SessionContext, type Session } from './session';
@@ -24,6 +25,7 @@ export function App() {
   const [catalog, setCatalog] = useState<Catalog | null>(null);
   const [staff, setStaff] = useState<StaffMember[]>([]);
   const route = useRoute();
+  const notices = useNotices(auth.state === 'in', route.path);
 
   const changeLang = (l: Lang) => {
     setLang(l);
@@ -142,12 +144,18 @@ export function App() {
           <div class="topbar-row">
             <Nav route={route} session={session} />
             <div class="who">
+              <NoticesButton n={notices} />
               <span class="who-email">{session.user.email}</span>
               <span class="badge badge-role">{label('role', session.user.role)}</span>
               <button type="button" class="link-button" onClick={logout}>
                 {t('logout')}
               </button>
             </div>
+          </div>
+        )}
+        {session && notices.open && (
+          <div class="topbar-row notices-row">
+            <NoticesPanel n={notices} catalog={session.catalog} />
           </div>
         )}
       </header>

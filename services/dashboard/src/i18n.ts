@@ -22,6 +22,14 @@ const S = {
   loading: ['ກຳລັງໂຫຼດ…', 'Loading…'],
   notFoundPage: ['ບໍ່ພົບໜ້ານີ້.', 'This page does not exist.'],
   backToQueue: ['ກັບໄປລາຍການຄຳຄິດເຫັນ', 'Back to the queue'],
+  close: ['ປິດ', 'Close'],
+  // notices
+  notices: ['ແຈ້ງເຕືອນ', 'Notices'],
+  noticesUnread: ['ແຈ້ງເຕືອນ, ຍັງບໍ່ໄດ້ອ່ານ {n}', 'Notices, {n} unread'],
+  noNotices: ['ບໍ່ມີແຈ້ງເຕືອນ.', 'No notices.'],
+  noticeNew: ['ໃໝ່', 'New'],
+  noticeAt: ['ແຈ້ງເມື່ອ', 'Notified'],
+  noticeOverdue: ['ກາຍກຳນົດແຕ່ {date}, ຂັ້ນ {n} ({who})', 'Overdue since {date}, tier {n} ({who})'],
   // login
   loginTitle: ['ເຂົ້າສູ່ລະບົບ', 'Log in'],
   email: ['ອີເມວ', 'Email'],
@@ -317,6 +325,11 @@ const LABELS = {
     survey_sent: ['ສົ່ງຄຳຖາມຄວາມພໍໃຈ', 'Satisfaction question sent'],
     satisfaction: ['ປະຊາຊົນໃຫ້ຄະແນນຄວາມພໍໃຈ', 'Citizen rated the resolution'],
     escalate: ['ສົ່ງຕໍ່ຂັ້ນເທິງ (ກາຍກຳນົດ)', 'Escalated (overdue)'],
+  },
+  noticeTier: {
+    1: ['ແຈ້ງຜູ້ຮັບຜິດຊອບແລ້ວ', 'assignee told'],
+    2: ['ແຈ້ງຜູ້ຈັດການສູນແລ້ວ', 'center managers told'],
+    3: ['ແຈ້ງຄະນະສະເພາະກິດແລ້ວ', 'taskforce told'],
   },
   sentiment: {
     negative: ['ບໍ່ພໍໃຈ', 'Negative'],
