@@ -13,34 +13,27 @@ import path from 'node:path';
 import express from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import type { Queue, Worker } from 'bullmq';
-import { createLogger } from '../shared/logger';
 import { auditModel } from '../shared/models/audit.model';
 import type { FeedbackDoc } from '../shared/models/feedback.model';
 import { outboundMessageModel } from '../shared/models/outbound-message.model';
-import { smsContactModel } from '../shared/models/sms-contact.model';
 import { staffUserModel } from '../shared/models/staff-user.model';
-import { createNotifyQueue, type NotifyJob } from '../shared/notify';
 import { NoticeBoard, type Notice } from '../shared/staff/notices';
 import { QueueIndex } from '../shared/staff/queue-index';
 import { queueEntry } from '../shared/staff/queue-query';
 import { parseTrackingCode } from '../shared/tracking-code';
 import { dashboardRoutes } from '../services/api/staff/dashboard.routes';
-import { createNotifyWorker } from '../workers/notify/notify.worker';
-import { TwilioSmsTransport } from '../workers/notify/twilio-sms.transport';
 import { ARTIFACTS, launchChromium } from './helpers/browser';
 import { FakeTwilio } from './helpers/fake-twilio';
+import { outboundSettled, serveOnLocalhost, waitFor, type TestPlatform } from './helpers/platform';
 import {
-  outboundSettled,
-  serveOnLocalhost,
-  startTestPlatform,
-  waitFor,
-  type TestPlatform,
-} from './helpers/platform';
-import { makeUser, PASSWORD, signIn, submit, type StaffAgent } from './helpers/staff';
+  makeUser,
+  PASSWORD,
+  signIn,
+  startStaffPlatform,
+  submit,
+  type StaffAgent,
+} from './helpers/staff';
 
-const SID = 'AC' + 'd'.repeat(32);
-const TOKEN = 'dashboard-test-token-0123456789';
 const A = 'LA-VT-XAYSETHA';
 const A2 = 'LA-VT-CHANTHABOULY';
 const PHONE = '+8562055507788';
@@ -50,8 +43,7 @@ const PHONE_SIZE = { width: 360, height: 780 };
 
 let p: TestPlatform;
 let fake: FakeTwilio;
-let notifyQueue: Queue<NotifyJob>;
-let notifyWorker: Worker;
+let closePlatform: () => Promise<void>;
 let closeServer: () => Promise<void>;
 let base: string;
 let browser: Browser;
@@ -66,29 +58,14 @@ const pageErrors: string[] = [];
 afterEach(() => expect(pageErrors.splice(0)).toEqual([]));
 
 beforeAll(async () => {
-  fake = new FakeTwilio(SID, TOKEN);
-  await fake.start();
-  p = await startTestPlatform('dashweb', {
-    worker: true,
-    env: {
-      TWILIO_AUTH_TOKEN: TOKEN,
-      TWILIO_ACCOUNT_SID: SID,
-      PUBLIC_BASE_URL: 'https://feedback.example.la',
-      LOGIN_MAX_FAILURES: '3',
-      LOGIN_LOCKOUT_MIN: '2',
-    },
-  });
-  notifyQueue = createNotifyQueue(p.config, p.workerRedis);
-  notifyWorker = createNotifyWorker({
-    config: p.config,
-    connection: p.workerRedis,
-    Outbound: outboundMessageModel(p.conn),
-    SmsContact: smsContactModel(p.conn),
-    vault: p.vault,
-    transport: new TwilioSmsTransport(SID, TOKEN, '+85621000000', { apiBase: fake.url }),
-    log: createLogger('test', 'silent'),
-  });
-  notifyWorker.on('error', () => undefined);
+  ({
+    p,
+    twilio: fake,
+    close: closePlatform,
+  } = await startStaffPlatform('dashweb', {
+    LOGIN_MAX_FAILURES: '3',
+    LOGIN_LOCKOUT_MIN: '2',
+  }));
   await makeUser(p, 'admin@odsc.gov.la', 'admin');
   tfId = await makeUser(p, 'tf@odsc.gov.la', 'taskforce');
   await makeUser(p, 'mgr.a@odsc.gov.la', 'center_manager', [A]);
@@ -117,10 +94,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await closeServer?.();
-  await notifyWorker?.close(true);
-  await notifyQueue?.close();
-  await fake?.stop();
-  await p?.close();
+  await closePlatform?.();
 });
 
 /** Moves an item's deadline 30 hours into the past, so the queue shows it "overdue" in red. */

@@ -7,32 +7,30 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
-import type { Queue, Worker } from 'bullmq';
-import { createLogger } from '../shared/logger';
 import { outboundMessageModel } from '../shared/models/outbound-message.model';
 import { rollupModel } from '../shared/models/rollup.model';
-import { smsContactModel } from '../shared/models/sms-contact.model';
 import { staffUserModel } from '../shared/models/staff-user.model';
-import { createNotifyQueue, type NotifyJob } from '../shared/notify';
 import { parseTrackingCode } from '../shared/tracking-code';
-import { createNotifyWorker } from '../workers/notify/notify.worker';
-import { TwilioSmsTransport } from '../workers/notify/twilio-sms.transport';
 import { FakeTwilio } from './helpers/fake-twilio';
-import { outboundSettled, startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
+import { outboundSettled, waitFor, type TestPlatform } from './helpers/platform';
 import { rebuildQueueIndex } from '../scripts/queue-reindex';
 import { QueueIndex } from '../shared/staff/queue-index';
-import { makeUser, PASSWORD, signIn, submit, type StaffAgent } from './helpers/staff';
+import {
+  makeUser,
+  PASSWORD,
+  signIn,
+  startStaffPlatform,
+  submit,
+  type StaffAgent,
+} from './helpers/staff';
 
-const SID = 'AC' + 'b'.repeat(32);
-const TOKEN = 'staff-test-token-0123456789';
 const A = 'LA-VT-XAYSETHA';
 const B = 'LA-LP';
 const PHONE = '+8562055501234';
 
 let p: TestPlatform;
 let fake: FakeTwilio;
-let notifyQueue: Queue<NotifyJob>;
-let notifyWorker: Worker;
+let closePlatform: () => Promise<void>;
 let admin: StaffAgent;
 let tf: StaffAgent;
 let mgrA: StaffAgent;
@@ -45,30 +43,15 @@ let codeB: string;
 let codeRating: string;
 
 beforeAll(async () => {
-  fake = new FakeTwilio(SID, TOKEN);
-  await fake.start();
-  p = await startTestPlatform('staffapi', {
-    worker: true,
-    env: {
-      TWILIO_AUTH_TOKEN: TOKEN,
-      TWILIO_ACCOUNT_SID: SID,
-      PUBLIC_BASE_URL: 'https://feedback.example.la',
-      LOGIN_MAX_FAILURES: '3',
-      LOGIN_LOCKOUT_MIN: '2',
-      STAFF_SESSION_IDLE_MIN: '20',
-    },
-  });
-  notifyQueue = createNotifyQueue(p.config, p.workerRedis);
-  notifyWorker = createNotifyWorker({
-    config: p.config,
-    connection: p.workerRedis,
-    Outbound: outboundMessageModel(p.conn),
-    SmsContact: smsContactModel(p.conn),
-    vault: p.vault,
-    transport: new TwilioSmsTransport(SID, TOKEN, '+85621000000', { apiBase: fake.url }),
-    log: createLogger('test', 'silent'),
-  });
-  notifyWorker.on('error', () => undefined);
+  ({
+    p,
+    twilio: fake,
+    close: closePlatform,
+  } = await startStaffPlatform('staffapi', {
+    LOGIN_MAX_FAILURES: '3',
+    LOGIN_LOCKOUT_MIN: '2',
+    STAFF_SESSION_IDLE_MIN: '20',
+  }));
   await makeUser(p, 'admin@odsc.gov.la', 'admin');
   tfId = await makeUser(p, 'tf@odsc.gov.la', 'taskforce');
   mgrAId = await makeUser(p, 'mgr.a@odsc.gov.la', 'center_manager', [A]);
@@ -88,10 +71,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await notifyWorker?.close(true);
-  await notifyQueue?.close();
-  await fake?.stop();
-  await p?.close();
+  await closePlatform?.();
 });
 
 const codes = (res: request.Response) =>

@@ -140,6 +140,23 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
       }
     }
 
+    /** This message as an envelope: the same sender, text and language, whatever it turns out to be. */
+    const envelope = (meta: IntakeEnvelope['meta'], extra: Partial<IntakeEnvelope> = {}) => ({
+      v: 1 as const,
+      channel: 'sms' as const,
+      externalId: msg.MessageSid,
+      receivedAt: new Date().toISOString(),
+      sender: {
+        kind: 'phone' as const,
+        id: deps.vault.encrypt(phone),
+        consentToContact: !contact?.optedOut,
+      },
+      text: msg.Body,
+      locale: lang,
+      meta,
+      ...extra,
+    });
+
     // The answer to "how satisfied are you with the resolution?": a bare 1–5 within the window.
     const rating = parseSurveyAnswer(msg.Body);
     // GETDEL: one question, one answer, even when two replies arrive together.
@@ -147,21 +164,7 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
       ? await deps.redis.getdel(surveyKey(config.queuePrefix, phoneHash)).catch(() => null)
       : null;
     if (rating && surveyFor) {
-      await deps.producer.enqueue({
-        v: 1,
-        channel: 'sms',
-        externalId: msg.MessageSid,
-        receivedAt: new Date().toISOString(),
-        sender: {
-          kind: 'phone',
-          id: deps.vault.encrypt(phone),
-          consentToContact: !contact?.optedOut,
-        },
-        text: msg.Body,
-        rating,
-        locale: lang,
-        meta: { surveyFor },
-      });
+      await deps.producer.enqueue(envelope({ surveyFor }, { rating }));
       return twiml(res, contact?.optedOut ? undefined : surveyThanks(lang));
     }
 
@@ -178,20 +181,7 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
     const meta: IntakeEnvelope['meta'] = { numSegments: msg.NumSegments ?? 1 };
     if (count > config.sms.spamPerHour) meta.spam = true;
     if (msg.NumMedia) meta.numMedia = msg.NumMedia;
-    const env: IntakeEnvelope = {
-      v: 1,
-      channel: 'sms',
-      externalId: msg.MessageSid,
-      receivedAt: new Date().toISOString(),
-      sender: {
-        kind: 'phone',
-        id: deps.vault.encrypt(phone),
-        consentToContact: !contact?.optedOut,
-      },
-      text: msg.Body,
-      locale: lang,
-      meta,
-    };
+    const env: IntakeEnvelope = envelope(meta);
     // The answer to our follow-up question, or the next piece of a message sent minutes ago, joins
     // the same feedback (the worker appends it); anything else is new feedback.
     let joinTo: string | null = null;
