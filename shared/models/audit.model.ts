@@ -6,24 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../db/mongo';
 
-export const AUDIT_ACTIONS = [
-  'login',
-  'login_failed',
-  'logout',
-  'password_change',
-  'view_contact',
-  'status_change',
-  'correction',
-  'assign',
-  'note',
-  'reply',
-  'export',
-  'user_create',
-  'user_update',
-  'device_pair',
-  'device_revoke',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+import { AUDIT_ACTIONS, type AuditAction } from '../staff/audit-actions';
+
+export { AUDIT_ACTIONS, type AuditAction };
 
 export interface AuditDoc {
   /** Time-ordered: the moment in base36 (fixed width) and random bytes, so _id order is time order. */

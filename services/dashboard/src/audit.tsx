@@ -8,7 +8,7 @@ import { formatDateTime, formatValue, textLang } from './format';
 import { label, t } from './i18n';
 import { BASE, Link, navigate, type Route } from './router';
 import { AUDIT_ACTIONS, type AuditEntry, type Page, type User } from './types';
-import { Cell, Notice, useNotice } from './ui';
+import { Cell, ListFoot, Notice, useNotice } from './ui';
 
 const KEYS = ['actor', 'action', 'from', 'to'] as const;
 const WIDE = '(min-width: 48rem)';
@@ -185,14 +185,7 @@ export function Audit({ route }: { route: Route }) {
           </tbody>
         </table>
       )}
-      <div class="list-foot">
-        <span class="muted">{t('shown', { n: items.length })}</span>
-        {cursor && (
-          <button type="button" onClick={more} disabled={loading}>
-            {loading ? t('loading') : t('loadMore')}
-          </button>
-        )}
-      </div>
+      <ListFoot shown={items.length} cursor={cursor} loading={loading} onMore={more} />
     </section>
   );
 }

@@ -7,23 +7,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
 import { label, pick, t } from './i18n';
 import { useSession } from './session';
+import { allowedMoves } from '../../../shared/staff/staff-status';
 import { KINDS, type FeedbackItem, type StaffStatus } from './types';
 
 type Act = (run: () => Promise<unknown>, ok: string) => Promise<boolean>;
 
-/**
- * The moves the workflow allows from each status, when the item does not say (the API sends
- * `allowedStatuses`, which wins; this is the same table as shared/staff/staff-status.ts).
- */
-export const MOVES: Record<StaffStatus, StaffStatus[]> = {
-  new: ['triaged', 'in_progress', 'resolved', 'spam', 'duplicate'],
-  triaged: ['in_progress', 'resolved', 'spam', 'duplicate'],
-  in_progress: ['triaged', 'resolved', 'spam', 'duplicate'],
-  resolved: ['closed', 'triaged'],
-  closed: ['triaged'],
-  spam: ['triaged'],
-  duplicate: ['triaged'],
-};
 const REOPENED_FROM: StaffStatus[] = ['resolved', 'closed', 'spam', 'duplicate'];
 
 export function ItemActions({ item, act }: { item: FeedbackItem; act: Act }) {
@@ -42,7 +30,7 @@ export function ItemActions({ item, act }: { item: FeedbackItem; act: Act }) {
 type PatchAct = (body: Record<string, unknown>, ok: string) => Promise<boolean>;
 
 function StatusCard({ item, act }: { item: FeedbackItem; act: PatchAct }) {
-  const moves = item.allowedStatuses ?? MOVES[item.status] ?? [];
+  const moves = item.allowedStatuses ?? [...allowedMoves(item.status)];
   const [note, setNote] = useState(item.resolutionNote ?? '');
   const [dup, setDup] = useState('');
   const [error, setError] = useState<{ to: StaffStatus; text: string } | null>(null);

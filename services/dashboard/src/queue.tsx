@@ -11,7 +11,7 @@ import { QueueTable } from './queue-table';
 import { BASE, Link, navigate, type Route } from './router';
 import { useSession } from './session';
 import { STATUSES, type Counts, type Page, type QueueItem } from './types';
-import { Notice, useNotice } from './ui';
+import { ListFoot, Notice, useNotice } from './ui';
 
 const PAGE_SIZE = 50;
 const TABS = ['open', ...STATUSES] as const;
@@ -164,14 +164,7 @@ export function Queue({ route }: { route: Route }) {
           onToggleAll={toggleAll}
         />
       )}
-      <div class="list-foot">
-        <span class="muted">{t('shown', { n: items.length })}</span>
-        {cursor && (
-          <button type="button" onClick={more} disabled={loading}>
-            {loading ? t('loading') : t('loadMore')}
-          </button>
-        )}
-      </div>
+      <ListFoot shown={items.length} cursor={cursor} loading={loading} onMore={more} />
     </section>
   );
 }

@@ -1,20 +1,18 @@
 /** The shapes of the staff API (docs/staff-api.md) as the dashboard reads them. */
 
-export type Role = 'admin' | 'taskforce' | 'center_manager' | 'analyst';
-export const ROLES: Role[] = ['admin', 'taskforce', 'center_manager', 'analyst'];
+// The same lists the server validates with (plain modules, bundled into the app).
+import { ROLES as SERVER_ROLES, type Role } from '../../../shared/staff/roles';
+import {
+  OPEN_STATUSES as SERVER_OPEN,
+  STAFF_STATUSES,
+  type StaffStatus,
+} from '../../../shared/staff/staff-status';
 
-export type StaffStatus =
-  'new' | 'triaged' | 'in_progress' | 'resolved' | 'closed' | 'spam' | 'duplicate';
-export const STATUSES: StaffStatus[] = [
-  'new',
-  'triaged',
-  'in_progress',
-  'resolved',
-  'closed',
-  'spam',
-  'duplicate',
-];
-export const OPEN_STATUSES: StaffStatus[] = ['new', 'triaged', 'in_progress'];
+export type { Role, StaffStatus };
+export { AUDIT_ACTIONS } from '../../../shared/staff/audit-actions';
+export const ROLES: Role[] = [...SERVER_ROLES];
+export const STATUSES: StaffStatus[] = [...STAFF_STATUSES];
+export const OPEN_STATUSES: StaffStatus[] = [...SERVER_OPEN];
 
 export const CHANNELS = ['sms', 'telegram', 'web', 'kiosk'] as const;
 export const KINDS = ['complaint', 'suggestion', 'praise', 'question', 'other'] as const;
@@ -146,21 +144,3 @@ export interface AuditEntry {
   ip: string | null;
   details?: unknown;
 }
-
-export const AUDIT_ACTIONS = [
-  'login',
-  'login_failed',
-  'logout',
-  'password_change',
-  'view_contact',
-  'status_change',
-  'correction',
-  'assign',
-  'note',
-  'reply',
-  'export',
-  'user_create',
-  'user_update',
-  'device_pair',
-  'device_revoke',
-] as const;

@@ -1,7 +1,7 @@
 /** Small pieces every screen uses: status and delivery badges, the confirmation line, a field. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { label } from './i18n';
+import { label, t } from './i18n';
 
 export type NoticeValue = { kind: 'ok' | 'error'; text: string } | null;
 
@@ -76,5 +76,24 @@ export function Cell(props: { label: string; class?: string; children?: Componen
     <td data-label={props.label} class={props.class}>
       <div class="cell">{props.children}</div>
     </td>
+  );
+}
+
+/** The foot of a paged list: how many are shown, and "Load more" while there is a next page. */
+export function ListFoot(props: {
+  shown: number;
+  cursor: string | null;
+  loading: boolean;
+  onMore: () => void;
+}) {
+  return (
+    <div class="list-foot">
+      <span class="muted">{t('shown', { n: props.shown })}</span>
+      {props.cursor && (
+        <button type="button" onClick={props.onMore} disabled={props.loading}>
+          {props.loading ? t('loading') : t('loadMore')}
+        </button>
+      )}
+    </div>
   );
 }

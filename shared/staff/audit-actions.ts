@@ -1,0 +1,19 @@
+/** What the audit log records (shared by the server and the dashboard's filter). */
+export const AUDIT_ACTIONS = [
+  'login',
+  'login_failed',
+  'logout',
+  'password_change',
+  'view_contact',
+  'status_change',
+  'correction',
+  'assign',
+  'note',
+  'reply',
+  'export',
+  'user_create',
+  'user_update',
+  'device_pair',
+  'device_revoke',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
