@@ -8,5 +8,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 echo "building…"
-npx tsc -p tsconfig.build.json
+npm run build --silent  # the TypeScript and the dashboard bundle
 exec node dist/scripts/start.js "$@"
