@@ -97,7 +97,13 @@ if (require.main === module) {
     } else if (err instanceof AppError) {
       const details = err.details?.map((d) => `  ${d.field}: ${d.message}`).join('\n');
       console.error(`user:create: ${err.message}${details ? `\n${details}` : ''}`);
-    } else console.error('user:create failed:', err instanceof Error ? err.message : err);
+    } else {
+      const message = err instanceof Error ? err.message : String(err);
+      const down = /ECONNREFUSED|Server selection timed out/.test(message);
+      console.error(
+        `user:create failed: ${message}${down ? '\nThe database is not reachable: start the platform first (npm start), or set MONGO_URL.' : ''}`,
+      );
+    }
     process.exit(1);
   });
 }
