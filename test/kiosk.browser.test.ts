@@ -35,7 +35,8 @@ beforeAll(async () => {
     worker: true,
     env: {
       KIOSK_MIN_GAP_MS: String(MIN_GAP_MS),
-      KIOSK_THANKS_MS: '700',
+      // Long enough that a test's tap on the thank-you screen lands before it goes by itself.
+      KIOSK_THANKS_MS: '3000',
       KIOSK_HEARTBEAT_S: '1',
     },
   });
