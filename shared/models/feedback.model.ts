@@ -6,6 +6,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../db/mongo';
 import type { Channel } from '../intake-envelope.schema';
 import { STAFF_STATUSES, type StaffStatus } from '../staff/staff-status';
+import { VIENTIANE_OFFSET_MS } from '../staff/vientiane-days';
 
 export const FEEDBACK_STATUSES = ['received', 'in_review', 'resolved', 'closed'] as const;
 export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
@@ -188,9 +189,6 @@ export type FeedbackModel = Model<FeedbackDoc>;
 export function feedbackModel(conn: Connection): FeedbackModel {
   return modelOn<FeedbackDoc>(conn, 'Feedback', feedbackSchema, 'feedback');
 }
-
-/** Asia/Vientiane is UTC+7 all year (no daylight saving). */
-const VIENTIANE_OFFSET_MS = 7 * 3600 * 1000;
 
 /** The local day and month a moment falls in, in Vientiane. */
 export function localBuckets(at: Date): { day: string; month: string } {

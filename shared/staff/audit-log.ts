@@ -54,11 +54,6 @@ export class AuditLog {
     });
   }
 
-  /** Several entries at once (bulk actions write one entry per item). */
-  async recordMany(entries: AuditEntry[]): Promise<void> {
-    for (const e of entries) await this.record(e);
-  }
-
   async query(q: AuditQuery): Promise<{ items: AuditView[]; nextCursor: string | null }> {
     const idRange: Record<string, string> = {};
     if (q.from) idRange.$gte = auditId0(vientianeDayRange(q.from).start);

@@ -16,11 +16,11 @@
  *   and including the local day of `to`; 0 when `to` is on or before `from`'s day. It inverts
  *   addWorkingDays: workingDaysBetween(from, addWorkingDays(from, n)) === n for n >= 1.
  */
+import { isDay, VIENTIANE_OFFSET_MS } from './vientiane-days';
 import { z } from 'zod';
 import data from './lao-holidays.json';
 
 const DAY_MS = 86_400_000;
-const VIENTIANE_OFFSET_MS = 7 * 3_600_000;
 /** 1970-01-01, day index 0, was a Thursday. */
 const EPOCH_WEEKDAY = 4;
 const MAX_N = 365;
@@ -45,20 +45,9 @@ export interface WorkingCalendarOptions {
   weekend?: number[];
 }
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** The day index (days since 1970-01-01) of a YYYY-MM-DD string, or null if no such date. */
 function dayIndexOf(day: string): number | null {
-  const m = DATE_RE.exec(day);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  // Date.UTC rolls 2026-02-30 over to 2026-03-02; a round trip catches it.
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
-    return null;
-  }
-  return ms / DAY_MS;
+  return isDay(day) ? Date.parse(`${day}T00:00:00Z`) / DAY_MS : null;
 }
 
 const isoDate = z.string().refine((s) => dayIndexOf(s) !== null, {
