@@ -217,6 +217,10 @@ export class QueueIndex {
     return entry ?? null;
   }
 
+  async has(code: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys.doc, code)) === 1;
+  }
+
   /** Fills in the excerpts of the entries a page shows. */
   private async withExcerpts(entries: QueueEntry[]): Promise<void> {
     if (!entries.length) return;

@@ -78,24 +78,29 @@ export async function appendToFeedback(
       needsTriage,
     };
     const due = deps.deadlines?.dueAt(doc.receivedAt, kind.code, service.code);
+    const after: FeedbackDoc = {
+      ...doc,
+      ...fields,
+      text: { ...doc.text, ...text },
+      parts: [...(doc.parts ?? []), env.externalId],
+      slaDueAt: due ?? (deps.deadlines ? undefined : doc.slaDueAt),
+    };
     await deps.Feedback.updateOne(
       { _id: target },
       {
         $set: {
           ...fields,
-          text: { ...doc.text, ...text },
-          parts: [...(doc.parts ?? []), env.externalId],
+          text: after.text,
+          parts: after.parts,
           ...(due ? { slaDueAt: due } : {}),
         },
         ...(deps.deadlines && !due ? { $unset: { slaDueAt: '' } } : {}),
       },
     );
-    await moveRollup(deps.rollups, rollupIncrement(doc), rollupIncrement({ ...doc, ...fields }));
-    if (deps.index) {
-      const after = await deps.Feedback.findById(target).lean<FeedbackDoc>();
-      if (after && (indexAtIntake(after) || (await deps.index.get(target))))
-        await deps.index.put(queueEntry(after));
-    }
+    await moveRollup(deps.rollups, rollupIncrement(doc), rollupIncrement(after));
+    // The queue entry follows (an item closed long ago, out of the index, stays out).
+    if (deps.index && (indexAtIntake(after) || (await deps.index.has(target))))
+      await deps.index.put(queueEntry(after));
   };
   await (deps.lock ? deps.lock.with(`feedback:${target}`, run) : run());
   return { created: false, id: target };

@@ -14,7 +14,7 @@ import type { StaffUserDoc, StaffUserModel } from '../../shared/models/staff-use
 import type { RedisLock } from '../../shared/redis-lock';
 import { NoticeBoard, type Notice } from '../../shared/staff/notices';
 import type { QueueIndex } from '../../shared/staff/queue-index';
-import { queueEntry, staffStatusOf } from '../../shared/staff/queue-query';
+import { staffStatusOf } from '../../shared/staff/queue-query';
 import { isOpen } from '../../shared/staff/staff-status';
 import { formatTrackingCode } from '../../shared/tracking-code';
 
@@ -101,8 +101,7 @@ export async function sweep(deps: EscalationDeps, now: number): Promise<SweepRes
           },
         },
       );
-      const after = await deps.Feedback.findById(code).lean<FeedbackDoc>();
-      if (after) await deps.index.put(queueEntry(after));
+      // (The queue entry holds nothing an escalation changes.)
       const notice: Omit<Notice, 'id'> = {
         at: at.toISOString(),
         kind: 'overdue',

@@ -178,7 +178,11 @@ export class Workspace {
   }
 
   async item(who: StaffPrincipal, rawCode: string, ip?: string): Promise<ItemView> {
-    const doc = await this.load(who, rawCode);
+    return this.view(who, await this.load(who, rawCode), ip);
+  }
+
+  /** The item view of a document the caller may see; a full number shown is audited. */
+  private async view(who: StaffPrincipal, doc: FeedbackDoc, ip?: string): Promise<ItemView> {
     const view = await itemView(doc, who, this.d);
     if (view.contact.full) {
       await this.d.audit.record({
@@ -201,9 +205,11 @@ export class Workspace {
     const doc0 = await this.load(who, rawCode);
     const id = doc0._id;
     let resolvedNow = false;
+    let latest: FeedbackDoc = doc0;
     await this.withLock(id, async () => {
       const before = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
       const catalog = await this.d.catalog();
+      latest = before;
       const plan = await this.plan(who, before, p, catalog);
       const at = new Date();
       const history: HistoryEntry[] = plan.changes.map((c) => ({
@@ -237,7 +243,11 @@ export class Workspace {
         const a = audits.find((x) => (x.details as { field?: string }).field === field);
         if (a) Object.assign(a.details, { learned: learned?.phrase ?? null });
       }
-      const cur = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
+      // The corrections wrote the document: read it again only then.
+      const cur =
+        plan.corrections.center || plan.corrections.service
+          ? (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!
+          : before;
       const set = { ...plan.set };
       if (set.staffStatus && cur.needsTriage && set.staffStatus !== 'new') set.needsTriage = false;
       if (set.staffStatus === 'resolved') {
@@ -261,16 +271,20 @@ export class Workspace {
       // Kind and triage count in the rollups: move this document's count with them.
       await moveRollup(this.d.rollups, rollupIncrement(cur), rollupIncrement(after));
       await this.d.index.put(queueEntry(after));
+      latest = after;
     });
-    if (resolvedNow)
+    if (resolvedNow) {
       await this.askSatisfaction(id).catch((err: unknown) => {
-        // The resolution stands; the question can be asked again by resolving after a reopen.
+        // The resolution stands; the thread then shows no question, and the log says why.
         this.d.log?.warn('satisfaction question not sent', {
           trackingCode: id,
           error: err instanceof Error ? err.message : String(err),
         });
       });
-    return this.item(who, id, ip);
+      // The question is now in the item's thread.
+      latest = (await this.d.Feedback.findById(id).lean<FeedbackDoc>()) ?? latest;
+    }
+    return this.view(who, latest, ip);
   }
 
   /** Checks a PATCH against the item as it is and says what it changes; throws before any write. */
