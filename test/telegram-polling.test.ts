@@ -7,7 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Telegraf } from 'telegraf';
+import { pollUpdates } from '../services/telegram/polling';
 import { t } from '../services/telegram/strings';
+import { createLogger } from '../shared/logger';
 import { buttonsOf, Citizen, FakeTelegram, messageIdOf } from './helpers/fake-telegram';
 import { startTestPlatform, TEST_PII_KEY, waitFor, type TestPlatform } from './helpers/platform';
 
@@ -165,4 +168,44 @@ test('without a token, npm run bot says the bot is off and exits cleanly', async
   const r = await runNode('services/telegram/main.js', { TELEGRAM_BOT_TOKEN: '' });
   expect(r.status).toBe(0);
   expect(r.stdout).toContain('Telegram bot is off: TELEGRAM_BOT_TOKEN is not set');
+});
+
+test('an update that keeps failing (an outage) is retried with growing pauses, never skipped, and confirmed only once handled', async () => {
+  fake.webhook = null;
+  const poller = new Telegraf(TOKEN, { telegram: { apiRoot: fake.url } });
+  poller.catch((err) => {
+    throw err;
+  });
+  let failures = 0;
+  const handled: number[] = [];
+  poller.use(async (ctx) => {
+    if (failures < 12) {
+      failures++;
+      throw new Error('MongoDB is not reachable');
+    }
+    handled.push(ctx.update.update_id);
+  });
+  const c = new Citizen(990_000_002);
+  const first = c.text('ລໍຖ້າດົນ');
+  const second = c.text('second message');
+  fake.pushUpdate(first);
+  fake.pushUpdate(second);
+  const retries: [number, number][] = [];
+  const ac = new AbortController();
+  const run = pollUpdates(poller, {
+    signal: ac.signal,
+    log: createLogger('test', 'silent'),
+    timeoutS: 1,
+    retryBaseMs: 1,
+    onRetry: (id, attempt) => retries.push([id, attempt]),
+  });
+  await waitFor(() => handled.length === 2, 'both updates handled', 20_000);
+  // More tries than the old limit of 10 (which dropped the update after ~2.5 min of outage).
+  expect(retries).toHaveLength(12);
+  expect(new Set(retries.map(([id]) => id))).toEqual(new Set([first.update_id]));
+  expect(retries.map(([, a]) => a)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  expect(handled).toEqual([first.update_id, second.update_id]);
+  ac.abort();
+  await run;
+  expect(fake.pendingUpdates).toBe(0); // confirmed on the way out
 });

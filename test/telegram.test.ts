@@ -445,6 +445,26 @@ test('a redelivered update is handled once: one feedback, one answer — even wh
   await p.counted(codeIn(lastText(d.chatId))!);
 });
 
+test('an update whose handler died mid-way is handled on redelivery once its claim lapses, and marked done after', async () => {
+  const c = citizen();
+  const update = c.text('ຫ້ອງການ ບໍລິການ ປະຕູດຽວ ເມືອງໄຊເສດຖາ ບໍ່ມີບ່ອນນັ່ງ');
+  const key = telegramUpdateKey(p.config.queuePrefix, TOKEN, update.update_id as number);
+  // A process claimed it, then died (kill -9): its "in progress" claim is no longer renewed.
+  await p.redis.set(key, 'run:dead-process', 'PX', 700);
+  const busy = await deliver(update);
+  expect(busy.status).toBe(503); // not thrown away: Telegram delivers it again
+  expect(fake.sent('sendMessage', c.chatId)).toHaveLength(0);
+  await new Promise((r) => setTimeout(r, 800));
+  await ok(update);
+  expect(fake.sent('sendMessage', c.chatId)).toHaveLength(1);
+  expect(await p.redis.get(key)).toBe('done');
+  expect(await p.redis.ttl(key)).toBeGreaterThan(47 * 3600);
+  await p.counted(codeIn(lastText(c.chatId))!);
+  // Done: a later redelivery is answered 200 and does nothing.
+  await ok(update);
+  expect(fake.sent('sendMessage', c.chatId)).toHaveLength(1);
+});
+
 test('wrong or missing secret: 401 and nothing processed; a malformed body is a 400', async () => {
   const c = citizen();
   const calls = fake.calls.length;

@@ -3,14 +3,16 @@
  * `npm run bot` long-polling process). Provider docs: https://core.telegram.org/bots/api
  *
  * Every update passes three steps before a handler sees it: private chats only; once only (the
- * update_id is claimed in Redis, so an update Telegram delivers twice is neither stored nor
- * answered twice, and a claim is released when handling fails so the redelivery is handled);
+ * update_id is claimed "in progress" in Redis with a short, renewed TTL and marked "done" after
+ * the handler, so an update Telegram delivers twice is neither stored nor answered twice, and an
+ * update whose handler failed or whose process died is handled on redelivery);
  * the chat's session loaded from Redis and saved after a successful handler (TTL).
  *
  * The guided flow (inline keyboards, menus from the catalog in the database):
  * language → province → center → service → rating → comment → contact → confirm → tracking code.
  * Every step has Back and Cancel. Free text outside a flow is feedback too.
  */
+import { randomUUID } from 'node:crypto';
 import type IORedis from 'ioredis';
 import { Telegraf, type Context } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup, Message } from 'telegraf/types';
@@ -22,7 +24,7 @@ import type { CenterDoc } from '../../shared/models/catalog.model';
 import type { FeedbackModel } from '../../shared/models/feedback.model';
 import type { TelegramChatModel } from '../../shared/models/telegram-chat.model';
 import { toE164 } from '../../shared/phone';
-import { RedisLock } from '../../shared/redis-lock';
+import { keepAlive, RedisLock } from '../../shared/redis-lock';
 import type { PiiVault } from '../../shared/pii';
 import { telegramOwnerKey, telegramThreadKey, telegramUpdateKey } from '../../shared/telegram-keys';
 import { parseSurveyButton, surveyThanks } from '../../shared/staff/survey';
@@ -33,8 +35,18 @@ import { STATUS_LABELS } from '../api/views/strings';
 import { newFlowId, SessionStore, type Flow, type Step, type TgSession } from './session';
 import { RATING_FACES, t, TG_TEXT, type Lang } from './strings';
 
-/** How long an update id is remembered: Telegram keeps an update for at most 24 hours. */
+/** How long a handled update id is remembered: Telegram keeps an update for at most 24 hours. */
 const UPDATE_TTL_S = 48 * 3600;
+/** An "in progress" claim lapses this long after its handler stops renewing it (a dead process). */
+export const CLAIM_TTL_MS = 8_000;
+const RELEASE_CLAIM = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/** A redelivered update whose first delivery is still being handled (or whose handler died). */
+export class UpdateInProgressError extends Error {
+  constructor(readonly updateId: number) {
+    super(`telegram update ${updateId} is being handled by another process; deliver it again`);
+  }
+}
 /** How long /status answers "received" for a code from this chat before the worker stores it. */
 const OWNER_TTL_S = 7 * 24 * 3600;
 /** The longest comment shown back on the confirm screen (the whole text is stored). */
@@ -73,8 +85,9 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     handlerTimeout: 60_000,
   });
   const sessions = new SessionStore(deps.redis, config.queuePrefix, config.telegram.sessionTtlS);
-  // Held while one update of a chat is handled (at most the handler timeout).
-  const chatLock = new RedisLock(deps.redis, config.queuePrefix, 65_000, 30_000);
+  // Held while one update of a chat is handled (renewed while it runs; lapses 8 s after a dead
+  // process). A waiter gives up after 30 s and the transport delivers the update again.
+  const chatLock = new RedisLock(deps.redis, config.queuePrefix, CLAIM_TTL_MS, 30_000);
 
   // Log without personal data, and rethrow: the transport redelivers the update.
   bot.catch((err, ctx) => {
@@ -92,20 +105,33 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     await next();
   });
 
-  // 2. Once per update id.
+  // 2. Once per update id: claimed "in progress" (a short TTL the handler keeps renewing) and
+  // marked "done" only once handled. A process that dies mid-update lets its claim lapse, so the
+  // redelivery is handled; a redelivery that finds the claim held by a live handler is refused
+  // (the transport delivers it again) rather than dropped.
   bot.use(async (ctx, next) => {
     const key = telegramUpdateKey(config.queuePrefix, deps.token, ctx.update.update_id);
-    const claimed = await deps.redis.set(key, '1', 'EX', UPDATE_TTL_S, 'NX');
+    const token = `run:${randomUUID()}`;
+    const claimed = await deps.redis.set(key, token, 'PX', CLAIM_TTL_MS, 'NX');
     if (claimed !== 'OK') {
-      log.debug('redelivered telegram update ignored', { updateId: ctx.update.update_id });
-      return;
+      const held = await deps.redis.get(key);
+      if (held === 'done') {
+        log.debug('redelivered telegram update ignored', { updateId: ctx.update.update_id });
+        return;
+      }
+      if (held !== null) throw new UpdateInProgressError(ctx.update.update_id);
+      throw new Error('telegram update claim lapsed while checking it; deliver it again');
     }
+    const stop = keepAlive(deps.redis, key, token, CLAIM_TTL_MS);
     try {
       await next();
     } catch (err) {
-      await deps.redis.del(key).catch(() => undefined);
+      stop();
+      await deps.redis.eval(RELEASE_CLAIM, 1, key, token).catch(() => undefined);
       throw err;
     }
+    stop();
+    await deps.redis.set(key, 'done', 'EX', UPDATE_TTL_S);
   });
 
   // 3. The chat's session, one update of a chat at a time: Telegram may deliver a quick double

@@ -1,31 +1,43 @@
 /**
- * Long polling for local use (`npm run bot`): getUpdates with a 50-second timeout, updates handled
- * one at a time in order (the guided flow depends on a chat's order), and an update that fails
- * is handled again after a pause instead of being skipped. The offset only moves past an update
+ * Long polling (`npm run bot`): getUpdates with a 50-second timeout, updates handled one at a
+ * time in order (the guided flow depends on a chat's order). An update that fails is handled
+ * again after a pause (doubling up to 30 s) for as long as it takes — an outage of Redis or
+ * MongoDB holds the bot, it never skips a citizen's message. The offset only moves past an update
  * once it is handled, so a restart gets the unconfirmed ones again (the bot's once-per-update
  * claim makes that safe).
  */
 import { TelegramError, type Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { Logger } from '../../shared/logger';
+import { UpdateInProgressError } from './bot';
 
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(t);
+      signal.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 export async function pollUpdates(
   bot: Telegraf,
-  opts: { signal: AbortSignal; log: Logger; timeoutS?: number; maxTries?: number },
+  opts: {
+    signal: AbortSignal;
+    log: Logger;
+    timeoutS?: number;
+    /** First pause after a failed update (doubles per try, at most 30 s). */
+    retryBaseMs?: number;
+    /** Called after each failed try of an update (the test's and the metrics' hook). */
+    onRetry?: (updateId: number, attempt: number, err: Error) => void;
+  },
 ): Promise<void> {
   const { signal, log } = opts;
-  const maxTries = opts.maxTries ?? 10;
+  const base = opts.retryBaseMs ?? 1000;
   let offset = 0;
   let failures = 0;
   while (!signal.aborted) {
@@ -59,14 +71,19 @@ export async function pollUpdates(
           await bot.handleUpdate(update);
           break;
         } catch (err) {
-          if (attempt >= maxTries) {
-            log.error('telegram update dropped after repeated failures', {
-              updateId: update.update_id,
-              error: (err as Error).message,
-            });
-            break;
-          }
-          await sleep(Math.min(30_000, 500 * 2 ** attempt), signal);
+          opts.onRetry?.(update.update_id, attempt, err as Error);
+          // Another handler holds it (or held it and died: its claim lapses in seconds).
+          const wait =
+            err instanceof UpdateInProgressError
+              ? base
+              : Math.min(30_000, base * 2 ** Math.min(attempt - 1, 15));
+          log[attempt % 10 === 0 ? 'error' : 'warn']('telegram update not handled yet; retrying', {
+            updateId: update.update_id,
+            attempt,
+            retryInMs: wait,
+            error: (err as Error).message,
+          });
+          await sleep(wait, signal);
           if (signal.aborted) return; // not confirmed: Telegram gives it to the next poller
         }
       }
