@@ -2,6 +2,7 @@
  * createApp(): the express application, separate from listen() so tests drive it with supertest
  * and the same wiring serves production.
  */
+import path from 'node:path';
 import express, { type Express } from 'express';
 import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
@@ -15,7 +16,9 @@ import type { IntakeQueue } from '../../shared/queues';
 import { TrackingCodes } from '../../shared/tracking-code';
 import { CatalogCache } from './catalog-cache';
 import { telegramWebhook } from './channels/telegram-webhook';
+import { SmsSpool } from './channels/sms-spool';
 import { twilioSmsAdapter } from './channels/twilio-sms.adapter';
+import { Spool } from './spool';
 import { telegramBotFromConfig } from '../telegram/wiring';
 import { kioskRoutes } from './kiosk/kiosk.routes';
 import type { KioskAssets } from './kiosk/kiosk-assets';
@@ -44,7 +47,12 @@ export interface AppDeps {
   kioskAssets?: KioskAssets;
   /** Where staff replies are queued; default: the "notify" queue on the producer connection. */
   notifyQueue?: Queue<NotifyJob>;
+  /** Receives the app's SMS spool (tests drain it and look inside). */
+  onSmsSpool?: (spool: SmsSpool) => void;
 }
+
+/** How often the SMS spool is tried again while it holds entries. */
+const SMS_SPOOL_RETRY_MS = 2000;
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -72,6 +80,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes({ conn: deps.conn, redis: deps.redis }));
   app.use(webChannel({ catalog, producer, vault, maxBodyBytes: deps.config.maxBodyBytes }));
   app.use(statusRoutes({ Feedback, producer }));
+  const SmsContact = smsContactModel(deps.conn);
+  const smsSpool = new SmsSpool(new Spool(path.join(deps.config.dataDir, 'spool', 'sms')), {
+    producer,
+    SmsContact,
+    log: deps.log,
+    retryMs: SMS_SPOOL_RETRY_MS,
+  });
+  deps.onSmsSpool?.(smsSpool);
   app.use(
     twilioSmsAdapter({
       config: deps.config,
@@ -79,7 +95,8 @@ export function createApp(deps: AppDeps): Express {
       vault,
       redis: deps.redis,
       Feedback,
-      SmsContact: smsContactModel(deps.conn),
+      SmsContact,
+      spool: smsSpool,
       Outbound: outboundMessageModel(deps.conn),
       log: deps.log,
     }),

@@ -10,6 +10,7 @@ import type { Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
 import { loadCatalogView, seedCatalog } from '../../shared/catalog/catalog';
+import type { SmsSpool } from '../../services/api/channels/sms-spool';
 import { loadConfig, type Config } from '../../shared/config';
 import { connectMongo } from '../../shared/db/mongo';
 import { createLogger } from '../../shared/logger';
@@ -72,6 +73,8 @@ export interface TestPlatform {
   catalog: CatalogModels;
   vault: PiiVault;
   codes: TrackingCodes;
+  /** The api's SMS spool (services/api/channels/sms-spool.ts). */
+  smsSpool: SmsSpool;
   startWorker(classifier?: Classifier): Promise<Worker>;
   /** Waits until the feedback with this tracking code is stored and counted in the rollups. */
   counted(code: string, timeoutMs?: number): Promise<FeedbackDoc>;
@@ -111,7 +114,15 @@ export async function startTestPlatform(
   const queue = createIntakeQueue(config, redis);
   queue.on('error', () => undefined);
   const log = createLogger('test', config.logLevel);
-  const app = createApp({ config, conn, redis, intakeQueue: queue, log });
+  let smsSpool: SmsSpool | undefined;
+  const app = createApp({
+    config,
+    conn,
+    redis,
+    intakeQueue: queue,
+    log,
+    onSmsSpool: (s) => (smsSpool = s),
+  });
   const vault = new PiiVault(config.piiKey);
   const codes = new TrackingCodes(config.piiKey);
   const workers: Worker[] = [];
@@ -127,6 +138,7 @@ export async function startTestPlatform(
     catalog,
     vault,
     codes,
+    smsSpool: smsSpool!,
     async startWorker(
       classifier: Classifier = new CatalogTextClassifier({
         catalog: () => loadCatalogView(catalog),
@@ -163,6 +175,7 @@ export async function startTestPlatform(
       );
     },
     async close() {
+      smsSpool!.stop();
       for (const w of workers) await w.close(true).catch(() => undefined);
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close().catch(() => undefined);

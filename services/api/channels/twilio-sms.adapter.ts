@@ -6,6 +6,11 @@
  * verify (X-Twilio-Signature against PUBLIC_BASE_URL + path) → parse (zod) → keyword or feedback
  * → envelope → enqueue → TwiML reply in the sender's language. A redelivered MessageSid gets the
  * same receipt and is stored once. Opted-out numbers get an empty reply.
+ *
+ * Twilio does not deliver an inbound SMS again after an error, so accepting one depends on nothing
+ * but the local disk: MongoDB and Redis each get a short budget; when the queue cannot take the SMS
+ * (or MongoDB a STOP / START), it is written to the spool (sms-spool.ts, fsync'd) before the
+ * receipt goes out, and handed on when they are back.
  */
 import { Router, type Request, type Response } from 'express';
 import type IORedis from 'ioredis';
@@ -13,7 +18,7 @@ import twilio from 'twilio';
 import { z } from 'zod';
 import { parseSurveyAnswer, surveyKey, surveyThanks } from '../../../shared/staff/survey';
 import type { Config } from '../../../shared/config';
-import { AppError } from '../../../shared/errors';
+import { AppError, Errors } from '../../../shared/errors';
 import type { IntakeEnvelope } from '../../../shared/intake-envelope.schema';
 import type { Logger } from '../../../shared/logger';
 import type { FeedbackModel } from '../../../shared/models/feedback.model';
@@ -28,6 +33,7 @@ import type { IntakeProducer } from '../intake-producer';
 import { formBody } from '../middleware/http';
 import { STATUS_LABELS } from '../views/strings';
 import { parseSmsCommand, smsText } from './sms-keywords';
+import type { ContactChange, SmsSpool } from './sms-spool';
 
 /** The part of Twilio's webhook parameters we use; Twilio sends more, and may add fields. */
 export const TwilioInboundSchema = z.object({
@@ -48,6 +54,8 @@ export interface SmsAdapterDeps {
   Feedback: FeedbackModel;
   SmsContact: SmsContactModel;
   Outbound: OutboundMessageModel;
+  /** Where an SMS goes when the queue (or a keyword when MongoDB) cannot take it. */
+  spool: SmsSpool;
   log: Logger;
 }
 
@@ -57,9 +65,41 @@ function twiml(res: Response, message?: string): void {
   res.type('text/xml').send(r.toString());
 }
 
+/** How long the webhook waits for MongoDB or Redis before it goes on without them. */
+const DB_BUDGET_MS = 1500;
+const REDIS_BUDGET_MS = 1000;
+const FAILED = Symbol('failed');
+
+/** The value, or FAILED when the promise rejects or takes longer than ms. */
+function within<T>(p: PromiseLike<T>, ms: number): Promise<T | typeof FAILED> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(FAILED), ms);
+    Promise.resolve(p).then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(t);
+        resolve(FAILED);
+      },
+    );
+  });
+}
+
+/** Writing to the spool failed too (the disk): nothing was accepted, Twilio may try its fallback. */
+async function spoolOr503(put: () => Promise<void>): Promise<void> {
+  try {
+    await put();
+  } catch {
+    throw Errors.unavailable('The SMS spool');
+  }
+}
+
 export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
   const r = Router();
   const { config } = deps;
+  const spool = deps.spool;
 
   /** Twilio signs the URL it called: our public address, not the one behind the proxy. */
   const verified = (req: Request): boolean => {
@@ -95,15 +135,33 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
     const phone = toE164(msg.From);
     if (!phone) throw new AppError('BAD_REQUEST', 'From is not a phone number.', 400);
     const phoneHash = deps.vault.hash(`phone:${phone}`);
-    const contact = await deps.SmsContact.findById(phoneHash).lean();
+    // Nothing below may keep Twilio waiting or lose the SMS: each read of MongoDB or Redis has a
+    // short budget, and what the queue cannot take goes to the spool on the local disk.
+    const redisUp = deps.redis.status === 'ready';
+    const fromRedis = <T>(p: () => Promise<T>) =>
+      redisUp ? within(p(), REDIS_BUDGET_MS) : Promise.resolve(FAILED);
+    const contactRead = await within(deps.SmsContact.findById(phoneHash).lean(), DB_BUDGET_MS);
+    const contact = contactRead === FAILED ? null : contactRead;
+    if (contactRead === FAILED)
+      deps.log.warn('sms webhook: contact not readable, going on without it', {
+        requestId: req.id,
+      });
     const script = detectScript(msg.Body);
     const lang: 'lo' | 'en' = contact?.lang ?? (script === 'en' ? 'en' : 'lo');
-    const setContact = (update: { optedOut?: boolean; lang?: 'lo' | 'en' }) =>
-      deps.SmsContact.updateOne(
-        { _id: phoneHash },
-        { $set: { ...update, updatedAt: new Date() } },
-        { upsert: true },
+    /** STOP / START / language: written now, or spooled and applied when MongoDB is back. */
+    const setContact = async (set: ContactChange['set']) => {
+      const at = new Date();
+      const done = await within(
+        deps.SmsContact.updateOne(
+          { _id: phoneHash },
+          { $set: { ...set, updatedAt: at } },
+          { upsert: true },
+        ),
+        DB_BUDGET_MS,
       );
+      if (done === FAILED)
+        await spoolOr503(() => spool.putContact({ phoneHash, set, at: at.toISOString() }));
+    };
 
     const command = parseSmsCommand(msg.Body);
     if (command) {
@@ -122,11 +180,15 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
         case 'status': {
           const code = parseTrackingCode(command.code);
           const doc = code
-            ? await deps.Feedback.findById(code, { status: 1, sender: 1 }).lean()
+            ? await within(
+                deps.Feedback.findById(code, { status: 1, sender: 1 }).lean(),
+                DB_BUDGET_MS,
+              )
             : null;
+          if (contact?.optedOut) return twiml(res);
+          if (doc === FAILED) return twiml(res, smsText(lang, 'statusLater'));
           // Only the number that sent the feedback may ask about it.
           const mine = doc && doc.sender.idHash === phoneHash;
-          if (contact?.optedOut) return twiml(res);
           return twiml(
             res,
             mine
@@ -156,49 +218,67 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
       meta,
       ...extra,
     });
+    /** The queue, or else the spool; the tracking code either way. */
+    const accept = async (env: IntakeEnvelope): Promise<string> => {
+      if (redisUp) {
+        try {
+          const code = await deps.producer.enqueue(env);
+          spool.kick();
+          return code;
+        } catch (err) {
+          if (!(err instanceof AppError) || err.status !== 503) throw err;
+        }
+      }
+      await spoolOr503(() => spool.putEnvelope(env));
+      deps.log.warn('sms webhook: queue unavailable, SMS kept in the spool', { requestId: req.id });
+      return deps.producer.codeFor('sms', env.externalId);
+    };
 
     // The answer to "how satisfied are you with the resolution?": a bare 1–5 within the window.
     const rating = parseSurveyAnswer(msg.Body);
     // GETDEL: one question, one answer, even when two replies arrive together.
     const surveyFor = rating
-      ? await deps.redis.getdel(surveyKey(config.queuePrefix, phoneHash)).catch(() => null)
+      ? await fromRedis(() => deps.redis.getdel(surveyKey(config.queuePrefix, phoneHash)))
       : null;
-    if (rating && surveyFor) {
-      await deps.producer.enqueue(envelope({ surveyFor }, { rating }));
+    if (rating && surveyFor && surveyFor !== FAILED) {
+      await accept(envelope({ surveyFor }, { rating }));
       return twiml(res, contact?.optedOut ? undefined : surveyThanks(lang));
     }
 
     // Feedback. Too many messages from one number in an hour are kept, flagged as spam.
     const hour = Math.floor(Date.now() / 3_600_000);
     const rateKey = `${config.queuePrefix}:sms:rate:${phoneHash}:${hour}`;
-    let count = 0;
-    try {
-      count = await deps.redis.incr(rateKey);
-      if (count === 1) await deps.redis.expire(rateKey, 3600);
-    } catch {
-      /* the enqueue below reports Redis being down */
-    }
+    const count = await fromRedis(async () => {
+      const n = await deps.redis.incr(rateKey);
+      if (n === 1) await deps.redis.expire(rateKey, 3600);
+      return n;
+    });
     const meta: IntakeEnvelope['meta'] = { numSegments: msg.NumSegments ?? 1 };
-    if (count > config.sms.spamPerHour) meta.spam = true;
+    if (count !== FAILED && count > config.sms.spamPerHour) meta.spam = true;
     if (msg.NumMedia) meta.numMedia = msg.NumMedia;
     const env: IntakeEnvelope = envelope(meta);
     // The answer to our follow-up question, or the next piece of a message sent minutes ago, joins
-    // the same feedback (the worker appends it); anything else is new feedback.
-    let joinTo: string | null = null;
-    try {
-      joinTo =
+    // the same feedback (the worker appends it); anything else is new feedback. Without Redis the
+    // SMS is feedback of its own.
+    const joined = await fromRedis(
+      async () =>
         (await deps.redis.getdel(followupKey(config.queuePrefix, phoneHash))) ??
-        (await deps.redis.get(threadKey(config.queuePrefix, phoneHash)));
-    } catch {
-      /* Redis down: the enqueue below answers 503 */
-    }
+        (await deps.redis.get(threadKey(config.queuePrefix, phoneHash))),
+    );
+    const joinTo = joined === FAILED ? null : joined;
     if (joinTo) env.meta.appendTo = joinTo;
-    const enqueued = await deps.producer.enqueue(env);
-    const code = joinTo ?? enqueued;
-    if (config.sms.threadWindowS > 0) {
-      await deps.redis
-        .set(threadKey(config.queuePrefix, phoneHash), code, 'EX', config.sms.threadWindowS)
-        .catch(() => undefined);
+    const accepted = await accept(env);
+    const code = joinTo ?? accepted;
+    if (config.sms.threadWindowS > 0 && deps.redis.status === 'ready') {
+      await within(
+        deps.redis.set(
+          threadKey(config.queuePrefix, phoneHash),
+          code,
+          'EX',
+          config.sms.threadWindowS,
+        ),
+        REDIS_BUDGET_MS,
+      );
     }
     twiml(
       res,
