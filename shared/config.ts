@@ -70,6 +70,7 @@ const envSchema = z.object({
   SMS_SPAM_PER_HOUR: intWithDefault(20, 1, 10_000),
   NOTIFY_BACKOFF_MS: intWithDefault(5000, 10, 3_600_000),
   SMS_THREAD_WINDOW_MIN: intWithDefault(15, 0, 24 * 60),
+  SMS_FOLLOWUP_WINDOW_MIN: intWithDefault(120, 0, 24 * 60),
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_WEBHOOK_SECRET: z.preprocess(
     emptyToUndefined,
@@ -146,7 +147,13 @@ export interface Config {
   };
   maxBodyBytes: number;
   twilio: { accountSid?: string; authToken?: string; from?: string; apiBase?: string };
-  sms: { signatureBypass: boolean; spamPerHour: number; threadWindowS: number };
+  sms: {
+    signatureBypass: boolean;
+    spamPerHour: number;
+    threadWindowS: number;
+    /** How long the answer to "which center?" is awaited (0: the question is not asked). */
+    followupWindowS: number;
+  };
   notify: { backoffMs: number };
   telegram: {
     botToken?: string;
@@ -271,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signatureBypass: e.SMS_SIGNATURE_BYPASS === 'true',
       spamPerHour: e.SMS_SPAM_PER_HOUR,
       threadWindowS: e.SMS_THREAD_WINDOW_MIN * 60,
+      followupWindowS: e.SMS_FOLLOWUP_WINDOW_MIN * 60,
     },
     notify: { backoffMs: e.NOTIFY_BACKOFF_MS },
     telegram: {

@@ -8,6 +8,7 @@ import type { Queue } from 'bullmq';
 import type { OutboundMessageModel } from './models/outbound-message.model';
 import { enqueueNotify, type NotifyJob } from './notify';
 
+/** A feedback is asked about its center at most once in this time. */
 export const FOLLOWUP_TTL_S = 24 * 3600;
 
 export const threadKey = (prefix: string, phoneHash: string) => `${prefix}:sms:thread:${phoneHash}`;
@@ -20,12 +21,15 @@ export const FOLLOWUP_TEXT = {
 } as const;
 
 /**
- * The worker's follow-up: asks once (per feedback) which center a message meant, and remembers
- * that the number's next message answers it.
+ * The worker's follow-up: asks once (per feedback) which center a message meant, and remembers for
+ * `windowS` (SMS_FOLLOWUP_WINDOW_MIN) that the number's next message may answer it — the webhook
+ * takes it as the answer only if it looks like one (services/api/channels/sms-followup.ts).
+ * A window of 0 asks nothing.
  */
 export function smsFollowUp(deps: {
   redis: IORedis;
   prefix: string;
+  windowS: number;
   queue: Queue<NotifyJob>;
   Outbound: OutboundMessageModel;
 }) {
@@ -35,6 +39,7 @@ export function smsFollowUp(deps: {
     toHash: string,
     lang: 'lo' | 'en',
   ): Promise<void> => {
+    if (deps.windowS <= 0) return;
     const asked = await deps.redis.set(
       `${deps.prefix}:sms:asked:${doc._id}`,
       '1',
@@ -43,7 +48,7 @@ export function smsFollowUp(deps: {
       'NX',
     );
     if (asked !== 'OK') return; // a retried job does not ask twice
-    await deps.redis.set(followupKey(deps.prefix, toHash), doc._id, 'EX', FOLLOWUP_TTL_S);
+    await deps.redis.set(followupKey(deps.prefix, toHash), doc._id, 'EX', deps.windowS);
     await enqueueNotify(deps.queue, deps.Outbound, {
       toSealed,
       toHash,

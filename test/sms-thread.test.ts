@@ -8,7 +8,7 @@ import { createLogger } from '../shared/logger';
 import { outboundMessageModel } from '../shared/models/outbound-message.model';
 import { rollupModel } from '../shared/models/rollup.model';
 import { createNotifyQueue } from '../shared/notify';
-import { FOLLOWUP_TEXT, smsFollowUp, threadKey } from '../shared/sms-conversation';
+import { followupKey, FOLLOWUP_TEXT, smsFollowUp, threadKey } from '../shared/sms-conversation';
 import { loadCatalogView } from '../shared/catalog/catalog';
 import { aliasModel, loadAliases } from '../shared/models/alias.model';
 import { CatalogTextClassifier } from '../workers/intake/classify.step';
@@ -44,6 +44,7 @@ beforeAll(async () => {
     followUp: smsFollowUp({
       redis: p.workerRedis,
       prefix: p.config.queuePrefix,
+      windowS: p.config.sms.followupWindowS,
       queue,
       Outbound: outboundMessageModel(p.conn),
     }),
@@ -150,4 +151,41 @@ test('no center named: we ask once which district or province, and the reply com
   const Rollup = rollupModel(p.conn);
   expect((await Rollup.findById(`${day}|_unknown|_unknown|sms`).lean())?.count ?? 0).toBe(0);
   expect((await Rollup.findById(`${day}|LA-VT-XAYTHANY|_unknown|sms`).lean())?.count).toBe(1);
+});
+
+test('a question left unanswered does not swallow the next, unrelated message; it waits SMS_FOLLOWUP_WINDOW_MIN', async () => {
+  const From = '+8562055553004';
+  const hash = p.vault.hash(`phone:${From}`);
+  const Outbound = outboundMessageModel(p.conn);
+  const code = codeOf((await sms(From, 'the officer was rude to my mother')).text);
+  const doc = await p.counted(code);
+  await waitFor(
+    () => Outbound.findOne({ feedbackId: doc._id, purpose: 'followup' }).lean(),
+    'follow-up queued',
+  );
+  // The question waits the follow-up window (120 min by default), not a day.
+  const ttl = await p.redis.ttl(followupKey(p.config.queuePrefix, hash));
+  expect(ttl).toBeGreaterThan(110 * 60);
+  expect(ttl).toBeLessThanOrEqual(120 * 60);
+
+  // Past the thread window, the citizen writes about something else (naming its center, so no
+  // new question is asked): new feedback of its own, though it names a place.
+  await p.redis.del(threadKey(p.config.queuePrefix, hash));
+  const other = codeOf(
+    (await sms(From, 'ເຮັດປຶ້ມສຳມະໂນຄົວ ຢູ່ ເມືອງ ສີສັດຕະນາກ ລໍຖ້າ ສອງອາທິດ ຍັງບໍ່ໄດ້ ພະນັກງານ ບອກໃຫ້ມາໃໝ່ ທຸກມື້')).text,
+  );
+  expect(other).not.toBe(code);
+  expect((await p.counted(other)).center.code).toBe('LA-VT-SISATTANAK');
+  // The question is still open: a short reply naming a place answers it.
+  await p.redis.del(threadKey(p.config.queuePrefix, hash));
+  const answer = codeOf((await sms(From, 'ເມືອງ ໄຊທານີ')).text);
+  expect(answer).toBe(code);
+  await drained();
+  const done = await waitFor(async () => {
+    const d = await p.Feedback.findById(doc._id).lean();
+    return d?.center.code ? d : null;
+  }, 'center completed by the reply');
+  expect(done.center.code).toBe('LA-VT-XAYTHANY');
+  expect(await p.Feedback.countDocuments({ 'sender.idHash': hash })).toBe(2);
+  expect(await p.redis.exists(followupKey(p.config.queuePrefix, hash))).toBe(0);
 });

@@ -39,6 +39,7 @@ async function main() {
     followUp: smsFollowUp({
       redis: connection,
       prefix: config.queuePrefix,
+      windowS: config.sms.followupWindowS,
       queue: createNotifyQueue(config, connection),
       Outbound: outboundMessageModel(conn),
     }),

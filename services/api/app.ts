@@ -96,6 +96,7 @@ export function createApp(deps: AppDeps): Express {
       redis: deps.redis,
       Feedback,
       SmsContact,
+      catalog,
       spool: smsSpool,
       Outbound: outboundMessageModel(deps.conn),
       log: deps.log,

@@ -33,7 +33,9 @@ import type { IntakeProducer } from '../intake-producer';
 import { formBody } from '../middleware/http';
 import { STATUS_LABELS } from '../views/strings';
 import { parseSmsCommand, smsText } from './sms-keywords';
+import { looksLikePlaceAnswer } from './sms-followup';
 import type { ContactChange, SmsSpool } from './sms-spool';
+import { seedCatalogView, type CatalogView } from '../../../shared/catalog/catalog';
 
 /** The part of Twilio's webhook parameters we use; Twilio sends more, and may add fields. */
 export const TwilioInboundSchema = z.object({
@@ -54,6 +56,7 @@ export interface SmsAdapterDeps {
   Feedback: FeedbackModel;
   SmsContact: SmsContactModel;
   Outbound: OutboundMessageModel;
+  catalog: { get(): Promise<CatalogView> };
   /** Where an SMS goes when the queue (or a keyword when MongoDB) cannot take it. */
   spool: SmsSpool;
   log: Logger;
@@ -100,6 +103,11 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
   const r = Router();
   const { config } = deps;
   const spool = deps.spool;
+  /** The catalog within the budget, or the one this release ships (MongoDB down at start). */
+  const catalogNow = async (): Promise<CatalogView> => {
+    const cat = await within(deps.catalog.get(), DB_BUDGET_MS);
+    return cat === FAILED ? seedCatalogView() : cat;
+  };
 
   /** Twilio signs the URL it called: our public address, not the one behind the proxy. */
   const verified = (req: Request): boolean => {
@@ -260,9 +268,11 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
     // The answer to our follow-up question, or the next piece of a message sent minutes ago, joins
     // the same feedback (the worker appends it); anything else is new feedback. Without Redis the
     // SMS is feedback of its own.
+    // Only what looks like an answer answers the question (a short message naming a place).
+    const answers = looksLikePlaceAnswer(msg.Body, await catalogNow());
     const joined = await fromRedis(
       async () =>
-        (await deps.redis.getdel(followupKey(config.queuePrefix, phoneHash))) ??
+        (answers ? await deps.redis.getdel(followupKey(config.queuePrefix, phoneHash)) : null) ??
         (await deps.redis.get(threadKey(config.queuePrefix, phoneHash))),
     );
     const joinTo = joined === FAILED ? null : joined;
