@@ -382,6 +382,33 @@ test('free text sent in pieces joins one feedback, like SMS; a new /feedback sta
   expect(lastText(c.chatId)).toBe(t('en', 'receipt', { code: other })); // English text, no language chosen
 });
 
+test('a complaint typed at a button step is kept as feedback with what was chosen, and a typed rating counts', async () => {
+  const c = citizen();
+  await ok(c.text('/feedback'));
+  await press(c, 'lo');
+  await press(c, 'LA-LP');
+  await press(c, 'driving_licence');
+  await ok(c.text('໔')); // a Lao digit typed at the rating step
+  expect(lastText(c.chatId)).toBe(t('lo', 'comment'));
+  await press(c, '<'); // back to the rating step, then a whole complaint typed instead of a button
+  const words = 'ພະນັກງານ ບໍ່ຢູ່ໂຕະ ລໍຖ້າ ເຄິ່ງມື້ ບໍ່ມີໃຜ ບອກຫຍັງ';
+  await ok(c.text(words));
+  const sends = fake.sent('sendMessage', c.chatId);
+  const code = codeIn(lastText(c.chatId))!;
+  expect(lastText(c.chatId)).toBe(t('lo', 'receipt', { code }));
+  const edits = fake.sent('editMessageText', c.chatId);
+  expect(edits[edits.length - 1]!.body.text).toBe(t('lo', 'flowEnded'));
+  const doc = await p.counted(code);
+  expect(doc.text?.raw).toBe(words);
+  expect(doc).toMatchObject({
+    center: { code: 'LA-LP', method: 'explicit' },
+    service: { code: 'driving_licence', method: 'explicit' },
+  });
+  expect(doc.rating).toBe(4); // the typed rating, kept when the citizen went back
+  // The flow is over: its old buttons have expired.
+  expect(sends.filter((m) => m.body.text === t('lo', 'useButtons'))).toHaveLength(0);
+});
+
 test('typing during a menu step stores nothing and brings the buttons back; photos, captions and unknown commands', async () => {
   const c = citizen();
   await ok(c.text('/start'));

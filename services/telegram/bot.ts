@@ -28,7 +28,7 @@ import { keepAlive, RedisLock } from '../../shared/redis-lock';
 import type { PiiVault } from '../../shared/pii';
 import { telegramOwnerKey, telegramThreadKey, telegramUpdateKey } from '../../shared/telegram-keys';
 import { parseSurveyButton, surveyThanks } from '../../shared/staff/survey';
-import { detectScript } from '../../shared/text-normalize';
+import { detectScript, laoDigitsToAscii } from '../../shared/text-normalize';
 import { formatTrackingCode, parseTrackingCode } from '../../shared/tracking-code';
 import type { IntakeProducer } from '../api/intake-producer';
 import { STATUS_LABELS } from '../api/views/strings';
@@ -49,6 +49,18 @@ export class UpdateInProgressError extends Error {
 }
 /** How long /status answers "received" for a code from this chat before the worker stores it. */
 const OWNER_TTL_S = 7 * 24 * 3600;
+/** Typed at a button step, a text this long (or of this many words) is a message, not a slip. */
+const MESSAGE_MIN_CHARS = 20;
+const MESSAGE_MIN_WORDS = 3;
+const wordSegmenter = new Intl.Segmenter('lo', { granularity: 'word' });
+function looksLikeMessage(text: string): boolean {
+  const t = text.trim();
+  if (t.startsWith('/')) return false;
+  if (t.length >= MESSAGE_MIN_CHARS) return true;
+  let words = 0;
+  for (const w of wordSegmenter.segment(t)) if (w.isWordLike) words++;
+  return words >= MESSAGE_MIN_WORDS;
+}
 /** The longest comment shown back on the confirm screen (the whole text is stored). */
 const SUMMARY_COMMENT_CHARS = 300;
 
@@ -543,7 +555,12 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
    * Free text (or a photo's caption) outside a flow: feedback, classified by the worker. Messages
    * a chat sends within TELEGRAM_THREAD_WINDOW_MIN of each other join one feedback, like SMS.
    */
-  async function freeText(ctx: Context, msg: Message, text: string): Promise<void> {
+  async function freeText(
+    ctx: Context,
+    msg: Message,
+    text: string,
+    chosen: Pick<IntakeEnvelope, 'centerCode' | 'serviceCode' | 'rating'> = {},
+  ): Promise<void> {
     const { chatId, chatHash, s } = state(ctx);
     const script = detectScript(text);
     const lang: Lang = s.lang ?? (script === 'en' ? 'en' : 'lo');
@@ -559,6 +576,7 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
       receivedAt: new Date(msg.date * 1000).toISOString(),
       sender: { kind: 'telegram', id: deps.vault.encrypt(String(chatId)), consentToContact: true },
       text,
+      ...(joinTo ? {} : chosen),
       locale: lang,
       meta,
     });
@@ -720,6 +738,22 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
       return show(ctx, flow, 'new');
     }
 
+    if (flow) {
+      // A rating typed instead of pressed (Lao digits too).
+      const typed = /^\s*([1-5])\s*$/.exec(laoDigitsToAscii(text));
+      if (flow.step === 'rating' && typed) return choose(ctx, flow, typed[1]!);
+      // A message typed instead of a button is the citizen's words: kept as feedback of its own,
+      // with what the flow had chosen so far, never dropped.
+      if (looksLikeMessage(text)) {
+        s.flow = undefined;
+        await editOrSend(ctx, flow.messageId, t(lang, 'flowEnded'));
+        return freeText(ctx, msg as Message, text, {
+          ...(flow.center ? { centerCode: flow.center } : {}),
+          ...(flow.service ? { serviceCode: flow.service } : {}),
+          ...(flow.rating ? { rating: flow.rating } : {}),
+        });
+      }
+    }
     if (flow) {
       // Typing while the bot waits for a button: say so, and bring the buttons back down.
       await ctx.telegram.sendMessage(chatId, t(lang, 'useButtons'));

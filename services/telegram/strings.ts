@@ -34,6 +34,7 @@ const LO = {
   receipt: 'ໄດ້ຮັບແລ້ວ ຂອບໃຈ! ລະຫັດຕິດຕາມ: {code}\nກວດເບິ່ງສະຖານະ: /status {code}',
   appended: 'ເພີ່ມໃສ່ຄຳຄິດເຫັນ {code} ແລ້ວ. ຂອບໃຈ!',
   useButtons: 'ກະລຸນາເລືອກຈາກປຸ່ມ, ຫຼື /cancel ເພື່ອຍົກເລີກ.',
+  flowEnded: 'ຂໍ້ຄວາມທີ່ທ່ານພິມ ຖືກບັນທຶກເປັນຄຳຄິດເຫັນ ພ້ອມກັບສິ່ງທີ່ທ່ານເລືອກໄວ້ແລ້ວ. /feedback ເພື່ອເລີ່ມໃໝ່.',
   expired: 'ເມນູນີ້ໝົດອາຍຸແລ້ວ.',
   textOnly: 'ກະລຸນາສົ່ງເປັນຂໍ້ຄວາມ. ພິມ /help ເພື່ອເບິ່ງວິທີໃຊ້.',
   tooLong: 'ຂໍ້ຄວາມຍາວເກີນໄປ (ສູງສຸດ {max} ຕົວອັກສອນ). ກະລຸນາຫຍໍ້ລົງ.',
@@ -84,6 +85,8 @@ const EN: typeof LO = {
   receipt: 'Thank you, received. Tracking code: {code}\nCheck its status: /status {code}',
   appended: 'Added to your feedback {code}. Thank you!',
   useButtons: 'Please choose with the buttons, or /cancel to stop.',
+  flowEnded:
+    'What you typed is kept as your feedback, with what you had chosen. /feedback starts again.',
   expired: 'This menu has expired.',
   textOnly: 'Please send text. Type /help to see how.',
   tooLong: 'The message is too long (at most {max} characters). Please shorten it.',
