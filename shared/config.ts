@@ -57,8 +57,11 @@ const envSchema = z.object({
       .default('odsc'),
   ),
   INTAKE_CONCURRENCY: intWithDefault(256, 1, 2000),
-  INTAKE_ATTEMPTS: intWithDefault(10, 1, 100),
+  INTAKE_ATTEMPTS: intWithDefault(300, 1, 100_000),
   INTAKE_BACKOFF_MS: intWithDefault(2000, 10, 3_600_000),
+  INTAKE_BACKOFF_MAX_MS: intWithDefault(300_000, 10, 24 * 3_600_000),
+  DLQ_KEEP_DAYS: intWithDefault(90, 1, 3650),
+  DLQ_KEEP_COUNT: intWithDefault(100_000, 100, 10_000_000),
   WORKER_LOCK_MS: intWithDefault(30_000, 1000, 600_000),
   COMPLAINT_SLA_DAYS: intWithDefault(15, 1, 365),
   MAX_BODY_KB: intWithDefault(64, 1, 10_240),
@@ -69,6 +72,8 @@ const envSchema = z.object({
   SMS_SIGNATURE_BYPASS: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   SMS_SPAM_PER_HOUR: intWithDefault(20, 1, 10_000),
   NOTIFY_BACKOFF_MS: intWithDefault(5000, 10, 3_600_000),
+  NOTIFY_ATTEMPTS: intWithDefault(120, 1, 100_000),
+  NOTIFY_BACKOFF_MAX_MS: intWithDefault(600_000, 10, 24 * 3_600_000),
   SMS_THREAD_WINDOW_MIN: intWithDefault(15, 0, 24 * 60),
   SMS_FOLLOWUP_WINDOW_MIN: intWithDefault(120, 0, 24 * 60),
   TELEGRAM_BOT_TOKEN: optionalString,
@@ -127,7 +132,16 @@ export interface Config {
   piiKey: Buffer;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   queuePrefix: string;
-  intake: { concurrency: number; attempts: number; backoffMs: number; lockMs: number };
+  intake: {
+    concurrency: number;
+    attempts: number;
+    backoffMs: number;
+    /** The longest pause between two tries (the doubling stops there). */
+    backoffMaxMs: number;
+    lockMs: number;
+  };
+  /** How long, and how many, dead-lettered (failed) jobs each queue keeps. */
+  dlq: { keepDays: number; keepCount: number };
   /** Working days a complaint has before it is overdue, by default and per service. */
   complaintSlaDays: number;
   slaDaysByService: Record<string, number>;
@@ -154,7 +168,7 @@ export interface Config {
     /** How long the answer to "which center?" is awaited (0: the question is not asked). */
     followupWindowS: number;
   };
-  notify: { backoffMs: number };
+  notify: { backoffMs: number; attempts: number; backoffMaxMs: number };
   telegram: {
     botToken?: string;
     webhookSecret?: string;
@@ -250,8 +264,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.INTAKE_CONCURRENCY,
       attempts: e.INTAKE_ATTEMPTS,
       backoffMs: e.INTAKE_BACKOFF_MS,
+      backoffMaxMs: e.INTAKE_BACKOFF_MAX_MS,
       lockMs: e.WORKER_LOCK_MS,
     },
+    dlq: { keepDays: e.DLQ_KEEP_DAYS, keepCount: e.DLQ_KEEP_COUNT },
     complaintSlaDays: e.COMPLAINT_SLA_DAYS,
     slaDaysByService,
     extraHolidays: e.PUBLIC_HOLIDAYS,
@@ -280,7 +296,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       threadWindowS: e.SMS_THREAD_WINDOW_MIN * 60,
       followupWindowS: e.SMS_FOLLOWUP_WINDOW_MIN * 60,
     },
-    notify: { backoffMs: e.NOTIFY_BACKOFF_MS },
+    notify: {
+      backoffMs: e.NOTIFY_BACKOFF_MS,
+      attempts: e.NOTIFY_ATTEMPTS,
+      backoffMaxMs: e.NOTIFY_BACKOFF_MAX_MS,
+    },
     telegram: {
       botToken: e.TELEGRAM_BOT_TOKEN,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,

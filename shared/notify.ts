@@ -8,7 +8,7 @@ import type IORedis from 'ioredis';
 import { z } from 'zod';
 import type { Config } from './config';
 import type { OutboundMessageModel } from './models/outbound-message.model';
-import { QUEUE_NOTIFY } from './queues';
+import { deadLetterPolicy, QUEUE_NOTIFY } from './queues';
 
 export const NotifyJobSchema = z.object({
   v: z.literal(1),
@@ -25,13 +25,17 @@ export const NotifyJobSchema = z.object({
 });
 export type NotifyJob = z.infer<typeof NotifyJobSchema>;
 
-/** Sending is retried for about ten minutes (8 tries from NOTIFY_BACKOFF_MS, doubling, jitter); failures are kept. */
+/**
+ * Sending is retried through an outage of hours: NOTIFY_ATTEMPTS tries, pauses doubling from
+ * NOTIFY_BACKOFF_MS up to NOTIFY_BACKOFF_MAX_MS (the notify worker's cappedBackoff); failures are
+ * kept for replay, bounded like every dead-letter set.
+ */
 export function notifyJobOptions(config: Config): DefaultJobOptions {
   return {
-    attempts: 8,
-    backoff: { type: 'exponential', delay: config.notify.backoffMs, jitter: 0.5 },
+    attempts: config.notify.attempts,
+    backoff: { type: 'capped', delay: config.notify.backoffMs },
     removeOnComplete: true,
-    removeOnFail: false,
+    removeOnFail: deadLetterPolicy(config),
   };
 }
 

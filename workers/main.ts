@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
 import { createLogger } from '../shared/logger';
 import { PiiVault } from '../shared/pii';
-import { redisConnection } from '../shared/queues';
+import { alertOnDeadLetter, redisConnection } from '../shared/queues';
 import { TrackingCodes } from '../shared/tracking-code';
 import { loadCatalogView } from '../shared/catalog/catalog';
 import { aliasModel, loadAliases } from '../shared/models/alias.model';
@@ -81,6 +81,9 @@ async function main() {
     }),
     log,
   );
+  // An alert (error log + counter) for every job that runs out of tries, on both queues.
+  alertOnDeadLetter(worker, connection, config.queuePrefix, log);
+  alertOnDeadLetter(notify, connection, config.queuePrefix, log);
   await worker.waitUntilReady();
   await notify.waitUntilReady();
   if (transport.name === 'log')

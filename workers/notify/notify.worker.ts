@@ -6,6 +6,7 @@
  * answers 429 with `retry_after`, the job waits exactly that long without spending a try.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { cappedBackoff } from '../../shared/queues';
 import type IORedis from 'ioredis';
 import type { Config } from '../../shared/config';
 import type { Logger } from '../../shared/logger';
@@ -181,6 +182,7 @@ export function createNotifyWorker(deps: NotifyDeps): Worker<NotifyJob, string> 
       connection: deps.connection,
       prefix: deps.config.queuePrefix,
       concurrency: 8,
+      settings: { backoffStrategy: cappedBackoff(deps.config.notify.backoffMaxMs) },
     },
   );
   worker.on('failed', (job, err) => {
