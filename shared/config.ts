@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { checkPublicBaseUrl } from './public-base-url';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -117,6 +118,11 @@ const envSchema = z.object({
       .optional(),
   ),
   PUBLIC_HOLIDAYS: z.preprocess(emptyToUndefined, z.string().optional()),
+  SHUTDOWN_READY_GRACE_MS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(0).max(300_000).optional(),
+  ),
+  SHUTDOWN_TIMEOUT_MS: intWithDefault(25_000, 1000, 600_000),
 });
 
 /** Validated configuration shared by every process. */
@@ -177,6 +183,11 @@ export interface Config {
     threadWindowS: number;
   };
   kiosk: { minGapMs: number; thanksMs: number; heartbeatS: number; pairingTtlS: number };
+  /**
+   * On SIGTERM the api answers /readyz 503 for readyGraceMs while still serving, then stops
+   * accepting and lets in-flight requests finish; after timeoutMs (from the signal) it exits 1.
+   */
+  shutdown: { readyGraceMs: number; timeoutMs: number };
 }
 
 /** Thrown when the environment is invalid; its message names every bad variable. */
@@ -221,18 +232,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}\nSee .env.example.`);
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production') {
-    // Every production problem at once, so one restart fixes them all.
-    const missing = [
-      !e.PII_KEY && '  PII_KEY: required in production (32 random bytes, hex or base64)',
+  const production = e.NODE_ENV === 'production';
+  const publicUrl = checkPublicBaseUrl(e.PUBLIC_BASE_URL, {
+    production,
+    port: e.PORT,
+    twilio: Boolean(e.TWILIO_AUTH_TOKEN),
+    telegramWebhook: Boolean(e.TELEGRAM_WEBHOOK_SECRET),
+  });
+  // A load balancer needs a few seconds to see the 503 before connections stop being accepted.
+  const readyGraceMs = e.SHUTDOWN_READY_GRACE_MS ?? (production ? 5000 : 0);
+  // Every problem at once, so one restart fixes them all.
+  const missing = [
+    production &&
+      !e.PII_KEY &&
+      '  PII_KEY: required in production (32 random bytes, hex or base64)',
+    production &&
       !e.STAFF_SESSION_SECRET &&
-        '  STAFF_SESSION_SECRET: required in production (at least 32 random characters)',
+      '  STAFF_SESSION_SECRET: required in production (at least 32 random characters)',
+    production &&
       e.SMS_SIGNATURE_BYPASS === 'true' &&
-        '  SMS_SIGNATURE_BYPASS: must not be true in production (every Twilio request must be signed)',
-    ].filter(Boolean);
-    if (missing.length)
-      throw new ConfigError(`Invalid environment:\n${missing.join('\n')}\nSee .env.example.`);
-  }
+      '  SMS_SIGNATURE_BYPASS: must not be true in production (every Twilio request must be signed)',
+    ...publicUrl.problems.map((p) => `  PUBLIC_BASE_URL: ${p}`),
+    readyGraceMs >= e.SHUTDOWN_TIMEOUT_MS &&
+      `  SHUTDOWN_TIMEOUT_MS: must be larger than SHUTDOWN_READY_GRACE_MS (${readyGraceMs} ms)`,
+  ].filter(Boolean);
+  if (missing.length)
+    throw new ConfigError(`Invalid environment:\n${missing.join('\n')}\nSee .env.example.`);
   const dataDir = path.resolve(e.DATA_DIR);
   const piiKey = decodeKey(
     e.PII_KEY ?? devSecret(dataDir, 'PII_KEY', (v) => decodeKey(v) !== null),
@@ -251,7 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
-    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicBaseUrl: publicUrl.url,
     mongoUrl: e.MONGO_URL ?? `mongodb://127.0.0.1:${EMBEDDED_MONGO_PORT}/odsc`,
     mongoEmbedded: !e.MONGO_URL,
     redisUrl: e.REDIS_URL ?? EMBEDDED_REDIS_URL,
@@ -314,5 +339,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heartbeatS: e.KIOSK_HEARTBEAT_S,
       pairingTtlS: e.KIOSK_PAIRING_TTL_H * 3600,
     },
+    shutdown: { readyGraceMs, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
   };
 }

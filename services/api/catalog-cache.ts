@@ -1,8 +1,10 @@
 /**
  * The api's view of the catalog: read from the database, refreshed every minute so centers added
  * by admins appear without a restart, and served stale (rather than failing) when a refresh fails.
+ * While the database has never answered (the api starts without it), the shipped seed catalog
+ * serves, so intake keeps working on Redis alone.
  */
-import { loadCatalogView, type CatalogView } from '../../shared/catalog/catalog';
+import { loadCatalogView, seedCatalogView, type CatalogView } from '../../shared/catalog/catalog';
 import { Errors } from '../../shared/errors';
 import type { CatalogModels } from '../../shared/models/catalog.model';
 
@@ -19,6 +21,8 @@ export class CatalogCache {
   async get(): Promise<CatalogView> {
     const fresh = this.view && Date.now() - this.loadedAt < this.ttlMs;
     if (fresh) return this.view!;
+    // Not connected: answer from what we have instead of waiting for the database to time out.
+    if (this.models.Center.db.readyState !== 1) return this.view ?? seedCatalogView();
     this.loading ??= loadCatalogView(this.models)
       .then((v) => {
         this.view = v;

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../shared/config';
+import { checkPublicBaseUrl, isLocalHost } from '../../shared/public-base-url';
 
 const dataDir = () => mkdtempSync(path.join(os.tmpdir(), 'odsc-cfg-'));
 
@@ -124,5 +125,131 @@ test('per-service deadlines and extra holidays are read and checked', () => {
   expect(c.slaDaysByService).toEqual({ land_registration: 20, vehicle_registration: 5 });
   expect(() => loadConfig({ SLA_DAYS_BY_SERVICE: 'land=x', DATA_DIR: dataDir() })).toThrow(
     /SLA_DAYS_BY_SERVICE/,
+  );
+});
+
+describe('PUBLIC_BASE_URL: the address Twilio signs', () => {
+  const prod = (over: Record<string, string> = {}) => ({
+    NODE_ENV: 'production',
+    PII_KEY: 'ab'.repeat(32),
+    STAFF_SESSION_SECRET: 'x'.repeat(40),
+    TWILIO_AUTH_TOKEN: 'test-auth-token',
+    DATA_DIR: dataDir(),
+    ...over,
+  });
+
+  test('a trailing slash is dropped: the adapter appends a path that starts with one', () => {
+    const c = loadConfig({ PUBLIC_BASE_URL: 'https://feedback.example.la/', DATA_DIR: dataDir() });
+    expect(c.publicBaseUrl).toBe('https://feedback.example.la');
+  });
+
+  test.each([
+    ['https://feedback.example.la/?src=sms', /PUBLIC_BASE_URL: must not have a query string/],
+    ['https://feedback.example.la#top', /PUBLIC_BASE_URL: must not have a #fragment/],
+    ['https://user:secret@feedback.example.la', /PUBLIC_BASE_URL: must not contain a user name/],
+    ['ftp://feedback.example.la', /PUBLIC_BASE_URL: must start with https:\/\//],
+    ['localhost:3000', /PUBLIC_BASE_URL: must start with https:\/\//],
+    ['feedback.example.la', /PUBLIC_BASE_URL/],
+  ])('%s can never validate a signature: refused in every environment', (value, message) => {
+    expect(() => loadConfig({ PUBLIC_BASE_URL: value, DATA_DIR: dataDir() })).toThrow(message);
+  });
+
+  test('in production with Twilio it must be set, https and not localhost', () => {
+    expect(() => loadConfig(prod())).toThrow(/PUBLIC_BASE_URL: required in production/);
+    expect(() => loadConfig(prod({ PUBLIC_BASE_URL: 'http://feedback.example.la' }))).toThrow(
+      /PUBLIC_BASE_URL: must be https in production/,
+    );
+    expect(() => loadConfig(prod({ PUBLIC_BASE_URL: 'https://localhost:8443' }))).toThrow(
+      /PUBLIC_BASE_URL: must be the public address in production, not localhost/,
+    );
+    expect(() => loadConfig(prod({ PUBLIC_BASE_URL: 'https://127.0.0.1' }))).toThrow(
+      /not 127\.0\.0\.1/,
+    );
+    expect(loadConfig(prod({ PUBLIC_BASE_URL: 'https://feedback.example.la' })).publicBaseUrl).toBe(
+      'https://feedback.example.la',
+    );
+  });
+
+  test('the Telegram webhook needs https in production too', () => {
+    expect(() =>
+      loadConfig(
+        prod({
+          TWILIO_AUTH_TOKEN: '',
+          TELEGRAM_WEBHOOK_SECRET: 's'.repeat(20),
+          PUBLIC_BASE_URL: 'http://feedback.example.la',
+        }),
+      ),
+    ).toThrow(/PUBLIC_BASE_URL: must be https in production: Telegram must call it/);
+  });
+
+  test('production without a provider calling in starts, with a warning (docker compose on a laptop)', () => {
+    const c = loadConfig(prod({ TWILIO_AUTH_TOKEN: '' }));
+    expect(c.publicBaseUrl).toBe('http://localhost:3000');
+    const check = checkPublicBaseUrl(c.publicBaseUrl, {
+      production: true,
+      port: 3000,
+      twilio: false,
+      telegramWebhook: false,
+    });
+    expect(check.problems).toEqual([]);
+    expect(check.warnings.join()).toMatch(/in production: set the public https address/);
+  });
+
+  test('doubtful values are warnings: a path, or Twilio pointed at this machine outside production', () => {
+    const ctx = { production: false, port: 3000, twilio: true, telegramWebhook: false };
+    const withPath = checkPublicBaseUrl('https://gov.example.la/odsc/', ctx);
+    expect(withPath).toMatchObject({ url: 'https://gov.example.la/odsc', problems: [] });
+    expect(withPath.warnings.join()).toMatch(/has a path \(\/odsc\)/);
+    expect(checkPublicBaseUrl('http://localhost:3000', ctx).warnings.join()).toMatch(
+      /Twilio cannot call this machine's local address/,
+    );
+    expect(checkPublicBaseUrl('https://feedback.example.la', ctx)).toEqual({
+      url: 'https://feedback.example.la',
+      problems: [],
+      warnings: [],
+    });
+    expect(isLocalHost('[::1]')).toBe(true);
+    expect(isLocalHost('feedback.example.la')).toBe(false);
+  });
+
+  test('the api process refuses to start on a value that can never validate', () => {
+    const r = spawnSync(
+      process.execPath,
+      [path.resolve(__dirname, '../../dist/services/api/main.js')],
+      {
+        env: {
+          PATH: process.env.PATH,
+          PUBLIC_BASE_URL: 'https://feedback.example.la/?x=1',
+          DATA_DIR: dataDir(),
+        },
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/PUBLIC_BASE_URL: must not have a query string/);
+  });
+});
+
+test('shutdown: no readiness grace outside production, 5 s in production, and the limit must exceed it', () => {
+  expect(loadConfig({ DATA_DIR: dataDir() }).shutdown).toEqual({
+    readyGraceMs: 0,
+    timeoutMs: 25_000,
+  });
+  const prod = {
+    NODE_ENV: 'production',
+    PII_KEY: 'ab'.repeat(32),
+    STAFF_SESSION_SECRET: 'x'.repeat(40),
+    DATA_DIR: dataDir(),
+  };
+  expect(loadConfig(prod).shutdown).toEqual({ readyGraceMs: 5000, timeoutMs: 25_000 });
+  expect(
+    loadConfig({ ...prod, SHUTDOWN_READY_GRACE_MS: '0', SHUTDOWN_TIMEOUT_MS: '9000' }).shutdown,
+  ).toEqual({ readyGraceMs: 0, timeoutMs: 9000 });
+  expect(() =>
+    loadConfig({ ...prod, SHUTDOWN_READY_GRACE_MS: '10000', SHUTDOWN_TIMEOUT_MS: '8000' }),
+  ).toThrow(/SHUTDOWN_TIMEOUT_MS: must be larger than SHUTDOWN_READY_GRACE_MS/);
+  expect(() => loadConfig({ SHUTDOWN_READY_GRACE_MS: '-1', DATA_DIR: dataDir() })).toThrow(
+    /SHUTDOWN_READY_GRACE_MS/,
   );
 });

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { isMongoUnavailable } from '../../../shared/db/mongo';
 import { AppError, Errors } from '../../../shared/errors';
 import type { Logger } from '../../../shared/logger';
 
@@ -49,6 +50,7 @@ export function formBody(limitBytes: number): RequestHandler[] {
 /** Maps body-parser and other errors to AppErrors. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isMongoUnavailable(err)) return Errors.unavailable('The database');
   const e = err as { type?: string; status?: number; limit?: number; message?: string };
   if (e?.type === 'entity.too.large') return Errors.payloadTooLarge(e.limit ?? 0);
   if (e?.type === 'entity.parse.failed') return Errors.badRequest('The body is not valid JSON.');
