@@ -7,6 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, EMBEDDED_MONGO_PORT, loadConfig } from '../shared/config';
+import { redisConnection } from '../shared/queues';
+import { checkRedisForIntake } from '../shared/redis-checks';
 import { seed } from './seed';
 import {
   ensureRedis,
@@ -96,6 +98,18 @@ async function main() {
   }
   if (config.redisEmbedded)
     servers.push(await ensureRedis(config.redisUrl, path.join(config.dataDir, 'redis')));
+  // A Redis that was already running is reused as it is: say what it would lose.
+  const probe = redisConnection(config.redisUrl, 'producer');
+  probe.on('error', () => undefined);
+  try {
+    await new Promise((r) => probe.once('ready', r));
+    await checkRedisForIntake(probe, {
+      production: config.nodeEnv === 'production',
+      log: { warn: (m: string) => console.warn(`warning: ${m}`) },
+    });
+  } finally {
+    probe.disconnect();
+  }
 
   const n = await seed(mongoUrl);
   console.log(`catalog: ${n.centers} centers, ${n.services} services, ${n.topics} topics`);

@@ -273,6 +273,8 @@ export async function startRedis(opts: {
   dataDir: string;
   port: number;
   persist?: boolean;
+  /** A node of a Redis Cluster (cluster-enabled, its nodes file in dataDir). */
+  clusterNode?: boolean;
 }): Promise<RunningServer> {
   const which = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
   if (which.status !== 0) {
@@ -302,6 +304,9 @@ export async function startRedis(opts: {
       'no',
       '--logfile',
       path.join(opts.dataDir, 'redis.log'),
+      ...(opts.clusterNode
+        ? ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf']
+        : []),
     ],
     { stdio: 'ignore' },
   );
@@ -319,6 +324,61 @@ export async function startRedis(opts: {
     port: opts.port,
     process: child,
     stop: () => stopChild(child),
+  };
+}
+
+/**
+ * A Redis Cluster of `masters` nodes (no replicas) on free ports, made with `redis-cli --cluster
+ * create`; resolves when every slot is served. Its URL is `redis-cluster://127.0.0.1:p1,…`.
+ */
+export async function startRedisCluster(opts: {
+  dataDir: string;
+  masters?: number;
+}): Promise<{ url: string; nodes: RunningServer[]; stop(): Promise<void> }> {
+  const nodes: RunningServer[] = [];
+  for (let i = 0; i < (opts.masters ?? 3); i++)
+    nodes.push(
+      await startRedis({
+        dataDir: path.join(opts.dataDir, `node-${i}`),
+        port: await freePort(),
+        clusterNode: true,
+      }),
+    );
+  const create = spawnSync(
+    'redis-cli',
+    [
+      '--cluster',
+      'create',
+      ...nodes.map((n) => `127.0.0.1:${n.port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ],
+    { encoding: 'utf8' },
+  );
+  const stop = async () => {
+    for (const n of nodes) await n.stop();
+  };
+  if (create.status !== 0) {
+    await stop();
+    throw new StorageError(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+  }
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const info = spawnSync('redis-cli', ['-p', String(nodes[0]!.port), 'cluster', 'info'], {
+      encoding: 'utf8',
+    });
+    if (/cluster_state:ok/.test(info.stdout) && /cluster_slots_ok:16384/.test(info.stdout)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new StorageError(`the Redis Cluster did not become ready: ${info.stdout}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url: `redis-cluster://${nodes.map((n) => `127.0.0.1:${n.port}`).join(',')}`,
+    nodes,
+    stop,
   };
 }
 

@@ -35,7 +35,10 @@ const envSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .regex(
+        /^(rediss?|redis-cluster):\/\//,
+        'must start with redis://, rediss:// or redis-cluster:// (host:port,host:port,…)',
+      )
       .optional(),
   ),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('data')),
@@ -284,7 +287,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     piiKey,
     logLevel: e.LOG_LEVEL,
-    queuePrefix: e.QUEUE_PREFIX,
+    // On a Redis Cluster every key of the platform carries one hash tag, {prefix}: a queue's keys
+    // (and the Lua scripts that touch several of them) must live in one slot.
+    queuePrefix: e.REDIS_URL?.startsWith('redis-cluster://')
+      ? `{${e.QUEUE_PREFIX}}`
+      : e.QUEUE_PREFIX,
     intake: {
       concurrency: e.INTAKE_CONCURRENCY,
       attempts: e.INTAKE_ATTEMPTS,

@@ -112,10 +112,34 @@ export function redisConnection(url: string, role: 'producer' | 'worker'): IORed
         }
       : // No auto-pipelining for workers: it is reported to corrupt job reads under load with Bull.
         { maxRetriesPerRequest: null, enableOfflineQueue: true };
+  const nodes = clusterNodes(url);
+  if (nodes) {
+    // BullMQ and every caller here use the commands a Cluster client has too.
+    return new IORedis.Cluster(nodes, {
+      redisOptions: { ...opts, enableAutoPipelining: undefined },
+      enableOfflineQueue: opts.enableOfflineQueue ?? true,
+      enableAutoPipelining: opts.enableAutoPipelining ?? false,
+      clusterRetryStrategy: (times) => Math.min(times * 200, 2000),
+    }) as unknown as IORedis;
+  }
   return new IORedis(url, {
     ...opts,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
+}
+
+/** The seed nodes of `redis-cluster://host:port,host:port`, or null for a single Redis. */
+export function clusterNodes(url: string): { host: string; port: number }[] | null {
+  if (!url.startsWith('redis-cluster://')) return null;
+  return url
+    .slice('redis-cluster://'.length)
+    .replace(/\/.*$/, '')
+    .split(',')
+    .filter(Boolean)
+    .map((hp) => {
+      const [host, port] = hp.split(':');
+      return { host: host!, port: Number(port || 6379) };
+    });
 }
 
 export type IntakeQueue = Queue<IntakeEnvelope>;

@@ -7,6 +7,7 @@ import { connectMongo } from '../shared/db/mongo';
 import { createLogger } from '../shared/logger';
 import { PiiVault } from '../shared/pii';
 import { alertOnDeadLetter, redisConnection } from '../shared/queues';
+import { checkRedisForIntake, claimQueuePrefix } from '../shared/redis-checks';
 import { TrackingCodes } from '../shared/tracking-code';
 import { loadCatalogView } from '../shared/catalog/catalog';
 import { aliasModel, loadAliases } from '../shared/models/alias.model';
@@ -29,6 +30,9 @@ async function main() {
   const log = createLogger('worker', config.logLevel);
   const conn = await connectMongo(config.mongoUrl);
   const connection = redisConnection(config.redisUrl, 'worker');
+  // An evicting Redis is refused in production; another deployment's prefix always.
+  await checkRedisForIntake(connection, { production: config.nodeEnv === 'production', log });
+  await claimQueuePrefix(conn, connection, config.queuePrefix);
   const store = await createFeedbackStore(conn, connection, config.queuePrefix);
   const worker = createIntakeWorker({
     config,

@@ -18,6 +18,11 @@ import { feedbackModel } from '../../shared/models/feedback.model';
 import { telegramChatModel } from '../../shared/models/telegram-chat.model';
 import { checkPublicBaseUrl } from '../../shared/public-base-url';
 import { createIntakeQueue, redisConnection } from '../../shared/queues';
+import {
+  checkRedisForIntake,
+  claimQueuePrefix,
+  QueuePrefixTakenError,
+} from '../../shared/redis-checks';
 import { createApp } from './app';
 import { twilioSignatureSelfTest, twilioWebhookUrls } from './channels/twilio-sms.self-test';
 import { markDraining } from './routes/health.routes';
@@ -81,9 +86,12 @@ function closeServer(server: Server): Promise<void> {
 async function main() {
   const config = loadConfig();
   const log = createLogger('api', config.logLevel);
+  const redis = redisConnection(config.redisUrl, 'producer');
+  redis.on('error', (err) => log.warn('redis connection error', { error: err.message }));
   const mongo = connectMongoInBackground(config.mongoUrl, {
     log,
     async onConnected(conn) {
+      void claimPrefix(conn);
       const cat = catalogModels(conn);
       await Promise.all([
         feedbackModel(conn).init(),
@@ -96,13 +104,27 @@ async function main() {
     },
   });
   const conn = mongo.conn;
-  const redis = redisConnection(config.redisUrl, 'producer');
-  redis.on('error', (err) => log.warn('redis connection error', { error: err.message }));
+  /** Another deployment's queues on this Redis under the same prefix: stop (retried while Redis is down). */
+  async function claimPrefix(c: typeof conn): Promise<void> {
+    for (;;) {
+      try {
+        await claimQueuePrefix(c, redis, config.queuePrefix);
+        return;
+      } catch (err) {
+        if (err instanceof QueuePrefixTakenError) {
+          log.error(err.message);
+          process.exit(1);
+        }
+        await sleep(5000);
+      }
+    }
+  }
   // Intake needs Redis: give it a moment to connect so the first requests are not refused, but
   // start anyway when it is down (intake then answers 503 until it is back).
   const redisReady = new Promise<boolean>((r) => redis.once('ready', () => r(true)));
   if (!(await Promise.race([redisReady, sleep(3000).then(() => false)])))
     log.warn('redis is not answering yet: intake answers 503 until it does');
+  else await checkRedisForIntake(redis, { production: config.nodeEnv === 'production', log });
   const intakeQueue = createIntakeQueue(config, redis);
   const app = createApp({ config, conn, redis, intakeQueue, log });
   let draining = false;

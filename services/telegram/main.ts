@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../../shared/config';
 import { connectMongo } from '../../shared/db/mongo';
 import { createLogger } from '../../shared/logger';
 import { createIntakeQueue, redisConnection } from '../../shared/queues';
+import { checkRedisForIntake, claimQueuePrefix } from '../../shared/redis-checks';
 import { TrackingCodes } from '../../shared/tracking-code';
 import { IntakeProducer } from '../api/intake-producer';
 import { ensureBotInfo } from './bot';
@@ -24,6 +25,9 @@ async function main() {
   const conn = await connectMongo(config.mongoUrl);
   const redis = redisConnection(config.redisUrl, 'producer');
   redis.on('error', (err) => log.warn('redis connection error', { error: err.message }));
+  await new Promise((r) => redis.once('ready', r));
+  await checkRedisForIntake(redis, { production: config.nodeEnv === 'production', log });
+  await claimQueuePrefix(conn, redis, config.queuePrefix);
   const queue = createIntakeQueue(config, redis);
   const producer = new IntakeProducer(
     queue,
