@@ -181,6 +181,8 @@ async function main() {
     REDIS_URL: redis.url,
     QUEUE_PREFIX: prefix,
     PII_KEY,
+    // Production refuses to start without it; the benchmark signs no staff session.
+    STAFF_SESSION_SECRET: 's'.repeat(40),
     LOG_LEVEL: 'warn',
   };
   await seed(mongoUrl);

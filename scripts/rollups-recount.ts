@@ -1,77 +1,74 @@
 /**
- * `npm run rollups:recount -- <YYYY-MM-DD> [<YYYY-MM-DD>…]`: recomputes the daily rollups of the
- * given days from the feedback itself and writes the exact counts. Rollups are counted once per
- * document by the intake worker, but a worker that dies between an increment and its marker counts
- * that bucket twice on retry; running this for past days (e.g. nightly for yesterday) makes reports
- * exact. Run it for days no longer receiving feedback: it overwrites, it does not add.
+ * `npm run rollups:recount -- [--dry-run] [<YYYY-MM-DD>… | --last <n>]`: recounts the daily
+ * rollups of the given days (default: yesterday, Vientiane time) from the feedback itself and
+ * corrects every bucket that differs, recording each correction in `rollup_corrections`. The
+ * worker already does this every night (workers/staff/staff-jobs.worker.ts); the counts are kept
+ * exact through crashes and retries by the intake itself, so a correction means something went
+ * wrong and is worth a look. `--dry-run` only prints the differences. Safe while the platform
+ * runs: it takes the same Redis locks as the workers.
  */
 import type { Connection } from 'mongoose';
 import { loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
-import { feedbackModel, type FeedbackDoc } from '../shared/models/feedback.model';
-import { rollupIncrement, rollupModel } from '../shared/models/rollup.model';
+import { redisConnection } from '../shared/queues';
+import { RedisLock } from '../shared/redis-lock';
+import {
+  daysBefore,
+  recountDeps,
+  recountRollups,
+  rollupDifferences,
+} from '../workers/intake/rollup-recount';
 
-type Counts = Record<string, number>;
-
-/** Recounts one Vientiane day; returns the number of buckets written. */
+/** Recounts one Vientiane day (no locks: for tests and quiet databases); returns the buckets seen. */
 export async function recountDay(conn: Connection, day: string): Promise<number> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a day: ${day} (YYYY-MM-DD)`);
-  const Feedback = feedbackModel(conn);
-  const Rollup = rollupModel(conn);
-  const buckets = new Map<string, { counts: Counts; keys: Record<string, unknown> }>();
-  const cursor = Feedback.find(
-    { day },
-    { day: 1, month: 1, center: 1, service: 1, channel: 1, rating: 1, kind: 1, needsTriage: 1 },
-  )
-    .lean<FeedbackDoc>()
-    .cursor();
-  for await (const doc of cursor) {
-    const inc = rollupIncrement(doc as FeedbackDoc);
-    const b = buckets.get(inc.filter._id) ?? {
-      counts: {} as Counts,
-      keys: inc.update.$setOnInsert,
-    };
-    for (const [k, v] of Object.entries(inc.update.$inc)) b.counts[k] = (b.counts[k] ?? 0) + v;
-    buckets.set(inc.filter._id, b);
+  return (await recountRollups(recountDeps(conn), [day], { by: 'manual' })).buckets;
+}
+
+function parseArgs(argv: string[]): { days: string[]; dryRun: boolean } {
+  const days: string[] = [];
+  let dryRun = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--dry-run') dryRun = true;
+    else if (a === '--last') days.push(...daysBefore(Date.now(), Number(argv[++i] ?? 'x') || 0));
+    else days.push(a);
   }
-  const zero = {
-    count: 0,
-    ratingSum: 0,
-    ratingCount: 0,
-    complaints: 0,
-    praise: 0,
-    needsTriage: 0,
-    'ratings.r1': 0,
-    'ratings.r2': 0,
-    'ratings.r3': 0,
-    'ratings.r4': 0,
-    'ratings.r5': 0,
-  };
-  // Buckets of that day that no document supports any more go to zero.
-  const existing = await Rollup.find({ day }, { _id: 1 }).lean();
-  for (const r of existing) if (!buckets.has(r._id)) buckets.set(r._id, { counts: {}, keys: {} });
-  for (const [id, b] of buckets) {
-    await Rollup.updateOne(
-      { _id: id },
-      { $set: { ...zero, ...b.counts, ...b.keys } },
-      { upsert: true },
-    );
-  }
-  return buckets.size;
+  return { days: days.length ? days : daysBefore(Date.now(), 1), dryRun };
 }
 
 if (require.main === module) {
-  const days = process.argv.slice(2);
-  if (!days.length) {
-    console.error('usage: npm run rollups:recount -- <YYYY-MM-DD> [<YYYY-MM-DD>…]');
-    process.exit(2);
-  }
+  const { days, dryRun } = parseArgs(process.argv.slice(2));
   (async () => {
-    const conn = await connectMongo(loadConfig().mongoUrl);
+    const config = loadConfig();
+    const conn = await connectMongo(config.mongoUrl);
+    const redis = redisConnection(config.redisUrl, 'producer');
     try {
-      for (const day of days)
-        console.log(`${day}: ${await recountDay(conn, day)} buckets recounted`);
+      // The locks the workers take: without Redis, no recount (it would race them).
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(
+          () => reject(new Error(`Redis not reachable at ${config.redisUrl}`)),
+          5000,
+        );
+        redis.once('ready', () => (clearTimeout(t), resolve()));
+      });
+      const deps = recountDeps(conn, new RedisLock(redis, config.queuePrefix));
+      if (dryRun) {
+        const diffs = await rollupDifferences(deps, days);
+        for (const d of diffs)
+          console.log(`${d.bucket}: count ${d.before.count} → ${d.after.count} (not written)`);
+        console.log(`${days.join(', ')}: ${diffs.length} buckets differ`);
+        return;
+      }
+      const r = await recountRollups(deps, days, { by: 'manual' });
+      for (const d of r.corrected)
+        console.log(`${d.bucket}: count ${d.before.count} → ${d.after.count} (corrected)`);
+      console.log(
+        `${days.join(', ')}: ${r.buckets} buckets recounted, ${r.corrected.length} corrected, ` +
+          `${r.settled} documents' counts brought up to date first (interrupted changes, or ` +
+          `stored before count versions)`,
+      );
     } finally {
+      redis.disconnect();
       await conn.close();
     }
   })().catch((err) => {

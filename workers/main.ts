@@ -24,6 +24,8 @@ import { createNotifyQueue } from '../shared/notify';
 import { smsFollowUp } from '../shared/sms-conversation';
 import { createFeedbackStore } from './intake/store.step';
 import { escalationDeps, startStaffJobs } from './staff/staff-jobs.worker';
+import { recountDeps } from './intake/rollup-recount';
+import { RedisLock } from '../shared/redis-lock';
 
 async function main() {
   const config = loadConfig();
@@ -84,6 +86,7 @@ async function main() {
       vault: new PiiVault(config.piiKey),
     }),
     log,
+    recountDeps(conn, new RedisLock(connection, config.queuePrefix), log),
   );
   // An alert (error log + counter) for every job that runs out of tries, on both queues.
   alertOnDeadLetter(worker, connection, config.queuePrefix, log);

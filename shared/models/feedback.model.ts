@@ -7,6 +7,7 @@ import { modelOn } from '../db/mongo';
 import type { Channel } from '../intake-envelope.schema';
 import { STAFF_STATUSES, type StaffStatus } from '../staff/staff-status';
 import { VIENTIANE_OFFSET_MS } from '../staff/vientiane-days';
+import type { CountState } from './rollup.model';
 
 export const FEEDBACK_STATUSES = ['received', 'in_review', 'resolved', 'closed'] as const;
 export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
@@ -63,8 +64,13 @@ export interface FeedbackDoc {
   slaDueAt?: Date;
   /** Later messages appended to this feedback (an SMS complaint that arrives in pieces). */
   parts?: string[];
-  /** The batch this document was stored and counted with (see RollupBatch in rollup.model). */
+  /** The batch this document was stored with (one insertMany of the intake worker). */
   rollupBatch: string;
+  /**
+   * How this document is counted in the rollups: a count version and what that version counts
+   * (workers/intake/rollup-writer.ts). Absent on documents stored before versions existed.
+   */
+  counted?: CountState;
   /** The staff workflow (shared/staff/staff-status.ts); `status` is the citizen's view of it. */
   staffStatus?: StaffStatus;
   /** When the staff status last changed (also the queue index's retention clock). */
@@ -157,6 +163,7 @@ const feedbackSchema = new Schema<FeedbackDoc>(
     slaDueAt: Date,
     parts: { type: [String], default: undefined },
     rollupBatch: { type: String, required: true },
+    counted: { type: Schema.Types.Mixed, default: undefined },
     staffStatus: { type: String, enum: STAFF_STATUSES },
     statusAt: Date,
     assigneeId: { type: String, default: undefined },

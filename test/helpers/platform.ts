@@ -20,12 +20,7 @@ import {
   type FeedbackDoc,
   type FeedbackModel,
 } from '../../shared/models/feedback.model';
-import {
-  rollupBatchModel,
-  rollupIncrement,
-  rollupModel,
-  type RollupModel,
-} from '../../shared/models/rollup.model';
+import { rollupModel, type RollupModel } from '../../shared/models/rollup.model';
 import { PiiVault } from '../../shared/pii';
 import { createIntakeQueue, redisConnection, type IntakeQueue } from '../../shared/queues';
 import { parseTrackingCode, TrackingCodes } from '../../shared/tracking-code';
@@ -34,6 +29,7 @@ import { CatalogTextClassifier, type Classifier } from '../../workers/intake/cla
 import { aliasModel, loadAliases } from '../../shared/models/alias.model';
 import { createIntakeWorker } from '../../workers/intake/intake.worker';
 import { createFeedbackStore } from '../../workers/intake/store.step';
+import { countedDoc } from '../../workers/intake/rollup-writer';
 import type { Express } from 'express';
 import type { OutboundMessageModel } from '../../shared/models/outbound-message.model';
 
@@ -164,12 +160,7 @@ export async function startTestPlatform(
     async counted(code: string, timeoutMs = 15_000) {
       const canonical = parseTrackingCode(code) ?? code;
       return waitFor(
-        async () => {
-          const doc = await Feedback.findById(canonical).lean<FeedbackDoc>();
-          if (!doc) return null;
-          const marker = `${doc.rollupBatch}|${rollupIncrement(doc).filter._id}`;
-          return (await rollupBatchModel(conn).exists({ _id: marker })) ? doc : null;
-        },
+        () => countedDoc(Feedback, Rollup, canonical),
         `feedback ${code} stored and counted`,
         timeoutMs,
       );

@@ -1,36 +1,42 @@
 /**
  * Store step. Documents from concurrent jobs are gathered for a few milliseconds and written with
  * one insertMany (the tracking code is the _id, so a redelivery is a duplicate-key error, never a
- * second document); their rollup increments are summed per bucket; then one marker per batch
- * records that the batch was counted. A job whose document already exists takes the slow path:
- * it checks the document is really its own and counts it only if its batch's marker is missing.
+ * second document), each carrying its count state (version 1); their count ops are then written
+ * with one read and one write per rollup bucket (rollup-writer.ts). A job whose document already
+ * exists takes the slow path: it checks the document is really its own and sends its count op
+ * again, which the bucket applies only if it has not already.
  */
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import type { Connection, mongo } from 'mongoose';
 import type IORedis from 'ioredis';
-import { isDuplicateKey, isFerretDb } from '../../shared/db/mongo';
+import { isDuplicateKey } from '../../shared/db/mongo';
 import { RedisLock } from '../../shared/redis-lock';
 import type { FeedbackDoc, FeedbackModel } from '../../shared/models/feedback.model';
 import { localBuckets } from '../../shared/models/feedback.model';
 import { feedbackModel } from '../../shared/models/feedback.model';
 import {
   rollupBatchModel,
-  rollupIncrement,
   rollupModel,
+  tallyOf,
+  tallyPart,
+  type CountState,
   type RollupBatchModel,
 } from '../../shared/models/rollup.model';
 import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
 import type { Classification } from './classify.step';
 import type { NormalizedIntake } from './normalize.step';
-import { RollupWriter } from './rollup-writer';
+import { completeCount, RollupWriter, type CountFault } from './rollup-writer';
 import { extractKipAmounts } from '../../shared/classify/money';
 import type { Deadlines } from '../../shared/staff/deadlines';
 import { QueueIndex } from '../../shared/staff/queue-index';
 import { indexAtIntake, queueEntry, staffStatusOf } from '../../shared/staff/queue-query';
 import { citizenStatus } from '../../shared/staff/staff-status';
 
-export type NewFeedback = Omit<FeedbackDoc, 'createdAt' | 'updatedAt' | 'status' | 'rollupBatch'>;
+export type NewFeedback = Omit<
+  FeedbackDoc,
+  'createdAt' | 'updatedAt' | 'status' | 'rollupBatch' | 'counted'
+>;
 
 /**
  * Builds the document the intake worker stores for one envelope. A rating alone (no words, no way
@@ -97,6 +103,7 @@ interface Waiting {
 export interface FeedbackStoreDeps {
   Feedback: FeedbackModel;
   lock?: RedisLock;
+  /** Markers of the previous design, read for documents stored before count versions. */
   RollupBatch: RollupBatchModel;
   rollups: RollupWriter;
   /** The review queue's index: new feedback that needs reading is added to it once stored. */
@@ -106,9 +113,9 @@ export interface FeedbackStoreDeps {
   maxWaitMs?: number;
 }
 
-/** A (batch, bucket) marker: written right after that bucket's increment for that batch. */
-function markerId(batchId: string, bucketId: string): string {
-  return `${batchId}|${bucketId}`;
+/** The count state a new document is stored with: version 1, nothing to take away. */
+function firstCount(doc: NewFeedback): CountState {
+  return { v: 1, ...tallyOf(doc) };
 }
 
 interface BulkWriteErrorLike {
@@ -177,6 +184,7 @@ export class FeedbackStore {
       ...w.doc,
       status: citizenStatus(staffStatusOf(w.doc)),
       rollupBatch: batchId,
+      counted: firstCount(w.doc),
       createdAt: now,
       updatedAt: now,
     }));
@@ -193,65 +201,36 @@ export class FeedbackStore {
       }
       for (const e of writeErrors) duplicate.add(e.index);
     }
-    // Count the new documents bucket by bucket; a bucket's marker is written once its increment is.
-    const byBucket = new Map<string, Waiting[]>();
+    // Each new document's op; the writer sends a batch's ops for one bucket as one write.
     batch.forEach((w, i) => {
       if (duplicate.has(i)) return;
-      const id = rollupIncrement(w.doc).filter._id;
-      byBucket.set(id, [...(byBucket.get(id) ?? []), w]);
+      const doc = docs[i]!;
+      const count = async () => {
+        // Stored but not counted, if this throws: the retried job sends the op again.
+        this.deps.rollups.fault('stored', { doc: doc._id });
+        await this.deps.rollups.apply({ doc: doc._id, v: 1, plus: tallyPart(doc.counted!) });
+        await this.indexNew(doc);
+        return { created: true, id: doc._id };
+      };
+      count().then(w.resolve, w.reject);
     });
-    const counted: [string, Waiting[]][] = [];
-    await Promise.all(
-      [...byBucket].map(async ([bucket, items]) => {
-        try {
-          await Promise.all(items.map((w) => this.deps.rollups.add(rollupIncrement(w.doc))));
-          counted.push([bucket, items]);
-        } catch (err) {
-          // Stored, but not counted: the retries take the slow path and count them there.
-          for (const w of items) w.reject(err);
-        }
-      }),
-    );
-    // The markers of every bucket whose increment is in: one statement, not one per bucket.
-    try {
-      if (counted.length) {
-        await this.deps.RollupBatch.collection.insertMany(
-          counted.map(([bucket, items]) => ({
-            _id: markerId(batchId, bucket) as never,
-            at: now,
-            count: items.length,
-          })),
-          { ordered: false },
-        );
-      }
-      const byId = new Map(docs.map((d) => [d._id, d]));
-      for (const [, items] of counted)
-        for (const w of items)
-          this.indexNew(byId.get(w.doc._id)!).then(
-            () => w.resolve({ created: true, id: w.doc._id }),
-            w.reject,
-          );
-    } catch (err) {
-      // Counted, but the marker is not surely written: a retry may count again (the known window).
-      for (const [, items] of counted) for (const w of items) w.reject(err);
-    }
     for (const i of duplicate)
       this.storeExisting(batch[i]!.doc).then(batch[i]!.resolve, batch[i]!.reject);
   }
 
   /** The slow path, for a document that may already be stored (a redelivery or a retry). */
   private async storeExisting(doc: NewFeedback): Promise<StoreResult> {
-    const { Feedback, RollupBatch } = this.deps;
+    const { Feedback, RollupBatch, rollups } = this.deps;
     let stored = await Feedback.findById(doc._id).lean<FeedbackDoc>();
     let created = false;
     if (!stored) {
-      const batchId = randomUUID();
       const now = new Date();
       try {
         await this.col.insertOne({
           ...doc,
           status: citizenStatus(staffStatusOf(doc)),
-          rollupBatch: batchId,
+          rollupBatch: randomUUID(),
+          counted: firstCount(doc),
           createdAt: now,
           updatedAt: now,
         });
@@ -261,6 +240,7 @@ export class FeedbackStore {
       }
       stored = await Feedback.findById(doc._id).lean<FeedbackDoc>();
       if (!stored) throw new Error(`feedback ${doc._id} vanished while being stored`);
+      if (created) rollups.fault('stored', { doc: doc._id });
     }
     if (stored.channel !== doc.channel || stored.externalId !== doc.externalId) {
       // Two deliveries whose 50-bit codes collide (about 1 in 10^9 per item at a million items):
@@ -269,45 +249,68 @@ export class FeedbackStore {
         `tracking code collision on ${doc._id}: already used by another ${stored.channel} delivery`,
       );
     }
-    const inc = rollupIncrement(stored);
-    const marker = markerId(stored.rollupBatch, inc.filter._id);
-    if (!(await RollupBatch.exists({ _id: marker }))) {
-      await this.deps.rollups.add(inc);
-      await RollupBatch.create({ _id: marker, at: new Date(), count: 1 }).catch(
-        (err: { code?: number }) => {
-          if (!isDuplicateKey(err)) throw err;
-        },
-      );
+    const counted = stored.counted;
+    if (!counted) {
+      // Stored before count versions existed: counted then if its batch's marker says so.
+      const marker = `${stored.rollupBatch}|${tallyOf(stored).b}`;
+      if (!(await RollupBatch.exists({ _id: marker }))) await this.countLegacy(stored);
+    } else if (counted.prev) {
+      // A change of its count was interrupted (a thread part, a correction): complete it.
+      await this.withFeedbackLock(stored._id, async () => {
+        const cur = await Feedback.findById(stored._id, { counted: 1 }).lean<FeedbackDoc>();
+        if (cur?.counted?.prev) await completeCount(this.deps, stored._id, cur.counted);
+      });
+    } else if (counted.v === 1) {
+      // Version 1 is the intake's own op: sent again, it is applied only if it never was. (A later
+      // version means the document has moved since: that move accounts for version 1 either way.)
+      await rollups.apply({ doc: stored._id, v: 1, plus: tallyPart(counted) });
     }
     await this.indexNew(stored);
     return { created, id: stored._id };
   }
+
+  /** Counts a document stored before versions existed that its batch never counted. */
+  private async countLegacy(stored: FeedbackDoc): Promise<void> {
+    await this.withFeedbackLock(stored._id, async () => {
+      const cur = await this.deps.Feedback.findById(stored._id).lean<FeedbackDoc>();
+      if (!cur || cur.counted) return;
+      const counted = firstCount(cur);
+      await this.deps.Feedback.collection.updateOne(
+        { _id: stored._id as never },
+        { $set: { counted } },
+      );
+      await this.deps.rollups.apply({ doc: stored._id, v: 1, plus: tallyPart(counted) });
+    });
+  }
+
+  private withFeedbackLock<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return this.deps.lock ? this.deps.lock.with(`feedback:${id}`, fn) : fn();
+  }
 }
 
 /**
- * The store for a connection. On FerretDB, rollup increments are serialised across processes with
- * a Redis lock (its `$inc` is read-modify-write); on MongoDB the database makes them atomic.
+ * The store for a connection. Rollup writes take a Redis lock per bucket on every backend (see
+ * rollup-writer.ts); changes to one feedback (thread parts, survey answers, count changes) take
+ * the feedback's lock, as staff changes do: they read, decide and write the whole item.
  */
 export async function createFeedbackStore(
   conn: Connection,
   redis: IORedis,
   prefix: string,
-  opts: Pick<FeedbackStoreDeps, 'maxBatch' | 'maxWaitMs'> = {},
+  opts: Pick<FeedbackStoreDeps, 'maxBatch' | 'maxWaitMs'> & { fault?: CountFault } = {},
 ): Promise<FeedbackStore> {
   const Feedback = feedbackModel(conn);
   const Rollup = rollupModel(conn);
   const RollupBatch = rollupBatchModel(conn);
   await Promise.all([Feedback.init(), Rollup.init(), RollupBatch.init()]);
   const lock = new RedisLock(redis, prefix);
+  const { fault, ...batching } = opts;
   return new FeedbackStore({
     Feedback,
     RollupBatch,
-    // Rollup increments need the lock only where `$inc` is read-modify-write (FerretDB); changes to
-    // one feedback (thread parts, survey answers) always take it, as staff changes do, on every
-    // backend: they read, decide and write the whole item.
-    rollups: new RollupWriter(Rollup, (await isFerretDb(conn)) ? lock : undefined),
+    rollups: new RollupWriter(Rollup, lock, { fault }),
     lock,
     index: new QueueIndex(redis, prefix),
-    ...opts,
+    ...batching,
   });
 }

@@ -2,11 +2,12 @@
  * Appending a message to a feedback already stored: the next pieces of a long SMS complaint, or
  * the answer to our "which district or province?" question. The text grows, classification runs
  * again on the whole text (explicit and confident values stay), and if the center or service
- * changes, the rollup count moves with it. Idempotent per message: a redelivered part is a no-op.
+ * changes, the rollup count moves with it. Parts of one feedback are appended one at a time (the
+ * feedback's Redis lock, across workers), so none overwrites another. Idempotent per message: a
+ * redelivered part appends nothing, and only completes a count move a crash interrupted.
  */
 import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
 import type { FeedbackDoc, FeedbackModel } from '../../shared/models/feedback.model';
-import { rollupIncrement } from '../../shared/models/rollup.model';
 import type { RedisLock } from '../../shared/redis-lock';
 import { prepareText } from '../../shared/text-normalize';
 import type { QueueIndex } from '../../shared/staff/queue-index';
@@ -14,7 +15,7 @@ import type { Deadlines } from '../../shared/staff/deadlines';
 import { indexAtIntake, queueEntry } from '../../shared/staff/queue-query';
 import { TRIAGE_THRESHOLD, type Classifier } from './classify.step';
 import type { NormalizedIntake } from './normalize.step';
-import { moveRollup, type RollupWriter } from './rollup-writer';
+import { completeCount, nextCount, settleCount, type RollupWriter } from './rollup-writer';
 
 export interface ThreadDeps {
   Feedback: FeedbackModel;
@@ -40,7 +41,8 @@ export async function appendToFeedback(
   target: string,
 ): Promise<{ created: false; id: string }> {
   const run = async () => {
-    const doc = await deps.Feedback.findById(target).lean<FeedbackDoc>();
+    // The document as it is, with any count change a crash left half done completed first.
+    const doc = await settleCount(deps, target);
     if (!doc) throw new NotYetStoredError(`feedback ${target} is not stored yet`);
     if (doc.externalId === env.externalId || doc.parts?.includes(env.externalId)) return; // redelivered
     const raw = [doc.text?.raw, env.text].filter((t) => t && t.trim()).join('\n');
@@ -85,6 +87,8 @@ export async function appendToFeedback(
       parts: [...(doc.parts ?? []), env.externalId],
       slaDueAt: due ?? (deps.deadlines ? undefined : doc.slaDueAt),
     };
+    // The count moves with the text, recorded in the same update (see rollup-writer.ts).
+    const counted = nextCount(doc, after);
     await deps.Feedback.updateOne(
       { _id: target },
       {
@@ -93,11 +97,15 @@ export async function appendToFeedback(
           text: after.text,
           parts: after.parts,
           ...(due ? { slaDueAt: due } : {}),
+          ...(counted ? { counted } : {}),
         },
         ...(deps.deadlines && !due ? { $unset: { slaDueAt: '' } } : {}),
       },
     );
-    await moveRollup(deps.rollups, rollupIncrement(doc), rollupIncrement(after));
+    if (counted) {
+      deps.rollups.fault('intent', { doc: target });
+      await completeCount(deps, target, counted);
+    }
     // The queue entry follows (an item closed long ago, out of the index, stays out).
     if (deps.index && (indexAtIntake(after) || (await deps.index.has(target))))
       await deps.index.put(queueEntry(after));

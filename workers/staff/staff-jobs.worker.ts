@@ -1,9 +1,10 @@
 /**
- * The "staff-jobs" queue: the escalation sweep as a BullMQ job scheduler (one schedule however many
- * workers run; each run is one job, so two workers never sweep at once). Overdue notices to staff
- * who linked a Telegram chat go out through the notify queue like every other message.
+ * The "staff-jobs" queue: the escalation sweep and the nightly rollup recount as BullMQ job
+ * schedulers (one schedule however many workers run; each run is one job, so two workers never
+ * run it at once). Overdue notices to staff who linked a Telegram chat go out through the notify
+ * queue like every other message.
  */
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
 import type { Config } from '../../shared/config';
@@ -17,7 +18,31 @@ import { QUEUE_STAFF_JOBS } from '../../shared/queues';
 import { RedisLock } from '../../shared/redis-lock';
 import { NoticeBoard } from '../../shared/staff/notices';
 import { QueueIndex } from '../../shared/staff/queue-index';
+import { isDay } from '../../shared/staff/vientiane-days';
 import { sweep, type EscalationDeps } from './escalation';
+import { daysBefore, recountRollups, type RecountDeps } from '../intake/rollup-recount';
+
+/** The nightly recount: 00:30 in Vientiane, for the two days before (late kiosk uploads included). */
+export const RECOUNT_JOB = 'rollups-recount';
+export const RECOUNT_PATTERN = '30 0 * * *';
+export const RECOUNT_DAYS = 2;
+
+/** Runs one recount job: the days in its data (a run by hand), else the days before today. */
+async function recountJob(deps: RecountDeps, job: Job, log: Logger) {
+  const asked = (job.data as { days?: unknown } | undefined)?.days;
+  const days =
+    Array.isArray(asked) && asked.every((d) => typeof d === 'string' && isDay(d))
+      ? (asked as string[])
+      : daysBefore(Date.now(), RECOUNT_DAYS);
+  const r = await recountRollups(deps, days, { by: 'nightly' });
+  log.info('rollups recount', {
+    days,
+    buckets: r.buckets,
+    corrected: r.corrected.length,
+    settled: r.settled,
+  });
+  return { days, buckets: r.buckets, corrected: r.corrected.length, settled: r.settled };
+}
 
 export function escalationDeps(
   config: Config,
@@ -56,6 +81,8 @@ export async function startStaffJobs(
   connection: IORedis,
   deps: EscalationDeps,
   log: Logger,
+  /** With it, the nightly rollup recount is scheduled and run here too. */
+  recount?: RecountDeps,
 ): Promise<{ worker: Worker; queue: Queue; close(): Promise<void> }> {
   const queue = new Queue(QUEUE_STAFF_JOBS, {
     connection,
@@ -67,9 +94,19 @@ export async function startStaffJobs(
     { every: config.staff.sweepS * 1000 },
     { name: 'sweep' },
   );
+  if (recount)
+    await queue.upsertJobScheduler(
+      RECOUNT_JOB,
+      { pattern: RECOUNT_PATTERN, tz: 'Asia/Vientiane' },
+      { name: RECOUNT_JOB, opts: { backoff: { type: 'exponential', delay: 60_000 } } },
+    );
   const worker = new Worker(
     QUEUE_STAFF_JOBS,
-    async () => {
+    async (job: Job) => {
+      if (job.name === RECOUNT_JOB) {
+        if (!recount) throw new Error('this worker runs no rollup recount');
+        return recountJob(recount, job, log);
+      }
       const r = await sweep(deps, Date.now());
       if (r.escalated.length || r.pruned)
         log.info('escalation sweep', {
@@ -81,7 +118,11 @@ export async function startStaffJobs(
     },
     { connection, prefix: config.queuePrefix, concurrency: 1 },
   );
-  worker.on('failed', (_job, err) => log.error('escalation sweep failed', { error: err.message }));
+  worker.on('failed', (job, err) =>
+    log.error(job?.name === RECOUNT_JOB ? 'rollups recount failed' : 'escalation sweep failed', {
+      error: err.message,
+    }),
+  );
   worker.on('error', (err) => log.error('staff jobs worker error', { error: err.message }));
   return {
     worker,

@@ -18,7 +18,6 @@ import {
 import type { OutboundMessageModel } from '../../../shared/models/outbound-message.model';
 import type { AliasModel } from '../../../shared/models/alias.model';
 import type { StaffUserModel } from '../../../shared/models/staff-user.model';
-import { rollupIncrement } from '../../../shared/models/rollup.model';
 import type { NotifyJob } from '../../../shared/notify';
 import type { RedisLock } from '../../../shared/redis-lock';
 import { enqueueReply, NoWayToReplyError } from '../../../shared/replies';
@@ -44,7 +43,7 @@ import {
 } from '../../../shared/staff/staff-status';
 import { formatTrackingCode, parseTrackingCode } from '../../../shared/tracking-code';
 import { applyCorrection } from '../../../workers/intake/correction';
-import { moveRollup, type RollupWriter } from '../../../workers/intake/rollup-writer';
+import { settleCount, type RollupWriter } from '../../../workers/intake/rollup-writer';
 import { itemView, rowView, type ItemView, type QueueRow } from './item-view';
 import type { PiiVault } from '../../../shared/pii';
 import type { Logger } from '../../../shared/logger';
@@ -269,7 +268,7 @@ export class Workspace {
         });
       const after = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
       // Kind and triage count in the rollups: move this document's count with them.
-      await moveRollup(this.d.rollups, rollupIncrement(cur), rollupIncrement(after));
+      await settleCount({ Feedback: this.d.Feedback, rollups: this.d.rollups }, id, cur);
       await this.d.index.put(queueEntry(after));
       latest = after;
     });
