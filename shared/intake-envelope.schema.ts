@@ -40,6 +40,14 @@ export const IntakeEnvelopeSchema = z.object({
   v: z.literal(1),
   channel: ChannelSchema,
   externalId: z.string().min(1).max(200),
+  /**
+   * The tracking code the citizen was given, derived once by the adapter that answered (so a
+   * worker never computes another). Absent in jobs queued before it was carried: derived then.
+   */
+  trackingCode: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{10}$/, 'not a canonical tracking code')
+    .optional(),
   receivedAt: z.iso.datetime(),
   sender: SenderSchema,
   text: z.string().max(20_000).optional(),

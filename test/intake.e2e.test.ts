@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import { intakeJobId, type IntakeEnvelope } from '../shared/intake-envelope.schema';
-import { parseTrackingCode } from '../shared/tracking-code';
+import { parseTrackingCode, TrackingCodes } from '../shared/tracking-code';
 import { startTestPlatform, validBody, waitFor, type TestPlatform } from './helpers/platform';
 
 let p: TestPlatform;
@@ -150,6 +150,38 @@ test('a job delivered twice (queue redelivery after completion) is stored and co
   expect(await p.Feedback.countDocuments({ externalId: 'redelivery-1' })).toBe(1);
   const rollup = await p.Rollup.findOne({ centerCode: 'LA-LP', channel: 'web' }).lean();
   expect(rollup?.count).toBe(1);
+});
+
+test("the tracking code is derived once, by the api, and carried to the worker: a worker whose key derives other codes stores under the citizen's", async () => {
+  await p.worker!.close();
+  try {
+    // A worker whose tracking-code key differs (a PII_KEY mismatch between api and worker).
+    await p.startWorker(undefined, { codes: new TrackingCodes(Buffer.alloc(32, 7)) });
+    const res = await request(p.app)
+      .post('/api/v1/feedback')
+      .send(validBody({ text: 'carried code', rating: 3 }))
+      .expect(202);
+    const code = parseTrackingCode(res.body.trackingCode)!;
+    const doc = await p.counted(code);
+    expect(doc._id).toBe(code);
+    // An envelope queued without its code (an older api) still gets one: derived by the worker.
+    const legacy: IntakeEnvelope = {
+      v: 1,
+      channel: 'web',
+      externalId: 'legacy-no-code',
+      receivedAt: new Date().toISOString(),
+      sender: { kind: 'anonymous', consentToContact: false },
+      rating: 5,
+      centerCode: 'LA-LP',
+      meta: {},
+    };
+    await p.queue.add('web', legacy, { jobId: intakeJobId('web', legacy.externalId) });
+    const derived = new TrackingCodes(Buffer.alloc(32, 7)).derive('web', 'legacy-no-code');
+    await p.counted(derived);
+  } finally {
+    await p.worker!.close();
+    await p.startWorker();
+  }
 });
 
 test('status of an unknown code is 404 and a malformed code is 400, both in the error format', async () => {

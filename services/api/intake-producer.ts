@@ -75,9 +75,17 @@ export class IntakeProducer {
     return this.codes.derive(channel, externalId);
   }
 
+  /** The envelope with its tracking code: derived here, once, and carried to the worker. */
+  stamp(env: IntakeEnvelope): IntakeEnvelope {
+    return env.trackingCode
+      ? env
+      : { ...env, trackingCode: this.codes.derive(env.channel, env.externalId) };
+  }
+
   /** Enqueues the envelope; returns its canonical tracking code. */
-  async enqueue(env: IntakeEnvelope): Promise<string> {
-    const code = this.codes.derive(env.channel, env.externalId);
+  async enqueue(envelope: IntakeEnvelope): Promise<string> {
+    const env = this.stamp(envelope);
+    const code = env.trackingCode!;
     await this.add(() =>
       this.queue.add(env.channel, env, { jobId: intakeJobId(env.channel, env.externalId) }),
     );
@@ -94,8 +102,9 @@ export class IntakeProducer {
    * Enqueues many envelopes in one round trip (a kiosk batch); returns their tracking codes in
    * order. All or nothing: if Redis cannot take them, the caller gets a 503 and may resend them all.
    */
-  async enqueueMany(envs: IntakeEnvelope[]): Promise<string[]> {
-    if (!envs.length) return [];
+  async enqueueMany(envelopes: IntakeEnvelope[]): Promise<string[]> {
+    if (!envelopes.length) return [];
+    const envs = envelopes.map((e) => this.stamp(e));
     await this.add(() =>
       this.queue.addBulk(
         envs.map((env) => ({
@@ -105,7 +114,7 @@ export class IntakeProducer {
         })),
       ),
     );
-    return envs.map((env) => this.codes.derive(env.channel, env.externalId));
+    return envs.map((env) => env.trackingCode!);
   }
 
   /** Puts jobs on the queue within the Redis timeout; any failure is a 503 to the caller. */

@@ -71,7 +71,7 @@ export interface TestPlatform {
   codes: TrackingCodes;
   /** The api's SMS spool (services/api/channels/sms-spool.ts). */
   smsSpool: SmsSpool;
-  startWorker(classifier?: Classifier): Promise<Worker>;
+  startWorker(classifier?: Classifier, over?: { codes?: TrackingCodes }): Promise<Worker>;
   /** Waits until the feedback with this tracking code is stored and counted in the rollups. */
   counted(code: string, timeoutMs?: number): Promise<FeedbackDoc>;
   close(): Promise<void>;
@@ -140,6 +140,7 @@ export async function startTestPlatform(
         catalog: () => loadCatalogView(catalog),
         aliases: () => loadAliases(aliasModel(conn)),
       }),
+      over: { codes?: TrackingCodes } = {},
     ) {
       const store = await createFeedbackStore(conn, workerRedis, config.queuePrefix);
       const w = createIntakeWorker({
@@ -147,7 +148,7 @@ export async function startTestPlatform(
         connection: workerRedis,
         store,
         vault,
-        codes,
+        codes: over.codes ?? codes,
         classifier,
         log,
       });

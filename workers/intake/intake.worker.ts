@@ -70,9 +70,11 @@ export async function processIntake(
     throw new UnrecoverableError(`invalid IntakeEnvelope: ${fields}`);
   }
   const received: IntakeEnvelope = parsed.data;
-  // The tracking code comes from the external id as the adapter saw it (the citizen's receipt);
-  // what is stored may be a pseudonym of it (see storedExternalId).
-  const trackingCode = deps.codes.derive(received.channel, received.externalId);
+  // The tracking code the adapter gave the citizen, carried in the envelope (jobs queued before it
+  // was: derived from the external id as the adapter saw it). What is stored as the external id
+  // may be a pseudonym of it (see storedExternalId).
+  const trackingCode =
+    received.trackingCode ?? deps.codes.derive(received.channel, received.externalId);
   const env: IntakeEnvelope = {
     ...received,
     externalId: storedExternalId(received.channel, received.externalId, deps.vault),

@@ -237,9 +237,10 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
           if (!(err instanceof AppError) || err.status !== 503) throw err;
         }
       }
-      await spoolOr503(() => spool.putEnvelope(env));
+      const stamped = deps.producer.stamp(env);
+      await spoolOr503(() => spool.putEnvelope(stamped));
       deps.log.warn('sms webhook: queue unavailable, SMS kept in the spool', { requestId: req.id });
-      return deps.producer.codeFor('sms', env.externalId);
+      return stamped.trackingCode!;
     };
 
     // The answer to "how satisfied are you with the resolution?": a bare 1–5 within the window.
