@@ -135,6 +135,50 @@ test('Twilio answering 500 twice, then timing out once, is retried until the mes
   expect(fake.sent.filter((s) => s.Body === 'retry me')).toHaveLength(1);
 });
 
+test('the provider accepted it but recording that failed (MongoDB away): the retry records it and does not send again', async () => {
+  await worker!.close();
+  let failed = 0;
+  // Fault injection at the database boundary: the one write that records "sent" fails once.
+  const flaky = new Proxy(Outbound, {
+    get(target, key, receiver) {
+      if (key === 'updateOne')
+        return (filter: unknown, update: { $set?: { status?: string } }) => {
+          if (update?.$set?.status === 'sent' && failed++ === 0)
+            return Promise.reject(new Error('MongoDB is not reachable'));
+          return target.updateOne(filter as never, update as never);
+        };
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  const w = createNotifyWorker({
+    config: p.config,
+    connection: p.workerRedis,
+    Outbound: flaky,
+    SmsContact: smsContactModel(p.conn),
+    vault: p.vault,
+    transport: new TwilioSmsTransport(SID, TOKEN, '+85621000000', {
+      apiBase: fake.url,
+      timeoutMs: 300,
+    }),
+    log: createLogger('test', 'silent'),
+  });
+  w.on('error', () => undefined);
+  try {
+    const before = fake.requests;
+    const id = await send(9, 'accepted once');
+    const m = await settled(id, ['sent']);
+    expect(failed).toBe(2); // the first record failed, the retry's succeeded
+    expect(fake.requests - before).toBe(1); // sent once
+    expect(fake.sent.filter((x) => x.Body === 'accepted once')).toHaveLength(1);
+    expect(m.providerSid).toMatch(/^SM[0-9a-f]{32}$/);
+  } finally {
+    await w.close();
+    worker = await startNotify(
+      new TwilioSmsTransport(SID, TOKEN, '+85621000000', { apiBase: fake.url, timeoutMs: 300 }),
+    );
+  }
+});
+
 test('a permanent error (invalid number) is recorded as failed and not retried', async () => {
   fake.next({ kind: 'invalid-number' });
   const before = fake.requests;

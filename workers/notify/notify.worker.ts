@@ -73,20 +73,55 @@ export async function processNotify(
   }
   const to = deps.vault.decrypt(job.toSealed);
   const statusCallback = `${deps.config.publicBaseUrl}/webhooks/sms/twilio/status?m=${msg._id}`;
+  const accepted = await acceptedBefore(deps, msg._id);
+  if (accepted)
+    return recordSent(deps, set, deps.transport.name, accepted, msg._id, 'no Twilio credentials');
   await set({ status: 'sending', attempts: attempt, transport: deps.transport.name });
+  let sid: string | null;
   try {
-    const sid = await deps.transport.send(
+    sid = await deps.transport.send(
       to,
       job.body,
       deps.transport.name === 'twilio' ? statusCallback : undefined,
     );
-    return await recordSent(deps, set, deps.transport.name, sid, msg._id, 'no Twilio credentials');
   } catch (err) {
     return recordFailure(
       set,
       err instanceof SmsSendError ? err : new SmsSendError(String(err), false),
     );
   }
+  await recordAccepted(deps, msg._id, sid);
+  return recordSent(deps, set, deps.transport.name, sid, msg._id, 'no Twilio credentials');
+}
+
+/** How long the provider's acceptance of a message is remembered in Redis. */
+const ACCEPTED_TTL_S = 7 * 24 * 3600;
+const acceptedKey = (prefix: string, messageId: string) => `${prefix}:notify:accepted:${messageId}`;
+
+/**
+ * Written to Redis the moment the provider accepted the message, before anything else (MongoDB)
+ * can fail: a retry of the job then records the send instead of sending again. Sent at least once,
+ * never twice for a retry; only a crash between the provider's answer and this write resends.
+ */
+async function recordAccepted(deps: ProcessDeps, messageId: string, id: string | null) {
+  await deps.connection
+    ?.set(acceptedKey(deps.config.queuePrefix, messageId), id ?? '-', 'EX', ACCEPTED_TTL_S)
+    .catch((err: Error) =>
+      deps.log.warn('could not remember the provider accepted a message', {
+        messageId,
+        error: err.message,
+      }),
+    );
+}
+
+/** The provider id of an earlier try the provider accepted ('-' when it gave none), or null. */
+async function acceptedBefore(deps: ProcessDeps, messageId: string): Promise<string | null> {
+  const v = await deps.connection?.get(acceptedKey(deps.config.queuePrefix, messageId));
+  if (v === undefined || v === null) return null;
+  deps.log.info('the provider accepted this message on an earlier try: not sent again', {
+    messageId,
+  });
+  return v;
 }
 
 type SetFields = (fields: Record<string, unknown>) => Promise<unknown>;
@@ -101,7 +136,8 @@ async function recordSent(
   why: string,
 ): Promise<string> {
   const status = transport === 'log' ? 'logged' : 'sent';
-  await set({ status, ...(providerId ? { providerSid: providerId } : {}), lastError: undefined });
+  const sid = providerId && providerId !== '-' ? providerId : null;
+  await set({ status, ...(sid ? { providerSid: sid } : {}), lastError: undefined });
   if (status === 'logged')
     deps.log.info(`message not sent (${why}): recorded for staff`, { messageId });
   return status;
@@ -134,10 +170,13 @@ async function sendTelegram(
     await set({ status: 'suppressed', lastError: 'the chat blocked the bot' });
     return 'suppressed';
   }
+  const accepted = await acceptedBefore(deps, msg._id);
+  if (accepted)
+    return recordSent(deps, set, transport.name, accepted, msg._id, 'no Telegram bot token');
   await set({ status: 'sending', attempts: attempt, transport: transport.name });
+  let id: string | null;
   try {
-    const id = await transport.send(deps.vault.decrypt(job.toSealed), job.body, job.buttons);
-    return await recordSent(deps, set, transport.name, id, msg._id, 'no Telegram bot token');
+    id = await transport.send(deps.vault.decrypt(job.toSealed), job.body, job.buttons);
   } catch (err) {
     const e = err instanceof ChatSendError ? err : new ChatSendError(String(err), false);
     if (e.unreachable && deps.TelegramChat) {
@@ -163,6 +202,8 @@ async function sendTelegram(
     }
     return recordFailure(set, e);
   }
+  await recordAccepted(deps, msg._id, id);
+  return recordSent(deps, set, transport.name, id, msg._id, 'no Telegram bot token');
 }
 
 export function createNotifyWorker(deps: NotifyDeps): Worker<NotifyJob, string> {
