@@ -120,7 +120,7 @@ async function main() {
     ...process.env,
     MONGO_URL: mongoUrl,
     REDIS_URL: config.redisUrl,
-    PII_KEY: config.piiKey.toString('hex'),
+    PII_KEY: config.piiKey.currentKey.toString('hex'),
   };
   const tg = config.telegram;
   // Telegram: the api's webhook when a secret is set, otherwise the long-polling bot process.

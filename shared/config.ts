@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { PiiKeyring } from './pii';
 import { checkPublicBaseUrl } from './public-base-url';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -43,6 +44,23 @@ const envSchema = z.object({
   ),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('data')),
   PII_KEY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((v) => decodeKey(v) !== null, 'must be 32 bytes as 64 hex characters or base64')
+      .optional(),
+  ),
+  PII_KEYS_OLD: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine(
+        (v) => splitKeys(v).length > 0 && splitKeys(v).every((k) => decodeKey(k) !== null),
+        'comma-separated keys, each 32 bytes as 64 hex characters or base64',
+      )
+      .optional(),
+  ),
+  PII_HASH_KEY: z.preprocess(
     emptyToUndefined,
     z
       .string()
@@ -138,7 +156,11 @@ export interface Config {
   redisUrl: string;
   redisEmbedded: boolean;
   dataDir: string;
-  piiKey: Buffer;
+  /**
+   * PII_KEY with the keys it replaced (PII_KEYS_OLD) and the look-up hash key (PII_HASH_KEY):
+   * give it whole to PiiVault and TrackingCodes.
+   */
+  piiKey: PiiKeyring;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   queuePrefix: string;
   intake: {
@@ -198,6 +220,13 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+function splitKeys(list: string | undefined): string[] {
+  return (list ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+}
+
 /** Accepts a 32-byte key written as 64 hex characters or as base64 / base64url. */
 export function decodeKey(value: string): Buffer | null {
   const v = value.trim();
@@ -249,6 +278,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production &&
       !e.PII_KEY &&
       '  PII_KEY: required in production (32 random bytes, hex or base64)',
+    e.PII_KEYS_OLD &&
+      !e.PII_HASH_KEY &&
+      '  PII_HASH_KEY: required when PII_KEYS_OLD is set: the key the look-up hashes and tracking codes were made with (the first PII_KEY of this installation)',
     production &&
       !e.STAFF_SESSION_SECRET &&
       '  STAFF_SESSION_SECRET: required in production (at least 32 random characters)',
@@ -262,9 +294,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (missing.length)
     throw new ConfigError(`Invalid environment:\n${missing.join('\n')}\nSee .env.example.`);
   const dataDir = path.resolve(e.DATA_DIR);
-  const piiKey = decodeKey(
-    e.PII_KEY ?? devSecret(dataDir, 'PII_KEY', (v) => decodeKey(v) !== null),
-  ) as Buffer;
+  const piiKey = new PiiKeyring({
+    current: decodeKey(
+      e.PII_KEY ?? devSecret(dataDir, 'PII_KEY', (v) => decodeKey(v) !== null),
+    ) as Buffer,
+    old: splitKeys(e.PII_KEYS_OLD).map((k) => decodeKey(k) as Buffer),
+    hashKey: e.PII_HASH_KEY ? (decodeKey(e.PII_HASH_KEY) as Buffer) : undefined,
+  });
   const sessionSecret =
     e.STAFF_SESSION_SECRET ?? devSecret(dataDir, 'STAFF_SESSION_SECRET', (v) => v.length >= 32);
   const slaDaysByService = Object.fromEntries(

@@ -5,7 +5,7 @@
  * another citizen's code from a guessable message id.
  */
 import { createHmac } from 'node:crypto';
-import { deriveKey } from './pii';
+import { deriveKey, PiiKeyring } from './pii';
 import { laoDigitsToAscii } from './text-normalize';
 
 export const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -14,8 +14,9 @@ export const TRACKING_CODE_LENGTH = 10;
 /** Derives the tracking code for one delivery. */
 export class TrackingCodes {
   private readonly key: Buffer;
-  constructor(master: Buffer) {
-    this.key = deriveKey(master, 'tracking-code');
+  /** Keyed by the keyring's hash key, which never rotates: a code, once given, stays valid. */
+  constructor(keys: Buffer | PiiKeyring) {
+    this.key = deriveKey(PiiKeyring.from(keys).hashKey, 'tracking-code');
   }
 
   derive(channel: string, externalId: string): string {

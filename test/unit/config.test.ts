@@ -40,8 +40,8 @@ test('production requires PII_KEY; development generates one and keeps it', () =
     /PII_KEY: required in production/,
   );
   const dir = dataDir();
-  const a = loadConfig({ DATA_DIR: dir }).piiKey;
-  const b = loadConfig({ DATA_DIR: dir }).piiKey;
+  const a = loadConfig({ DATA_DIR: dir }).piiKey.currentKey;
+  const b = loadConfig({ DATA_DIR: dir }).piiKey.currentKey;
   expect(a.equals(b)).toBe(true);
   expect(JSON.parse(readFileSync(path.join(dir, 'dev-secrets.json'), 'utf8')).PII_KEY).toBe(
     a.toString('hex'),
@@ -79,11 +79,13 @@ test("Telegram: the webhook secret follows Telegram's rule, and production needs
 
 test('keys are accepted as hex or base64', () => {
   const hex = 'ab'.repeat(32);
-  expect(loadConfig({ PII_KEY: hex, DATA_DIR: dataDir() }).piiKey.toString('hex')).toBe(hex);
-  const b64 = Buffer.alloc(32, 9).toString('base64');
-  expect(loadConfig({ PII_KEY: b64, DATA_DIR: dataDir() }).piiKey.equals(Buffer.alloc(32, 9))).toBe(
-    true,
+  expect(loadConfig({ PII_KEY: hex, DATA_DIR: dataDir() }).piiKey.currentKey.toString('hex')).toBe(
+    hex,
   );
+  const b64 = Buffer.alloc(32, 9).toString('base64');
+  expect(
+    loadConfig({ PII_KEY: b64, DATA_DIR: dataDir() }).piiKey.currentKey.equals(Buffer.alloc(32, 9)),
+  ).toBe(true);
 });
 
 test('the api process stops at start-up with a message naming the bad variable', () => {

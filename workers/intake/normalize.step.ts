@@ -34,7 +34,9 @@ export function normalizeIntake(env: IntakeEnvelope, vault: PiiVault): Normalize
       clear = vault.decrypt(env.sender.id);
     } catch {
       // A payload sealed with another key will never open: retrying cannot help.
-      throw new UnrecoverableError('sender.id cannot be decrypted with the configured PII_KEY');
+      throw new UnrecoverableError(
+        'sender.id cannot be decrypted with PII_KEY or any key of PII_KEYS_OLD',
+      );
     }
     if (env.sender.kind === 'phone') {
       const e164 = toE164(clear);
