@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
+import { isDuplicateKey } from './db/mongo';
 
 export interface RedisInspection {
   evicting: boolean;
@@ -66,15 +67,26 @@ export class QueuePrefixTakenError extends Error {}
 
 export const ownerKey = (prefix: string) => `${prefix}:owner`;
 
-/** This database's deployment id, created on first use. */
+/**
+ * This database's deployment id, created on first use. The processes of a new deployment start
+ * together, so two first upserts can race: the loser gets a duplicate-key error (FerretDB does not
+ * retry an upsert that lost) and reads the winner's id — `npm run chaos` saw a worker refuse to
+ * start on it.
+ */
 export async function deploymentId(conn: Connection): Promise<string> {
   const meta = conn.db!.collection<{ _id: string; id: string; createdAt: Date }>('platform_meta');
-  const doc = await meta.findOneAndUpdate(
-    { _id: 'deployment' },
-    { $setOnInsert: { id: randomUUID(), createdAt: new Date() } },
-    { upsert: true, returnDocument: 'after' },
-  );
-  return doc!.id;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const doc = await meta.findOneAndUpdate(
+        { _id: 'deployment' },
+        { $setOnInsert: { id: randomUUID(), createdAt: new Date() } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      return doc!.id;
+    } catch (err) {
+      if (!isDuplicateKey(err) || attempt >= 3) throw err;
+    }
+  }
 }
 
 /** How long a claim outlives the deployment's last running process. */

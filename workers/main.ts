@@ -30,7 +30,7 @@ import { RedisLock } from '../shared/redis-lock';
 async function main() {
   const config = loadConfig();
   const log = createLogger('worker', config.logLevel);
-  const conn = await connectMongo(config.mongoUrl);
+  const conn = await connectMongo(config.mongoUrl, { log });
   const connection = redisConnection(config.redisUrl, 'worker');
   // An evicting Redis is refused in production; another deployment's prefix always.
   await checkRedisForIntake(connection, { production: config.nodeEnv === 'production', log });

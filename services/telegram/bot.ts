@@ -27,6 +27,7 @@ import { toE164 } from '../../shared/phone';
 import { keepAlive, RedisLock } from '../../shared/redis-lock';
 import type { PiiVault } from '../../shared/pii';
 import { telegramOwnerKey, telegramThreadKey, telegramUpdateKey } from '../../shared/telegram-keys';
+import { decideOnce, intakeDecisionKey } from '../../shared/intake-decision';
 import { parseSurveyButton, surveyThanks } from '../../shared/staff/survey';
 import { detectScript, laoDigitsToAscii } from '../../shared/text-normalize';
 import { formatTrackingCode, parseTrackingCode } from '../../shared/tracking-code';
@@ -60,6 +61,19 @@ function looksLikeMessage(text: string): boolean {
   let words = 0;
   for (const w of wordSegmenter.segment(t)) if (w.isWordLike) words++;
   return words >= MESSAGE_MIN_WORDS;
+}
+/** How long an update waits for MongoDB where it can go on without it (like the SMS webhook). */
+const DB_BUDGET_MS = 1500;
+const NO_ANSWER = Symbol('no answer');
+/** The value, or NO_ANSWER when the promise rejects or takes longer than DB_BUDGET_MS. */
+function withinBudget<T>(p: PromiseLike<T>): Promise<T | typeof NO_ANSWER> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(NO_ANSWER), DB_BUDGET_MS);
+    Promise.resolve(p).then(
+      (v) => (clearTimeout(t), resolve(v)),
+      () => (clearTimeout(t), resolve(NO_ANSWER)),
+    );
+  });
 }
 /** The longest comment shown back on the confirm screen (the whole text is stored). */
 const SUMMARY_COMMENT_CHARS = 300;
@@ -162,15 +176,22 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
   ): Promise<void> {
     const s: TgSession = (await sessions.get(chatHash)) ?? {};
     if (!s.synced) {
-      const rec = await deps.TelegramChat.findById(chatHash).lean();
-      if (rec?.lang) s.lang = rec.lang;
-      // The chat writes to us again: it no longer blocks the bot.
-      if (rec?.unreachable)
-        await deps.TelegramChat.updateOne(
-          { _id: chatHash },
-          { $set: { unreachable: false, updatedAt: new Date() } },
-        );
-      s.synced = true;
+      // The chat's saved language, if MongoDB answers in time. Free text needs only Redis, so a
+      // MongoDB outage must not hold the update up: the record is read on a later update instead.
+      const rec = await withinBudget(deps.TelegramChat.findById(chatHash).lean());
+      if (rec !== NO_ANSWER) {
+        if (rec?.lang) s.lang = rec.lang;
+        // The chat writes to us again: it no longer blocks the bot.
+        const cleared = rec?.unreachable
+          ? await withinBudget(
+              deps.TelegramChat.updateOne(
+                { _id: chatHash },
+                { $set: { unreachable: false, updatedAt: new Date() } },
+              ),
+            )
+          : null;
+        s.synced = cleared !== NO_ANSWER;
+      }
     }
     ctx.state.chatId = chatId;
     ctx.state.chatHash = chatHash;
@@ -567,12 +588,19 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     const meta: IntakeEnvelope['meta'] = { flow: 'free' };
     if ('photo' in msg || 'document' in msg) meta.media = true;
     const threadKey = telegramThreadKey(config.queuePrefix, chatHash);
-    const joinTo = config.telegram.threadWindowS > 0 ? await deps.redis.get(threadKey) : null;
+    const externalId = `${chatId}:${msg.message_id}`;
+    // A redelivered message joins what its first delivery joined, though the chat's thread may
+    // have moved since: deciding again could store it twice (shared/intake-decision.ts).
+    const joinTo = await decideOnce(
+      deps.redis,
+      intakeDecisionKey(config.queuePrefix, 'telegram', externalId),
+      async () => (config.telegram.threadWindowS > 0 ? await deps.redis.get(threadKey) : null),
+    );
     if (joinTo) meta.appendTo = joinTo;
     const enqueued = await deps.producer.enqueue({
       v: 1,
       channel: 'telegram',
-      externalId: `${chatId}:${msg.message_id}`,
+      externalId,
       receivedAt: new Date(msg.date * 1000).toISOString(),
       sender: { kind: 'telegram', id: deps.vault.encrypt(String(chatId)), consentToContact: true },
       text,

@@ -1,23 +1,29 @@
 /** One mongoose connection per process; models are bound to it so tests can use their own database. */
 import mongoose, { type Connection, type Model, type Schema } from 'mongoose';
 import type { Logger } from '../logger';
+import { reopenWhenMonitorWedges } from './monitor-watchdog';
 
 // Filters built from request input must never carry operators such as {"$gt": ""}.
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
 
-/** Opens a connection and waits until the server answers. */
+/**
+ * Opens a connection and waits until the server answers. It is reopened if the driver's monitor
+ * wedges after a server restart (monitor-watchdog.ts); `log` reports that.
+ */
 export async function connectMongo(
   url: string,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; log?: Logger; wedgedAfterMs?: number } = {},
 ): Promise<Connection> {
-  const conn = mongoose.createConnection(url, {
+  const options = {
     serverSelectionTimeoutMS: opts.timeoutMs ?? 10_000,
     // FerretDB and MongoDB 7 both accept retryable writes; reads go to the primary.
     retryWrites: true,
     maxPoolSize: 20,
-  });
+  };
+  const conn = mongoose.createConnection(url, options);
   await conn.asPromise();
+  reopenWhenMonitorWedges(conn, url, options, { log: opts.log, wedgedAfterMs: opts.wedgedAfterMs });
   return conn;
 }
 
@@ -59,6 +65,7 @@ export function connectMongoInBackground(
   const conn = mongoose.createConnection(url, options);
   // Without a listener mongoose would report connection errors as unhandled; the retry logs them.
   conn.on('error', () => undefined);
+  const stopWatchdog = reopenWhenMonitorWedges(conn, url, options, { log });
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const connected = async (attempt: number) => {
@@ -95,6 +102,7 @@ export function connectMongoInBackground(
     async close() {
       stopped = true;
       clearTimeout(timer);
+      stopWatchdog();
       // conn.close() would wait for a connection attempt in progress; closing the client ends it.
       if (conn.readyState === 1) await conn.close().catch(() => undefined);
       else

@@ -29,6 +29,7 @@ import type { PiiVault } from '../../../shared/pii';
 import { detectScript } from '../../../shared/text-normalize';
 import { formatTrackingCode, parseTrackingCode } from '../../../shared/tracking-code';
 import { followupKey, threadKey } from '../../../shared/sms-conversation';
+import { decideOnce, intakeDecisionKey } from '../../../shared/intake-decision';
 import type { IntakeProducer } from '../intake-producer';
 import { formBody } from '../middleware/http';
 import { STATUS_LABELS } from '../views/strings';
@@ -243,14 +244,35 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
       return stamped.trackingCode!;
     };
 
-    // The answer to "how satisfied are you with the resolution?": a bare 1–5 within the window.
+    // What this message is: the answer to "how satisfied are you with the resolution?" (a bare
+    // 1–5 within the window), the answer to our follow-up question or the next piece of a message
+    // sent minutes ago (it joins that feedback; only what looks like an answer answers the
+    // question: a short message naming a place), or new feedback. Decided once per MessageSid:
+    // Twilio's fallback URL delivers it again, and deciding again could store it twice
+    // (shared/intake-decision.ts). GETDEL: one question, one answer, even when two replies arrive
+    // together. Without Redis the SMS is feedback of its own.
     const rating = parseSurveyAnswer(msg.Body);
-    // GETDEL: one question, one answer, even when two replies arrive together.
-    const surveyFor = rating
-      ? await fromRedis(() => deps.redis.getdel(surveyKey(config.queuePrefix, phoneHash)))
-      : null;
-    if (rating && surveyFor && surveyFor !== FAILED) {
-      await accept(envelope({ surveyFor }, { rating }));
+    const answers = looksLikePlaceAnswer(msg.Body, await catalogNow());
+    const decided = await fromRedis(() =>
+      decideOnce(
+        deps.redis,
+        intakeDecisionKey(config.queuePrefix, 'sms', msg.MessageSid),
+        async (): Promise<{ surveyFor?: string; joinTo?: string }> => {
+          const surveyFor = rating
+            ? await deps.redis.getdel(surveyKey(config.queuePrefix, phoneHash))
+            : null;
+          if (surveyFor) return { surveyFor };
+          const joinTo =
+            (answers
+              ? await deps.redis.getdel(followupKey(config.queuePrefix, phoneHash))
+              : null) ?? (await deps.redis.get(threadKey(config.queuePrefix, phoneHash)));
+          return joinTo ? { joinTo } : {};
+        },
+      ),
+    );
+    const decision = decided === FAILED ? {} : decided;
+    if (rating && decision.surveyFor) {
+      await accept(envelope({ surveyFor: decision.surveyFor }, { rating }));
       return twiml(res, contact?.optedOut ? undefined : surveyThanks(lang));
     }
 
@@ -266,17 +288,7 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
     if (count !== FAILED && count > config.sms.spamPerHour) meta.spam = true;
     if (msg.NumMedia) meta.numMedia = msg.NumMedia;
     const env: IntakeEnvelope = envelope(meta);
-    // The answer to our follow-up question, or the next piece of a message sent minutes ago, joins
-    // the same feedback (the worker appends it); anything else is new feedback. Without Redis the
-    // SMS is feedback of its own.
-    // Only what looks like an answer answers the question (a short message naming a place).
-    const answers = looksLikePlaceAnswer(msg.Body, await catalogNow());
-    const joined = await fromRedis(
-      async () =>
-        (answers ? await deps.redis.getdel(followupKey(config.queuePrefix, phoneHash)) : null) ??
-        (await deps.redis.get(threadKey(config.queuePrefix, phoneHash))),
-    );
-    const joinTo = joined === FAILED ? null : joined;
+    const joinTo = decision.joinTo ?? null;
     if (joinTo) env.meta.appendTo = joinTo;
     const accepted = await accept(env);
     const code = joinTo ?? accepted;
