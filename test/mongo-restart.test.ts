@@ -4,7 +4,7 @@
  * then fails every operation for the rest of the process's life. With busy connections a
  * FerretDB restart wedges several of them most times; the watchdog must bring each one back.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Connection } from 'mongoose';
@@ -34,6 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(conns.map((c) => c.close().catch(() => undefined)));
   await ferret.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('busy connections all work again after FerretDB restarts', async () => {

@@ -5,7 +5,7 @@
  * found updates of new chats answered 503 for the whole of a MongoDB outage: the bot read the
  * chat's saved language without a time limit.)
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
@@ -17,15 +17,13 @@ import { startTestPlatform, type TestPlatform } from './helpers/platform';
 
 const TOKEN = '7000000001:AAoutage-token_0123456789abcdefgh';
 const SECRET = 'outage-secret_0123456789abcdef';
+const dir = mkdtempSync(path.join(os.tmpdir(), 'odsc-tgmongo-'));
 let ferret: RunningServer;
 let fake: FakeTelegram;
 let p: TestPlatform;
 
 beforeAll(async () => {
-  ferret = await startFerretDb({
-    dataDir: mkdtempSync(path.join(os.tmpdir(), 'odsc-tgmongo-')),
-    port: await freePort(),
-  });
+  ferret = await startFerretDb({ dataDir: dir, port: await freePort() });
   fake = new FakeTelegram(TOKEN);
   await fake.start();
   p = await startTestPlatform('tgmongo', {
@@ -43,6 +41,7 @@ afterAll(async () => {
   await p.close();
   await fake.stop();
   await ferret.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('free text from a new chat is answered while MongoDB is frozen, and stored once it is back', async () => {
