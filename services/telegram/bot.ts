@@ -30,6 +30,7 @@ import { telegramOwnerKey, telegramThreadKey, telegramUpdateKey } from '../../sh
 import { decideOnce, intakeDecisionKey } from '../../shared/intake-decision';
 import { parseSurveyButton, surveyThanks } from '../../shared/staff/survey';
 import { detectScript, laoDigitsToAscii } from '../../shared/text-normalize';
+import { FAILED, within } from '../../shared/within';
 import { formatTrackingCode, parseTrackingCode } from '../../shared/tracking-code';
 import type { IntakeProducer } from '../api/intake-producer';
 import { STATUS_LABELS } from '../api/views/strings';
@@ -64,17 +65,6 @@ function looksLikeMessage(text: string): boolean {
 }
 /** How long an update waits for MongoDB where it can go on without it (like the SMS webhook). */
 const DB_BUDGET_MS = 1500;
-const NO_ANSWER = Symbol('no answer');
-/** The value, or NO_ANSWER when the promise rejects or takes longer than DB_BUDGET_MS. */
-function withinBudget<T>(p: PromiseLike<T>): Promise<T | typeof NO_ANSWER> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(NO_ANSWER), DB_BUDGET_MS);
-    Promise.resolve(p).then(
-      (v) => (clearTimeout(t), resolve(v)),
-      () => (clearTimeout(t), resolve(NO_ANSWER)),
-    );
-  });
-}
 /** The longest comment shown back on the confirm screen (the whole text is stored). */
 const SUMMARY_COMMENT_CHARS = 300;
 
@@ -178,19 +168,20 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     if (!s.synced) {
       // The chat's saved language, if MongoDB answers in time. Free text needs only Redis, so a
       // MongoDB outage must not hold the update up: the record is read on a later update instead.
-      const rec = await withinBudget(deps.TelegramChat.findById(chatHash).lean());
-      if (rec !== NO_ANSWER) {
+      const rec = await within(deps.TelegramChat.findById(chatHash).lean(), DB_BUDGET_MS);
+      if (rec !== FAILED) {
         if (rec?.lang) s.lang = rec.lang;
         // The chat writes to us again: it no longer blocks the bot.
         const cleared = rec?.unreachable
-          ? await withinBudget(
+          ? await within(
               deps.TelegramChat.updateOne(
                 { _id: chatHash },
                 { $set: { unreachable: false, updatedAt: new Date() } },
               ),
+              DB_BUDGET_MS,
             )
           : null;
-        s.synced = cleared !== NO_ANSWER;
+        s.synced = cleared !== FAILED;
       }
     }
     ctx.state.chatId = chatId;

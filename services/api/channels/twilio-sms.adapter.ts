@@ -33,6 +33,7 @@ import { decideOnce, intakeDecisionKey } from '../../../shared/intake-decision';
 import type { IntakeProducer } from '../intake-producer';
 import { formBody } from '../middleware/http';
 import { STATUS_LABELS } from '../views/strings';
+import { FAILED, within } from '../../../shared/within';
 import { parseSmsCommand, smsText } from './sms-keywords';
 import { looksLikePlaceAnswer } from './sms-followup';
 import type { ContactChange, SmsSpool } from './sms-spool';
@@ -72,25 +73,6 @@ function twiml(res: Response, message?: string): void {
 /** How long the webhook waits for MongoDB or Redis before it goes on without them. */
 const DB_BUDGET_MS = 1500;
 const REDIS_BUDGET_MS = 1000;
-const FAILED = Symbol('failed');
-
-/** The value, or FAILED when the promise rejects or takes longer than ms. */
-function within<T>(p: PromiseLike<T>, ms: number): Promise<T | typeof FAILED> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(FAILED), ms);
-    Promise.resolve(p).then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      () => {
-        clearTimeout(t);
-        resolve(FAILED);
-      },
-    );
-  });
-}
-
 /** Writing to the spool failed too (the disk): nothing was accepted, Twilio may try its fallback. */
 async function spoolOr503(put: () => Promise<void>): Promise<void> {
   try {
