@@ -20,6 +20,12 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/services/api/kiosk/public ./services/api/kiosk/public
+# The monthly report's PDF is rendered by Chromium (shared/reports/pdf.ts), which needs fonts with
+# Lao glyphs: Noto Sans Lao and Noto Sans (fonts-noto-core), Phetsarath OT (fonts-lao).
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends chromium fonts-noto-core fonts-lao \
+  && rm -rf /var/lib/apt/lists/*
+ENV CHROMIUM_PATH=/usr/bin/chromium
 USER node
 EXPOSE 3000
 CMD ["node", "dist/services/api/main.js"]

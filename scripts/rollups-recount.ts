@@ -7,6 +7,7 @@
  * wrong and is worth a look. `--dry-run` only prints the differences. Safe while the platform
  * runs: it takes the same Redis locks as the workers.
  */
+import { ReportMarks } from '../shared/reports/report-days';
 import type { Connection } from 'mongoose';
 import { loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
@@ -51,7 +52,12 @@ if (require.main === module) {
         );
         redis.once('ready', () => (clearTimeout(t), resolve()));
       });
-      const deps = recountDeps(conn, new RedisLock(redis, config.queuePrefix));
+      const deps = recountDeps(
+        conn,
+        new RedisLock(redis, config.queuePrefix),
+        undefined,
+        new ReportMarks(redis, config.queuePrefix),
+      );
       if (dryRun) {
         const diffs = await rollupDifferences(deps, days);
         for (const d of diffs)

@@ -161,6 +161,8 @@ ODSC citizen feedback platform is running.
   Taskforce dashboard:       ${local}/dashboard
     first account (in another terminal, while this runs):
     echo "<a passphrase of 10+ characters>" | npm run user:create -- --email you@example.la --role admin
+  Public scoreboard:         ${local}/scoreboard  (?lang=en)
+  Demo data (optional):      npm run seed:demo -- --items 10000
   Readiness:                 ${local}/readyz
   Telegram bot:              ${
     !tg.botToken

@@ -86,6 +86,10 @@ const envSchema = z.object({
   DLQ_KEEP_COUNT: intWithDefault(100_000, 100, 10_000_000),
   WORKER_LOCK_MS: intWithDefault(30_000, 1000, 600_000),
   COMPLAINT_SLA_DAYS: intWithDefault(15, 1, 365),
+  SCOREBOARD_MIN_RESPONSES: intWithDefault(10, 1, 100000),
+  ALERTS_EVERY_MIN: intWithDefault(15, 1, 1440),
+  /** The Chromium the monthly report's PDF is rendered with (shared/reports/pdf.ts). */
+  CHROMIUM_PATH: z.preprocess(emptyToUndefined, z.string().default('/usr/bin/chromium')),
   MAX_BODY_KB: intWithDefault(64, 1, 10_240),
   TWILIO_ACCOUNT_SID: optionalString,
   TWILIO_AUTH_TOKEN: optionalString,
@@ -208,6 +212,14 @@ export interface Config {
     threadWindowS: number;
   };
   kiosk: { minGapMs: number; thanksMs: number; heartbeatS: number; pairingTtlS: number };
+  /** The public scoreboard shows a center's month only from this many responses. */
+  reports: {
+    scoreboardMinResponses: number;
+    /** How often the worker evaluates the alert rules (ALERTS_EVERY_MIN). */
+    alertsEveryMin: number;
+    /** The Chromium binary that renders report PDFs (CHROMIUM_PATH). */
+    chromiumPath: string;
+  };
   /**
    * On SIGTERM the api answers /readyz 503 for readyGraceMs while still serving, then stops
    * accepting and lets in-flight requests finish; after timeoutMs (from the signal) it exits 1.
@@ -337,6 +349,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dlq: { keepDays: e.DLQ_KEEP_DAYS, keepCount: e.DLQ_KEEP_COUNT },
     complaintSlaDays: e.COMPLAINT_SLA_DAYS,
+    reports: {
+      scoreboardMinResponses: e.SCOREBOARD_MIN_RESPONSES,
+      alertsEveryMin: e.ALERTS_EVERY_MIN,
+      chromiumPath: e.CHROMIUM_PATH,
+    },
     slaDaysByService,
     extraHolidays: e.PUBLIC_HOLIDAYS,
     staff: {

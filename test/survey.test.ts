@@ -126,6 +126,18 @@ test('SMS: resolved → asked once by SMS; a reply "໔" within the window is th
   const item = (await tf.agent.get(`/api/v1/feedback/${code}`)).body;
   expect(item.satisfaction).toBe(4);
   expect(item.thread.map((t: { type: string }) => t.type)).toEqual(['message', 'survey']);
+  // The answer reaches the figures: satisfaction with the resolution, over the complaints.
+  await tf.agent
+    .patch(`/api/v1/feedback/${code}`)
+    .set('X-CSRF-Token', tf.csrf)
+    .send({ kind: 'complaint' })
+    .expect(200);
+  const figures = (await tf.agent.get('/api/v1/reports/summary').expect(200)).body;
+  expect(figures).toMatchObject({
+    resolutionSatisfactionAvg: 4,
+    resolutionSatisfactionCount: 1,
+    complaints: { resolved: 1 },
+  });
 
   // The window closed with the answer: a later "5" is feedback of its own; the answer stays 4.
   const later = await sms(from, '5');

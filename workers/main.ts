@@ -24,8 +24,13 @@ import { createNotifyQueue } from '../shared/notify';
 import { smsFollowUp } from '../shared/sms-conversation';
 import { createFeedbackStore } from './intake/store.step';
 import { escalationDeps, startStaffJobs } from './staff/staff-jobs.worker';
+import { alertsDeps } from './staff/alerts.job';
 import { recountDeps } from './intake/rollup-recount';
 import { RedisLock } from '../shared/redis-lock';
+import { ReportMarks, reportDaysFor } from '../shared/reports/report-days';
+import { Deadlines } from '../shared/staff/deadlines';
+import { closePdf } from '../shared/reports/pdf';
+import { monthlyReportJobDeps } from './staff/monthly-report.job';
 
 async function main() {
   const config = loadConfig();
@@ -78,6 +83,13 @@ async function main() {
     chat,
     log,
   });
+  const reportDays = reportDaysFor(
+    conn,
+    connection,
+    config.queuePrefix,
+    Deadlines.fromConfig(config).calendar,
+    new RedisLock(connection, config.queuePrefix),
+  );
   const staffJobs = await startStaffJobs(
     config,
     connection,
@@ -86,7 +98,21 @@ async function main() {
       vault: new PiiVault(config.piiKey),
     }),
     log,
-    recountDeps(conn, new RedisLock(connection, config.queuePrefix), log),
+    recountDeps(
+      conn,
+      new RedisLock(connection, config.queuePrefix),
+      log,
+      new ReportMarks(connection, config.queuePrefix),
+    ),
+    reportDays,
+    monthlyReportJobDeps(config, conn, connection, reportDays, log),
+    {
+      deps: alertsDeps(conn, connection, config.queuePrefix, reportDays, {
+        queue: createNotifyQueue(config, connection),
+        vault: new PiiVault(config.piiKey),
+      }),
+      everyMs: config.reports.alertsEveryMin * 60_000,
+    },
   );
   // An alert (error log + counter) for every job that runs out of tries, on both queues.
   alertOnDeadLetter(worker, connection, config.queuePrefix, log);
@@ -105,6 +131,7 @@ async function main() {
     stopping = true;
     log.info('stopping', { signal });
     await Promise.all([worker.close(), notify.close(), staffJobs.close()]);
+    await closePdf();
     await connection.quit().catch(() => undefined);
     await conn.close();
     process.exit(0);

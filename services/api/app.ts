@@ -31,10 +31,15 @@ import { IntakeProducer } from './intake-producer';
 import { errorHandler, requestId } from './middleware/http';
 import { healthRoutes } from './routes/health.routes';
 import { statusRoutes } from './routes/status.routes';
+import { publicRoutes } from './routes/public.routes';
 import { createNotifyQueue, type NotifyJob } from '../../shared/notify';
 import type { Queue } from 'bullmq';
 import { dashboardRoutes } from './staff/dashboard.routes';
 import { staffRoutes } from './staff/staff.routes';
+import { Figures } from '../../shared/reports/figures';
+import { reportDaysFor } from '../../shared/reports/report-days';
+import { Deadlines } from '../../shared/staff/deadlines';
+import { RedisLock } from '../../shared/redis-lock';
 
 export interface AppDeps {
   config: Config;
@@ -75,11 +80,29 @@ export function createApp(deps: AppDeps): Express {
   const producer = new IntakeProducer(deps.intakeQueue, deps.redis, codes, deps.config.queuePrefix);
   const catalog = new CatalogCache(catalogModels(deps.conn));
   const Feedback = feedbackModel(deps.conn);
+  const figures = new Figures(
+    reportDaysFor(
+      deps.conn,
+      deps.redis,
+      deps.config.queuePrefix,
+      Deadlines.fromConfig(deps.config).calendar,
+      new RedisLock(deps.redis, deps.config.queuePrefix),
+    ),
+    () => catalog.get(),
+  );
 
   app.get('/', (_req, res) => res.redirect(302, '/feedback'));
   app.use(healthRoutes({ conn: deps.conn, redis: deps.redis }));
   app.use(webChannel({ catalog, producer, vault, maxBodyBytes: deps.config.maxBodyBytes }));
   app.use(statusRoutes({ Feedback, producer }));
+  app.use(
+    publicRoutes({
+      figures,
+      catalog: () => catalog.get(),
+      minResponses: deps.config.reports.scoreboardMinResponses,
+      complaintSlaDays: deps.config.complaintSlaDays,
+    }),
+  );
   const SmsContact = smsContactModel(deps.conn);
   const smsSpool = new SmsSpool(new Spool(path.join(deps.config.dataDir, 'spool', 'sms')), {
     producer,
@@ -142,6 +165,7 @@ export function createApp(deps: AppDeps): Express {
       redis: deps.redis,
       vault,
       catalog: () => catalog.get(),
+      figures,
       notifyQueue: deps.notifyQueue ?? createNotifyQueue(deps.config, deps.redis),
       log: deps.log,
     }),

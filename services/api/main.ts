@@ -26,6 +26,7 @@ import {
 import { createApp } from './app';
 import { twilioSignatureSelfTest, twilioWebhookUrls } from './channels/twilio-sms.self-test';
 import { markDraining } from './routes/health.routes';
+import { closePdf } from '../../shared/reports/pdf';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -161,6 +162,7 @@ async function main() {
     log.info('closing the http server: in-flight requests finish, new connections are refused');
     await closeServer(server);
     await intakeQueue.close().catch(() => undefined);
+    await closePdf();
     redis.disconnect();
     await mongo.close();
     log.info('stopped');

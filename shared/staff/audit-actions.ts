@@ -15,5 +15,6 @@ export const AUDIT_ACTIONS = [
   'user_update',
   'device_pair',
   'device_revoke',
+  'alert_rule',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

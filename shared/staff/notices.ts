@@ -1,7 +1,8 @@
 /**
- * In-app notices for staff (an overdue item, an escalation), kept in Redis: a short list per
- * person, newest first, trimmed to the last NOTICES_KEPT, with the moment the person last read
- * them. They are reminders, not records — the item's history and the audit log are the record.
+ * In-app notices for staff (an overdue item, an escalation, a monthly report ready), kept in
+ * Redis: a short list per person, newest first, trimmed to the last NOTICES_KEPT, with the moment
+ * the person last read them. They are reminders, not records — the item's history and the audit
+ * log are the record.
  */
 import { randomUUID } from 'node:crypto';
 import type IORedis from 'ioredis';
@@ -18,6 +19,43 @@ export interface Notice {
   dueAt: string;
 }
 
+/**
+ * A monthly report is stored and ready to fetch (workers/staff/monthly-report.job.ts):
+ * `GET /api/v1/reports/monthly/stored/<month>/<lang>`. It names no item, so code that looks for
+ * an item's notices can test `trackingCode` on any notice.
+ */
+export interface ReportNotice {
+  id: string;
+  at: string;
+  kind: 'monthly_report';
+  month: string;
+  scope: string;
+  langs: ('lo' | 'en')[];
+  trackingCode?: undefined;
+  tier?: undefined;
+}
+
+/** An alert rule started firing for a subject (workers/staff/alerts.job.ts). */
+export interface AlertNotice {
+  id: string;
+  at: string;
+  kind: 'alert';
+  alertId: string;
+  alertKind: 'satisfaction_below' | 'topic_up' | 'kiosk_silent';
+  subject: string;
+  centerCode: string | null;
+  value: number;
+  threshold: number;
+  /** `topic_up`: complaints in the last 7 days and the 7 before (AlertDoc in shared/reports/alerts.ts). */
+  count?: number;
+  before?: number;
+  trackingCode?: undefined;
+  tier?: undefined;
+}
+
+/** Any notice on the board. */
+export type AnyNotice = Notice | ReportNotice | AlertNotice;
+
 export class NoticeBoard {
   constructor(
     private readonly redis: IORedis,
@@ -28,7 +66,10 @@ export class NoticeBoard {
     return `${this.prefix}:notices:${userId}`;
   }
 
-  async add(userId: string, n: Omit<Notice, 'id'>): Promise<void> {
+  async add(
+    userId: string,
+    n: Omit<Notice, 'id'> | Omit<ReportNotice, 'id'> | Omit<AlertNotice, 'id'>,
+  ): Promise<void> {
     const k = this.key(userId);
     await this.redis
       .multi()
@@ -37,12 +78,12 @@ export class NoticeBoard {
       .exec();
   }
 
-  async list(userId: string, limit = 50): Promise<{ items: Notice[]; unread: number }> {
+  async list(userId: string, limit = 50): Promise<{ items: AnyNotice[]; unread: number }> {
     const [raw, lastRead] = await Promise.all([
       this.redis.lrange(this.key(userId), 0, limit - 1),
       this.redis.get(`${this.key(userId)}:read`),
     ]);
-    const items = raw.map((r) => JSON.parse(r) as Notice);
+    const items = raw.map((r) => JSON.parse(r) as AnyNotice);
     // Unread: the notices above the newest one the person had seen when they last read.
     const seen = items.findIndex((n) => n.id === lastRead);
     return { items, unread: seen < 0 ? items.length : seen };

@@ -40,6 +40,7 @@ import {
   type RollupModel,
 } from '../../shared/models/rollup.model';
 import type { RedisLock } from '../../shared/redis-lock';
+import type { ReportMarks } from '../../shared/reports/report-days';
 import { isDay } from '../../shared/staff/vientiane-days';
 import { RollupWriter, settleCount } from './rollup-writer';
 
@@ -52,17 +53,25 @@ export interface RecountDeps {
   /** The feedback locks (`feedback:<code>`); without it, run only when nothing else writes. */
   lock?: RedisLock;
   log?: Logger;
+  /** Corrected buckets are marked for the report days (shared/reports/report-days.ts). */
+  marks?: ReportMarks;
 }
 
-export function recountDeps(conn: Connection, lock?: RedisLock, log?: Logger): RecountDeps {
+export function recountDeps(
+  conn: Connection,
+  lock?: RedisLock,
+  log?: Logger,
+  marks?: ReportMarks,
+): RecountDeps {
   const Rollup = rollupModel(conn);
   return {
     Feedback: feedbackModel(conn),
     Rollup,
     Corrections: rollupCorrectionModel(conn),
-    rollups: new RollupWriter(Rollup, lock),
+    rollups: new RollupWriter(Rollup, lock, { marks }),
     lock,
     log,
+    marks,
   };
 }
 
@@ -208,6 +217,7 @@ async function recountDay(
     );
     if (diff) {
       corrected.push(diff);
+      await deps.marks?.markBuckets([bucket]);
       await deps.Corrections.create({
         _id: randomUUID(),
         at: new Date(),

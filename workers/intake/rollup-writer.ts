@@ -46,6 +46,7 @@ import {
   type Tally,
 } from '../../shared/models/rollup.model';
 import type { RedisLock } from '../../shared/redis-lock';
+import type { ReportMarks } from '../../shared/reports/report-days';
 
 /** One bucket's part of one document's count change to version v. */
 export interface BucketOp {
@@ -126,7 +127,8 @@ export class RollupWriter {
   constructor(
     private readonly Rollup: RollupModel,
     private readonly lock?: RedisLock,
-    private readonly opts: { fault?: CountFault } = {},
+    /** marks: every bucket written is marked for the report days (shared/reports/report-days.ts). */
+    private readonly opts: { fault?: CountFault; marks?: ReportMarks } = {},
   ) {}
 
   /** Calls the fault hook (tests); a throw there stands for a crash at that point. */
@@ -218,6 +220,7 @@ export class RollupWriter {
       return this.write(bucket, ops, true);
     }
     this.fault('bucket-written', { bucket });
+    await this.opts.marks?.markBuckets([bucket]);
   }
 }
 

@@ -30,6 +30,7 @@ import { completeCount, RollupWriter, type CountFault } from './rollup-writer';
 import { extractKipAmounts } from '../../shared/classify/money';
 import type { Deadlines } from '../../shared/staff/deadlines';
 import { QueueIndex } from '../../shared/staff/queue-index';
+import { ReportMarks } from '../../shared/reports/report-days';
 import { indexAtIntake, queueEntry, staffStatusOf } from '../../shared/staff/queue-query';
 import { citizenStatus } from '../../shared/staff/staff-status';
 
@@ -108,6 +109,8 @@ export interface FeedbackStoreDeps {
   rollups: RollupWriter;
   /** The review queue's index: new feedback that needs reading is added to it once stored. */
   index?: QueueIndex;
+  /** Marks stored complaints for the report days (shared/reports/report-days.ts). */
+  marks?: ReportMarks;
   /** Largest batch, and how long the first document of a batch waits for company. */
   maxBatch?: number;
   maxWaitMs?: number;
@@ -139,15 +142,17 @@ export class FeedbackStore {
     rollups: RollupWriter;
     lock?: RedisLock;
     index?: QueueIndex;
+    marks?: ReportMarks;
   } {
-    const { Feedback, rollups, lock, index } = this.deps;
-    return { Feedback, rollups, lock, index };
+    const { Feedback, rollups, lock, index, marks } = this.deps;
+    return { Feedback, rollups, lock, index, marks };
   }
 
   /** Adds a stored document to the queue index unless staff have moved it already. */
   private async indexNew(doc: FeedbackDoc): Promise<void> {
     if (this.deps.index && indexAtIntake(doc))
       await this.deps.index.put(queueEntry(doc), { onlyIfAbsent: true });
+    if (doc.kind?.code === 'complaint') await this.deps.marks?.markCases([doc._id]);
   }
 
   constructor(private readonly deps: FeedbackStoreDeps) {
@@ -305,12 +310,14 @@ export async function createFeedbackStore(
   await Promise.all([Feedback.init(), Rollup.init(), RollupBatch.init()]);
   const lock = new RedisLock(redis, prefix);
   const { fault, ...batching } = opts;
+  const marks = new ReportMarks(redis, prefix);
   return new FeedbackStore({
     Feedback,
     RollupBatch,
-    rollups: new RollupWriter(Rollup, lock, { fault }),
+    rollups: new RollupWriter(Rollup, lock, { fault, marks }),
     lock,
     index: new QueueIndex(redis, prefix),
+    marks,
     ...batching,
   });
 }

@@ -5,9 +5,10 @@
  */
 import type { FeedbackDoc, FeedbackModel } from '../../shared/models/feedback.model';
 import type { RedisLock } from '../../shared/redis-lock';
+import type { ReportMarks } from '../../shared/reports/report-days';
 
 export async function recordSatisfaction(
-  deps: { Feedback: FeedbackModel; lock?: RedisLock },
+  deps: { Feedback: FeedbackModel; lock?: RedisLock; marks?: ReportMarks },
   target: string,
   rating: number,
   senderHash: string | undefined,
@@ -43,6 +44,7 @@ export async function recordSatisfaction(
         },
       },
     );
+    await deps.marks?.markCases([target]);
     return 'recorded';
   };
   return deps.lock ? deps.lock.with(`feedback:${target}`, run) : run();

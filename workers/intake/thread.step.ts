@@ -13,6 +13,7 @@ import { prepareText } from '../../shared/text-normalize';
 import type { QueueIndex } from '../../shared/staff/queue-index';
 import type { Deadlines } from '../../shared/staff/deadlines';
 import { indexAtIntake, queueEntry } from '../../shared/staff/queue-query';
+import type { ReportMarks } from '../../shared/reports/report-days';
 import { TRIAGE_THRESHOLD, type Classifier } from './classify.step';
 import type { NormalizedIntake } from './normalize.step';
 import { completeCount, nextCount, settleCount, type RollupWriter } from './rollup-writer';
@@ -27,6 +28,8 @@ export interface ThreadDeps {
   index?: QueueIndex;
   /** Complaint deadlines: a kind that changes with the new text moves the due date. */
   deadlines?: Deadlines;
+  /** The report days re-read the item (its kind, center, service or topics may change). */
+  marks?: ReportMarks;
 }
 
 /** Thrown while the feedback to append to is still in the queue: the job is retried later. */
@@ -109,6 +112,7 @@ export async function appendToFeedback(
     // The queue entry follows (an item closed long ago, out of the index, stays out).
     if (deps.index && (indexAtIntake(after) || (await deps.index.has(target))))
       await deps.index.put(queueEntry(after));
+    await deps.marks?.markCases([target]);
   };
   await (deps.lock ? deps.lock.with(`feedback:${target}`, run) : run());
   return { created: false, id: target };

@@ -18,14 +18,26 @@ import { QUEUE_STAFF_JOBS } from '../../shared/queues';
 import { RedisLock } from '../../shared/redis-lock';
 import { NoticeBoard } from '../../shared/staff/notices';
 import { QueueIndex } from '../../shared/staff/queue-index';
+import type { ReportDays } from '../../shared/reports/report-days';
+import { ALERTS_JOB, evaluateAlerts, type AlertsDeps } from './alerts.job';
 import { isDay } from '../../shared/staff/vientiane-days';
 import { sweep, type EscalationDeps } from './escalation';
 import { daysBefore, recountRollups, type RecountDeps } from '../intake/rollup-recount';
+import {
+  MONTHLY_REPORT_JOB,
+  MONTHLY_REPORT_PATTERN,
+  monthlyReportJob,
+  type MonthlyReportJobDeps,
+} from './monthly-report.job';
 
 /** The nightly recount: 00:30 in Vientiane, for the two days before (late kiosk uploads included). */
 export const RECOUNT_JOB = 'rollups-recount';
 export const RECOUNT_PATTERN = '30 0 * * *';
 export const RECOUNT_DAYS = 2;
+
+/** The report days re-read what changed (shared/reports/report-days.ts): every few seconds. */
+export const REPORTS_REFRESH_JOB = 'reports-refresh';
+export const REPORTS_REFRESH_EVERY_MS = 5_000;
 
 /** Runs one recount job: the days in its data (a run by hand), else the days before today. */
 async function recountJob(deps: RecountDeps, job: Job, log: Logger) {
@@ -83,6 +95,12 @@ export async function startStaffJobs(
   log: Logger,
   /** With it, the nightly rollup recount is scheduled and run here too. */
   recount?: RecountDeps,
+  /** With it, report days are refreshed every few seconds and rebuilt after each recount. */
+  reports?: ReportDays,
+  /** With it, the monthly report is made, stored and announced on the 1st of each month. */
+  monthly?: MonthlyReportJobDeps,
+  /** With it, alert rules are evaluated every `everyMs` (workers/staff/alerts.job.ts). */
+  alerts?: { deps: AlertsDeps; everyMs: number },
 ): Promise<{ worker: Worker; queue: Queue; close(): Promise<void> }> {
   const queue = new Queue(QUEUE_STAFF_JOBS, {
     connection,
@@ -100,12 +118,51 @@ export async function startStaffJobs(
       { pattern: RECOUNT_PATTERN, tz: 'Asia/Vientiane' },
       { name: RECOUNT_JOB, opts: { backoff: { type: 'exponential', delay: 60_000 } } },
     );
+  if (reports)
+    await queue.upsertJobScheduler(
+      REPORTS_REFRESH_JOB,
+      { every: REPORTS_REFRESH_EVERY_MS },
+      { name: REPORTS_REFRESH_JOB, opts: { attempts: 1, removeOnComplete: 10, removeOnFail: 50 } },
+    );
+  if (monthly)
+    await queue.upsertJobScheduler(
+      MONTHLY_REPORT_JOB,
+      { pattern: MONTHLY_REPORT_PATTERN, tz: 'Asia/Vientiane' },
+      {
+        name: MONTHLY_REPORT_JOB,
+        opts: { attempts: 5, backoff: { type: 'exponential', delay: 5 * 60_000 } },
+      },
+    );
+  if (alerts)
+    await queue.upsertJobScheduler(
+      ALERTS_JOB,
+      { every: alerts.everyMs },
+      { name: ALERTS_JOB, opts: { attempts: 1, removeOnComplete: 10, removeOnFail: 50 } },
+    );
   const worker = new Worker(
     QUEUE_STAFF_JOBS,
     async (job: Job) => {
+      if (job.name === ALERTS_JOB) {
+        if (!alerts) return { skipped: true };
+        const r = await evaluateAlerts(alerts.deps);
+        if (r.opened.length || r.closed.length)
+          log.info('alerts', { opened: r.opened, closed: r.closed, open: r.open });
+        return r;
+      }
+      if (job.name === MONTHLY_REPORT_JOB) {
+        if (!monthly) throw new Error('this worker makes no monthly report');
+        return monthlyReportJob(monthly, job.data);
+      }
+      if (job.name === REPORTS_REFRESH_JOB) {
+        if (!reports) return { skipped: true };
+        return reports.refresh();
+      }
       if (job.name === RECOUNT_JOB) {
         if (!recount) throw new Error('this worker runs no rollup recount');
-        return recountJob(recount, job, log);
+        const r = await recountJob(recount, job, log);
+        // The safety net of the report days: the recounted days are rebuilt from the records.
+        if (reports) await reports.rebuildDays(r.days);
+        return r;
       }
       const r = await sweep(deps, Date.now());
       if (r.escalated.length || r.pruned)
@@ -119,9 +176,7 @@ export async function startStaffJobs(
     { connection, prefix: config.queuePrefix, concurrency: 1 },
   );
   worker.on('failed', (job, err) =>
-    log.error(job?.name === RECOUNT_JOB ? 'rollups recount failed' : 'escalation sweep failed', {
-      error: err.message,
-    }),
+    log.error(`${job?.name ?? 'staff job'} failed`, { job: job?.name, error: err.message }),
   );
   worker.on('error', (err) => log.error('staff jobs worker error', { error: err.message }));
   return {

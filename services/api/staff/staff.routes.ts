@@ -18,6 +18,7 @@ import { staffUserModel } from '../../../shared/models/staff-user.model';
 import type { NotifyJob } from '../../../shared/notify';
 import type { PiiVault } from '../../../shared/pii';
 import { RedisLock } from '../../../shared/redis-lock';
+import { ReportMarks } from '../../../shared/reports/report-days';
 import { AuditLog } from '../../../shared/staff/audit-log';
 import { Deadlines } from '../../../shared/staff/deadlines';
 import { NoticeBoard } from '../../../shared/staff/notices';
@@ -26,7 +27,15 @@ import { RollupWriter } from '../../../workers/intake/rollup-writer';
 import { jsonBody } from '../middleware/http';
 import { adminRoutes } from './admin.routes';
 import { authRoutes } from './auth.routes';
+import { exportRoutes } from './export.routes';
 import { feedbackRoutes } from './feedback.routes';
+import { reportRoutes } from './reports.routes';
+import { alertRoutes } from './alerts.routes';
+import { alertModel, alertRuleModel } from '../../../shared/reports/alerts';
+import { kioskDeviceModel } from '../../../shared/models/kiosk-device.model';
+import { monthlyReportRoutes } from './monthly-report';
+import { monthlyReportModel } from '../../../shared/models/monthly-report.model';
+import type { Figures } from '../../../shared/reports/figures';
 import { LoginThrottle } from './login-throttle';
 import { loadStaff, staffSession } from './staff-session';
 import { Workspace } from './workspace';
@@ -40,6 +49,10 @@ export const STAFF_PATHS = [
   '/api/v1/reply-templates',
   '/api/v1/catalog',
   '/api/v1/notices',
+  '/api/v1/exports',
+  '/api/v1/reports',
+  '/api/v1/alerts',
+  '/api/v1/kiosks',
 ];
 
 function hasBody(req: { headers: Record<string, string | string[] | undefined> }): boolean {
@@ -55,6 +68,8 @@ export interface StaffDeps {
   vault: PiiVault;
   catalog: () => Promise<CatalogView>;
   notifyQueue: Queue<NotifyJob>;
+  /** The figures of the dashboard and reports (shared/reports/figures.ts). */
+  figures: Figures;
   log?: Logger;
 }
 
@@ -65,6 +80,7 @@ export function staffRoutes(deps: StaffDeps): Router {
   // Staff writes are few: the lock serialises them with the intake on every backend (on FerretDB
   // it is needed, on MongoDB it costs one Redis round trip).
   const lock = new RedisLock(redis, config.queuePrefix);
+  const marks = new ReportMarks(redis, config.queuePrefix);
   const workspace = new Workspace({
     Feedback: feedbackModel(conn),
     Users,
@@ -72,7 +88,8 @@ export function staffRoutes(deps: StaffDeps): Router {
     Alias: aliasModel(conn),
     index: new QueueIndex(redis, config.queuePrefix),
     audit,
-    rollups: new RollupWriter(rollupModel(conn), lock),
+    rollups: new RollupWriter(rollupModel(conn), lock, { marks }),
+    marks,
     lock,
     catalog: deps.catalog,
     notifyQueue: deps.notifyQueue,
@@ -96,6 +113,35 @@ export function staffRoutes(deps: StaffDeps): Router {
     }),
   );
   r.use(feedbackRoutes(workspace));
+  r.use(reportRoutes(deps.figures));
+  r.use(
+    alertRoutes({
+      Rules: alertRuleModel(conn),
+      Alerts: alertModel(conn),
+      Devices: kioskDeviceModel(conn),
+      audit,
+      heartbeatS: config.kiosk.heartbeatS,
+    }),
+  );
+  r.use(
+    monthlyReportRoutes({
+      figures: deps.figures,
+      Feedback: feedbackModel(conn),
+      Stored: monthlyReportModel(conn),
+      catalog: deps.catalog,
+      chromiumPath: config.reports.chromiumPath,
+    }),
+  );
+  r.use(
+    exportRoutes({
+      Feedback: feedbackModel(conn),
+      audit,
+      vault: deps.vault,
+      log: deps.log,
+      days: deps.figures.reportDays,
+      Rollup: rollupModel(conn),
+    }),
+  );
   r.use(
     adminRoutes({
       Users,

@@ -48,6 +48,7 @@ import { itemView, rowView, type ItemView, type QueueRow } from './item-view';
 import type { PiiVault } from '../../../shared/pii';
 import type { Logger } from '../../../shared/logger';
 import type IORedis from 'ioredis';
+import type { ReportMarks } from '../../../shared/reports/report-days';
 import {
   SURVEY_WINDOW_S,
   surveyButtons,
@@ -72,6 +73,8 @@ export interface WorkspaceDeps {
   redis: IORedis;
   prefix: string;
   log?: Logger;
+  /** The report days re-read every item a staff action changed (shared/reports/report-days.ts). */
+  marks?: ReportMarks;
 }
 
 /** The fields PATCH takes (validated by the route's schema). */
@@ -94,6 +97,19 @@ export class Workspace {
 
   constructor(private readonly d: WorkspaceDeps) {
     this.snapshot = new QueueSnapshot(d.index);
+  }
+
+  /**
+   * Tells the report days to read the item again. The change itself is made: a mark that cannot be
+   * written is logged, and the nightly rebuild of the report days catches up with it.
+   */
+  private async markCase(id: string): Promise<void> {
+    await this.d.marks?.markCases([id]).catch((err: unknown) =>
+      this.d.log?.warn('report mark not written', {
+        trackingCode: id,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
   }
 
   /** The stored feedback behind a tracking code, if the caller may see it; else 404. */
@@ -270,6 +286,7 @@ export class Workspace {
       // Kind and triage count in the rollups: move this document's count with them.
       await settleCount({ Feedback: this.d.Feedback, rollups: this.d.rollups }, id, cur);
       await this.d.index.put(queueEntry(after));
+      await this.markCase(id);
       latest = after;
     });
     if (resolvedNow) {
@@ -484,6 +501,7 @@ export class Workspace {
         },
       );
     });
+    await this.markCase(id);
     await this.d.audit.record({
       actor: who,
       action: 'reply',

@@ -54,6 +54,8 @@ export function page(
   body: string,
   switchHref?: string,
   switchLabel?: string,
+  /** Page-specific rules, added after the shared ones (the scoreboard's table). */
+  extraCss = '',
 ): string {
   const other = lang === 'lo' ? 'en' : 'lo';
   return `<!doctype html>
@@ -62,7 +64,7 @@ export function page(
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${extraCss}</style>
 </head>
 <body>
 <header><div class="bar"><strong>ODSC</strong>${

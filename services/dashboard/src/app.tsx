@@ -5,12 +5,17 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Account } from './account';
+import { AlertsScreen, useOpenAlerts } from './alerts';
 import { api, setCsrfToken, setUnauthenticatedHandler } from './api';
 import { Audit } from './audit';
 import { getLang, label, setLang, t, type Lang } from './i18n';
+import { ti } from './insight-i18n';
 import { Item } from './item';
+import { KiosksScreen } from './kiosks';
 import { Login } from './login';
+import { MonthlyReportsScreen } from './monthly-reports';
 import { NoticesButton, NoticesPanel, useNotices } from './notices';
+import { OverviewScreen } from './overview';
 import { Queue } from './queue';
 import { BASE, Link, navigate, useRoute, type Route } from './router';
 import { SessionContext, type Session } from './session';
@@ -26,6 +31,7 @@ export function App() {
   const [staff, setStaff] = useState<StaffMember[]>([]);
   const route = useRoute();
   const notices = useNotices(auth.state === 'in', route.path);
+  const openAlerts = useOpenAlerts(auth.state === 'in', route.path);
 
   const changeLang = (l: Lang) => {
     setLang(l);
@@ -142,7 +148,7 @@ export function App() {
         </div>
         {session && (
           <div class="topbar-row">
-            <Nav route={route} session={session} />
+            <Nav route={route} session={session} openAlerts={openAlerts} />
             <div class="who">
               <NoticesButton n={notices} />
               <span class="who-email">{session.user.email}</span>
@@ -174,8 +180,23 @@ export function App() {
   );
 }
 
-function Nav({ route, session }: { route: Route; session: Session }) {
-  const items: [string, string][] = [[BASE, t('navQueue')]];
+function Nav({
+  route,
+  session,
+  openAlerts,
+}: {
+  route: Route;
+  session: Session;
+  /** Open alerts in the person's scope: a count beside "Alerts" when there are any. */
+  openAlerts: number | null;
+}) {
+  const items: [string, string][] = [
+    [`${BASE}/overview`, t('navOverview')],
+    [`${BASE}/alerts`, ti('navAlerts')],
+    [`${BASE}/kiosks`, ti('navKiosks')],
+    [`${BASE}/reports`, ti('navReports')],
+    [BASE, t('navQueue')],
+  ];
   if (session.isAdmin)
     items.push([`${BASE}/users`, t('navUsers')], [`${BASE}/audit`, t('navAudit')]);
   items.push([`${BASE}/account`, t('navAccount')]);
@@ -187,6 +208,12 @@ function Nav({ route, session }: { route: Route; session: Session }) {
       {items.map(([href, text]) => (
         <Link key={href} href={href} aria-current={current(href) ? 'page' : undefined}>
           {text}
+          {href === `${BASE}/alerts` && !!openAlerts && (
+            <span class="nav-count" data-open-alerts={openAlerts}>
+              <span aria-hidden="true">{openAlerts > 99 ? '99+' : openAlerts}</span>
+              <span class="visually-hidden">, {ti('navAlertsOpen', { n: openAlerts })}</span>
+            </span>
+          )}
         </Link>
       ))}
     </nav>
@@ -196,6 +223,10 @@ function Nav({ route, session }: { route: Route; session: Session }) {
 function Screen({ route, session }: { route: Route; session: Session }) {
   const item = /^\/feedback\/([^/]+)$/.exec(route.path);
   if (route.path === '' || route.path === '/queue') return <Queue route={route} />;
+  if (route.path === '/overview') return <OverviewScreen route={route} />;
+  if (route.path === '/alerts') return <AlertsScreen route={route} />;
+  if (route.path === '/kiosks') return <KiosksScreen />;
+  if (route.path === '/reports') return <MonthlyReportsScreen />;
   if (item) return <Item code={decodeURIComponent(item[1]!)} />;
   if (route.path === '/users' && session.isAdmin) return <Users />;
   if (route.path === '/audit' && session.isAdmin) return <Audit route={route} />;

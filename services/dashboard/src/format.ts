@@ -2,25 +2,13 @@
  * How dates, deadlines and personal data look on screen. Every time is shown in Asia/Vientiane
  * (the ODSCs' clock, and the one the API's `from`/`to` days use) whatever the browser's zone is.
  */
+import { MONTH_NAMES } from '../../../shared/month-names';
 import { getLang, t } from './i18n';
 
 export const TIME_ZONE = 'Asia/Vientiane';
 
 const MONTHS = {
-  lo: [
-    'ມັງກອນ',
-    'ກຸມພາ',
-    'ມີນາ',
-    'ເມສາ',
-    'ພຶດສະພາ',
-    'ມິຖຸນາ',
-    'ກໍລະກົດ',
-    'ສິງຫາ',
-    'ກັນຍາ',
-    'ຕຸລາ',
-    'ພະຈິກ',
-    'ທັນວາ',
-  ],
+  lo: MONTH_NAMES.lo,
   en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
 };
 

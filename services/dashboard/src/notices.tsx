@@ -1,10 +1,12 @@
 /**
- * In-app notices (an overdue complaint escalated to a tier): a button in the top bar with the
+ * In-app notices (an overdue complaint escalated to a tier, a monthly report ready, an alert
+ * opened — alert-notice.tsx; a kind it does not know shows as a plain notice): a button in the top bar with the
  * unread count, asked for every minute and on every move inside the app, and a panel under the
  * bar that lists them, newest first, each with a link to its item. Opening the panel marks them
  * all read (POST /notices/read). Escape or the close button shuts it and gives the focus back.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { AlertEntry, OtherEntry, type AlertNotice, type SomeNotice } from './alert-notice';
 import { api, errorMessage } from './api';
 import { label, t } from './i18n';
 import { formatDateTime } from './format';
@@ -23,8 +25,18 @@ export interface StaffNotice {
   dueAt: string;
 }
 
+/** The monthly report is stored (workers/staff/monthly-report.job.ts): links to its PDFs. */
+export interface ReportNotice {
+  id: string;
+  at: string;
+  kind: 'monthly_report';
+  month: string;
+  scope: string;
+  langs: ('lo' | 'en')[];
+}
+
 interface NoticeList {
-  items: StaffNotice[];
+  items: (StaffNotice | ReportNotice | AlertNotice)[];
   unread: number;
 }
 
@@ -184,34 +196,82 @@ export function NoticesPanel({ n, catalog }: { n: Notices; catalog: Catalog }) {
         !n.error && <p class="muted">{t('noNotices')}</p>
       ) : (
         <ul class="notices-list">
-          {n.list.items.map((x) => (
-            <li
-              key={x.id}
-              class={n.fresh.has(x.id) ? 'notice-entry fresh' : 'notice-entry'}
-              data-notice={x.id}
-              data-code={x.trackingCode}
-            >
-              <div class="notice-entry-head">
-                <Link class="code" href={`${BASE}/feedback/${encodeURIComponent(x.trackingCode)}`}>
-                  {x.trackingCode}
-                </Link>
-                {n.fresh.has(x.id) && <span class="badge badge-new">{t('noticeNew')}</span>}
-                <span class="notice-center">{names.center(x.centerCode)}</span>
-              </div>
-              <p class="notice-text">
-                {t('noticeOverdue', {
-                  date: formatDateTime(x.dueAt),
-                  n: x.tier,
-                  who: label('noticeTier', String(x.tier)),
-                })}
-              </p>
-              <p class="sub">
-                {t('noticeAt')} <time dateTime={x.at}>{formatDateTime(x.at)}</time>
-              </p>
-            </li>
-          ))}
+          {n.list.items.map((x) =>
+            x.kind === 'monthly_report' ? (
+              <ReportEntry key={x.id} x={x} fresh={n.fresh.has(x.id)} />
+            ) : x.kind === 'alert' ? (
+              <AlertEntry key={x.id} x={x} fresh={n.fresh.has(x.id)} catalog={catalog} />
+            ) : x.kind !== 'overdue' ? (
+              <OtherEntry
+                key={(x as SomeNotice).id}
+                x={x as SomeNotice}
+                fresh={n.fresh.has((x as SomeNotice).id)}
+              />
+            ) : (
+              <li
+                key={x.id}
+                class={n.fresh.has(x.id) ? 'notice-entry fresh' : 'notice-entry'}
+                data-notice={x.id}
+                data-code={x.trackingCode}
+              >
+                <div class="notice-entry-head">
+                  <Link
+                    class="code"
+                    href={`${BASE}/feedback/${encodeURIComponent(x.trackingCode)}`}
+                  >
+                    {x.trackingCode}
+                  </Link>
+                  {n.fresh.has(x.id) && <span class="badge badge-new">{t('noticeNew')}</span>}
+                  <span class="notice-center">{names.center(x.centerCode)}</span>
+                </div>
+                <p class="notice-text">
+                  {t('noticeOverdue', {
+                    date: formatDateTime(x.dueAt),
+                    n: x.tier,
+                    who: label('noticeTier', String(x.tier)),
+                  })}
+                </p>
+                <p class="sub">
+                  {t('noticeAt')} <time dateTime={x.at}>{formatDateTime(x.at)}</time>
+                </p>
+              </li>
+            ),
+          )}
         </ul>
       )}
     </section>
+  );
+}
+
+/** A monthly report ready: the month and a link to each language's PDF (opened by the browser). */
+function ReportEntry({ x, fresh }: { x: ReportNotice; fresh: boolean }) {
+  return (
+    <li
+      class={fresh ? 'notice-entry fresh' : 'notice-entry'}
+      data-notice={x.id}
+      data-report={x.month}
+    >
+      <div class="notice-entry-head">
+        <strong>{t('noticeReport', { month: x.month })}</strong>
+        {fresh && <span class="badge badge-new">{t('noticeNew')}</span>}
+      </div>
+      <p class="notice-text">
+        {x.langs.map((l, i) => (
+          <span key={l}>
+            {i > 0 && ' · '}
+            <a
+              href={`/api/v1/reports/monthly/stored/${encodeURIComponent(x.month)}/${l}`}
+              target="_blank"
+              rel="noopener"
+            >
+              {t(l === 'lo' ? 'noticeReportLo' : 'noticeReportEn')}
+            </a>
+          </span>
+        ))}
+      </p>
+      <p class="sub">
+        {t('noticeAt')} <time dateTime={x.at}>{formatDateTime(x.at)}</time>
+      </p>
+    </li>
   );
 }

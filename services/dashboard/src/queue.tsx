@@ -1,11 +1,13 @@
 /**
  * The review queue: status tabs with counts, filters and sort (all in the address), the list with
- * "Load more" over the API's cursor, and bulk actions on the selected rows.
+ * "Load more" over the API's cursor, bulk actions on the selected rows, and a CSV export of the
+ * same filters over a period (queue-export-link.tsx).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorMessage } from './api';
 import { label, t } from './i18n';
 import { BulkBar, bulkSummary } from './queue-bulk';
+import { ExportLink } from './queue-export-link';
 import { FILTER_KEYS, QueueFilters, type Filters } from './queue-filters';
 import { QueueTable } from './queue-table';
 import { BASE, Link, navigate, type Route } from './router';
@@ -141,6 +143,7 @@ export function Queue({ route }: { route: Route }) {
         })}
       </nav>
       <QueueFilters filters={filters} sort={sort} onChange={update} onClear={clear} />
+      <ExportLink filters={filters} status={status} />
       <Notice notice={notice} />
       {canAct && selected.size > 0 && (
         <BulkBar
