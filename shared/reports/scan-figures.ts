@@ -35,7 +35,7 @@ export interface ScannedLine {
 export interface ScannedFigures {
   summary: ScannedLine;
   centers: Map<string, ScannedLine>;
-  /** Documents read (the whole collection on FerretDB). */
+  /** Documents of the period that passed the filter (FerretDB reads the whole collection). */
   scanned: number;
 }
 
@@ -60,6 +60,86 @@ function line(c: Counts, cases: Case[], now: number): ScannedLine {
   };
 }
 
+/** One period (days, Vientiane, inclusive) and filter to sum in a scan. */
+export interface ScanPeriod {
+  from: string;
+  to: string;
+  filter?: ScanFilter;
+}
+
+interface Sums {
+  total: Counts;
+  cases: Case[];
+  byCenter: Map<string, { counts: Counts; cases: Case[] }>;
+  matched: number;
+}
+
+function add(c: Counts, t: ReturnType<typeof tallyOf>): void {
+  c.count++;
+  if (t.rating) {
+    c.ratingSum += t.rating;
+    c.ratingCount++;
+    c.ratings[t.rating - 1]!++;
+  }
+  if (t.complaint) c.complaints++;
+  if (t.praise) c.praise++;
+}
+
+/**
+ * Sums the figures of several periods in one pass over the feedback (a scan reads every document
+ * on FerretDB, whatever the period: one pass serves them all), at `now`.
+ */
+export async function scanPeriods(
+  Feedback: FeedbackModel,
+  calendar: WorkingCalendar,
+  periods: ScanPeriod[],
+  now: number,
+): Promise<ScannedFigures[]> {
+  const sums: Sums[] = periods.map(() => ({
+    total: emptyCounts(),
+    cases: [],
+    byCenter: new Map(),
+    matched: 0,
+  }));
+  const from = periods.reduce((m, p) => (p.from < m ? p.from : m), periods[0]?.from ?? '');
+  const to = periods.reduce((m, p) => (p.to > m ? p.to : m), periods[0]?.to ?? '');
+  // Days are strings YYYY-MM-DD, compared as such; built here, so trusted past the sanitiser.
+  const query = { day: mongoose.trusted({ $gte: from, $lte: to }) };
+  for await (const raw of Feedback.find(query, FIELDS).lean<FeedbackDoc>().cursor({
+    batchSize: 1000,
+  })) {
+    const f = raw as FeedbackDoc;
+    // The bucket a document is counted in decides its center, service and channel, as in a row.
+    const t = tallyOf(f);
+    const { centerCode, serviceCode, channel } = bucketFields(t.b);
+    let k: Case | null | undefined;
+    periods.forEach((p, i) => {
+      const q = p.filter ?? {};
+      if (f.day < p.from || f.day > p.to) return;
+      if (q.center && centerCode !== q.center) return;
+      if (q.province && provinceOf(centerCode) !== q.province) return;
+      if (q.service && serviceCode !== q.service) return;
+      if (q.channel && channel !== q.channel) return;
+      const sum = sums[i]!;
+      sum.matched++;
+      let e = sum.byCenter.get(centerCode);
+      if (!e) sum.byCenter.set(centerCode, (e = { counts: emptyCounts(), cases: [] }));
+      add(sum.total, t);
+      add(e.counts, t);
+      if (k === undefined) k = caseOf(f, calendar);
+      if (k) {
+        e.cases.push(k);
+        sum.cases.push(k);
+      }
+    });
+  }
+  return sums.map((sum) => ({
+    summary: line(sum.total, sum.cases, now),
+    centers: new Map([...sum.byCenter].map(([code, e]) => [code, line(e.counts, e.cases, now)])),
+    scanned: sum.matched,
+  }));
+}
+
 /** Scans the feedback of the days [from, to] (Vientiane, inclusive) and sums its figures at `now`. */
 export async function scanFigures(
   Feedback: FeedbackModel,
@@ -69,47 +149,7 @@ export async function scanFigures(
   filter: ScanFilter,
   now: number,
 ): Promise<ScannedFigures> {
-  const total = emptyCounts();
-  const byCenter = new Map<string, { counts: Counts; cases: Case[] }>();
-  const allCases: Case[] = [];
-  let scanned = 0;
-  // Days are strings YYYY-MM-DD, compared as such; built here, so trusted past the sanitiser.
-  const query = { day: mongoose.trusted({ $gte: from, $lte: to }) };
-  for await (const raw of Feedback.find(query, FIELDS).lean<FeedbackDoc>().cursor({
-    batchSize: 1000,
-  })) {
-    const f = raw as FeedbackDoc;
-    scanned++;
-    // The bucket a document is counted in decides its center, service and channel, as in a row.
-    const t = tallyOf(f);
-    const { centerCode, serviceCode, channel } = bucketFields(t.b);
-    if (filter.center && centerCode !== filter.center) continue;
-    if (filter.province && provinceOf(centerCode) !== filter.province) continue;
-    if (filter.service && serviceCode !== filter.service) continue;
-    if (filter.channel && channel !== filter.channel) continue;
-    let e = byCenter.get(centerCode);
-    if (!e) byCenter.set(centerCode, (e = { counts: emptyCounts(), cases: [] }));
-    for (const c of [total, e.counts]) {
-      c.count++;
-      if (t.rating) {
-        c.ratingSum += t.rating;
-        c.ratingCount++;
-        c.ratings[t.rating - 1]!++;
-      }
-      if (t.complaint) c.complaints++;
-      if (t.praise) c.praise++;
-    }
-    const k = caseOf(f, calendar);
-    if (k) {
-      e.cases.push(k);
-      allCases.push(k);
-    }
-  }
-  return {
-    summary: line(total, allCases, now),
-    centers: new Map([...byCenter].map(([code, e]) => [code, line(e.counts, e.cases, now)])),
-    scanned,
-  };
+  return (await scanPeriods(Feedback, calendar, [{ from, to, filter }], now))[0]!;
 }
 
 /** The fields of two lines that differ, as `field: a ≠ b` (empty when they agree). */
