@@ -96,6 +96,8 @@ async function main() {
     servers.push(await ensureRedis(config.redisUrl, path.join(config.dataDir, 'redis')));
   const conn = await connectMongo(mongoUrl);
   const redis = redisConnection(config.redisUrl, 'producer');
+  // The producer connection queues nothing while it connects: wait until it is ready.
+  if (redis.status !== 'ready') await new Promise((r) => redis.once('ready', r));
   try {
     await prepareDemoCollections(conn);
     // FerretDB's SQLite tables get the `_id` indexes its look-ups need (docs/storage.md).
