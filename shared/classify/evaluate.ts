@@ -2,7 +2,7 @@
  * Scores the text classifier on a labelled set: accuracy where a label exists, precision (no
  * code guessed where none is named), recall, topic F1, kind accuracy, and the commonest confusions.
  */
-import type { TextClassifier } from './text-classifier';
+import type { TextClassification } from './text-classifier';
 
 export interface LabelledMessage {
   id: string;
@@ -36,7 +36,21 @@ export interface EvalReport {
 
 const ratio = (a: number, b: number) => (b === 0 ? 1 : Math.round((a / b) * 1000) / 1000);
 
-export function evaluate(classifier: TextClassifier, messages: LabelledMessage[]): EvalReport {
+export function evaluate(
+  classifier: { classify(text: string): TextClassification },
+  messages: LabelledMessage[],
+): EvalReport {
+  return scorePredictions(
+    messages,
+    messages.map((m) => classifier.classify(m.text)),
+  );
+}
+
+/** Scores given predictions (one per message, same order), e.g. out-of-fold ones. */
+export function scorePredictions(
+  messages: LabelledMessage[],
+  predictions: TextClassification[],
+): EvalReport {
   const tally = () => ({
     labelled: 0,
     correctLabelled: 0,
@@ -66,8 +80,8 @@ export function evaluate(classifier: TextClassifier, messages: LabelledMessage[]
     c.count++;
     confusions.set(k, c);
   };
-  for (const m of messages) {
-    const r = classifier.classify(m.text);
+  messages.forEach((m, j) => {
+    const r = predictions[j]!;
     for (const field of ['center', 'service'] as const) {
       const expected = m[field];
       const got = r[field].code;
@@ -101,7 +115,7 @@ export function evaluate(classifier: TextClassifier, messages: LabelledMessage[]
     }
     if (r.kind.code === m.kind) kindOk++;
     else confuse('kind', m.kind, r.kind.code, m.text);
-  }
+  });
   const score = (t: ReturnType<typeof tally>): FieldScore => ({
     accuracy: ratio(t.correctLabelled, t.labelled),
     precision: ratio(t.correctGiven, t.given),

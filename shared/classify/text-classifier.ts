@@ -27,6 +27,9 @@ import {
   type TopicCode,
 } from './lexicon';
 import { PhraseIndex, type Hit } from './phrase-index';
+import { combine } from './combine';
+import { featureNames, type RuleSignals } from './features';
+import type { ClassifierModel } from './model';
 
 /** Below this confidence a field is left for people (needsTriage). */
 export const TRIAGE_THRESHOLD = 0.6;
@@ -106,8 +109,17 @@ export class TextClassifier {
   constructor(
     private readonly catalog: CatalogView,
     learned: LearnedAlias[] = [],
+    /** The learned model; without it the rules alone decide (as before the model existed). */
+    readonly model: ClassifierModel | null = null,
   ) {
     this.indexes = buildIndexes(catalog, learned);
+  }
+
+  /** The same rules and learned phrases with another model (indexes are shared, not rebuilt). */
+  withModel(model: ClassifierModel | null): TextClassifier {
+    const c = Object.create(TextClassifier.prototype) as TextClassifier;
+    Object.assign(c, this, { model });
+    return c;
   }
 
   /** Rebuilds the indexes with a new set of learned aliases. */
@@ -115,8 +127,26 @@ export class TextClassifier {
     this.indexes = buildIndexes(this.catalog, learned);
   }
 
+  /** Rules first; with a model, the model decides where the rules are silent or weak (combine.ts). */
   classify(text: string): TextClassification {
     const t = fold(text);
+    const r = this.rules(t, text);
+    if (!this.model) return r.result;
+    return combine(r.result, this.model.predict(featureNames(t, r.signals, true)));
+  }
+
+  /** What the rules alone say, and the signals the model reads from them. */
+  rulesWithSignals(text: string): { result: TextClassification; signals: RuleSignals } {
+    return this.rules(fold(text), text);
+  }
+
+  /** The feature names the model sees for a message (rules included). */
+  features(text: string): string[] {
+    const t = fold(text);
+    return featureNames(t, this.rules(t, text).signals, true);
+  }
+
+  private rules(t: string, text: string): { result: TextClassification; signals: RuleSignals } {
     const { names, topics, polarity, negators, cues } = this.indexes;
     const nameHits = names.find(t, { fuzzy: true, stopwords: STOPWORDS });
     const cueHits = cues.find(t);
@@ -187,12 +217,28 @@ export class TextClassifier {
       [kind, kindConfidence] = ['praise', Math.min(0.95, 0.6 + 0.1 * (pos - neg))];
     else if (topicList.length) [kind, kindConfidence] = ['complaint', 0.55];
 
+    const signals: RuleSignals = {
+      service: service.code,
+      topics: topicList.map((x) => x.code!),
+      kind,
+      cues: [
+        ...new Set([
+          ...cueHits.filter((h) => h.value !== 'province').map((h) => h.value),
+          ...(negHits.length ? ['negator'] : []),
+          ...(neg > pos ? ['negative'] : pos > neg ? ['positive'] : []),
+          ...(service.confidence < 0.6 && service.code ? ['service-ambiguous'] : []),
+        ]),
+      ],
+    };
     return {
-      center,
-      service,
-      topics: topicList,
-      kind: { code: kind, confidence: kindConfidence, method: 'keyword' },
-      sentiment: Math.round(sentiment * 100) / 100,
+      result: {
+        center,
+        service,
+        topics: topicList,
+        kind: { code: kind, confidence: kindConfidence, method: 'keyword' },
+        sentiment: Math.round(sentiment * 100) / 100,
+      },
+      signals,
     };
   }
 

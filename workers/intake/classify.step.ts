@@ -11,6 +11,8 @@ import {
   TRIAGE_THRESHOLD,
   type LearnedAlias,
 } from '../../shared/classify/text-classifier';
+import type { ClassifierModel } from '../../shared/classify/model';
+import { shippedModel } from '../../shared/classify/shipped';
 import type { NormalizedIntake } from './normalize.step';
 
 /** What classification decides: exactly the feedback document's classified fields. */
@@ -73,6 +75,8 @@ function withContactRequest(envelope: IntakeEnvelope, c: Classification): Classi
 export interface ClassifierSource {
   catalog(): Promise<CatalogView>;
   aliases(): Promise<LearnedAlias[]>;
+  /** The newest active model version in the database; without one, the shipped model is used. */
+  model?(): Promise<ClassifierModel | null>;
 }
 
 /**
@@ -97,8 +101,12 @@ export class CatalogTextClassifier implements Classifier {
 
   private async classifier(): Promise<TextClassifier> {
     if (!this.text || Date.now() - this.loadedAt > this.ttlMs) {
-      const [catalog, aliases] = await Promise.all([this.source.catalog(), this.source.aliases()]);
-      this.text = new TextClassifier(catalog, aliases);
+      const [catalog, aliases, model] = await Promise.all([
+        this.source.catalog(),
+        this.source.aliases(),
+        this.source.model?.() ?? null,
+      ]);
+      this.text = new TextClassifier(catalog, aliases, model ?? shippedModel());
       this.loadedAt = Date.now();
     }
     return this.text;
@@ -108,7 +116,8 @@ export class CatalogTextClassifier implements Classifier {
     const base = this.explicitOnly.classify(input);
     const normalized = input.normalized.text?.normalized;
     if (!normalized) return base;
-    const r = (await this.classifier()).classify(normalized);
+    const text = await this.classifier();
+    const r = text.classify(normalized);
     const center = base.center.method === 'explicit' ? base.center : r.center;
     const service = base.service.method === 'explicit' ? base.service : r.service;
     const explicitTopics = new Set(base.topics.map((t) => t.code));
@@ -118,11 +127,16 @@ export class CatalogTextClassifier implements Classifier {
     const useText = r.kind.confidence >= TRIAGE_THRESHOLD || !rated;
     const kind = useText ? r.kind : base.kind;
     const sentiment = useText && r.sentiment !== 0 ? r.sentiment : base.sentiment;
+    // Where the model decided, its own thresholds apply (chosen so that answers above them are
+    // right ≥ 95% of the time); where the rules decided, today's thresholds.
+    const at = text.model?.meta.triageAt;
+    const under = (c: Classified, rule: number, model: number | undefined) =>
+      (c.confidence ?? 0) < (c.method === 'model' && model !== undefined ? model : rule);
     const needsTriage =
       input.envelope.meta.spam === true ||
       center.confidence < TRIAGE_THRESHOLD ||
-      (service.code !== null && service.confidence < TRIAGE_THRESHOLD) ||
-      (kind.confidence ?? 0) < TRIAGE_THRESHOLD - 0.1;
+      (service.code !== null && under(service, TRIAGE_THRESHOLD, at?.service)) ||
+      under(kind, TRIAGE_THRESHOLD - 0.1, useText ? at?.kind : undefined);
     return withContactRequest(input.envelope, {
       center,
       service,

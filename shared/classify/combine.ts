@@ -1,0 +1,87 @@
+/**
+ * Rules and model together. Learned aliases (staff taught them) and an unambiguous service keyword
+ * win; the model decides where the rules are silent or weak: a service no word list knows, which
+ * topics a message is about (not merely mentions), and its kind. The model also sees the rules'
+ * answers as features, so it learns where they are wrong (a day mentioned in passing is not a
+ * waiting-time complaint; "please add a bench" is a suggestion). Each field's `method` says which
+ * decided: `keyword`/`fuzzy`/`learned` when the rule's answer stands, `model` when the model's does.
+ * Center and sentiment stay with the rules.
+ */
+import type { Classified } from '../models/feedback.model';
+import type { ModelPrediction } from './model';
+import type { TextClassification } from './text-classifier';
+
+/** How rules and model share the decision (the defaults were chosen on cross-validated scores). */
+export interface CombinePolicy {
+  /** A service keyword at or above this rule confidence wins over the model. */
+  serviceRuleWinsAt: number;
+  /** A topic the rules found is kept when the model gives it at least this probability. */
+  keepRuleTopicAt: number;
+  /** A topic the rules did not find is added when the model gives it at least this. */
+  addModelTopicAt: number;
+}
+
+export const DEFAULT_POLICY: CombinePolicy = {
+  serviceRuleWinsAt: 0.85,
+  keepRuleTopicAt: 0.15,
+  addModelTopicAt: 0.4,
+};
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export function combine(
+  rules: TextClassification,
+  m: ModelPrediction,
+  policy: CombinePolicy = DEFAULT_POLICY,
+): TextClassification {
+  let service: Classified;
+  const rs = rules.service;
+  if (rs.method === 'learned' || (rs.code && rs.confidence >= policy.serviceRuleWinsAt)) {
+    // The rule stands; the model's agreement (or not) says how sure it is.
+    const agree = m.service.code === rs.code;
+    // Disagreement between the two is worth a person's look (0.5 is under every threshold).
+    service = {
+      ...rs,
+      confidence:
+        rs.method === 'learned'
+          ? rs.confidence
+          : agree
+            ? round(Math.max(rs.confidence, m.service.confidence))
+            : 0.5,
+    };
+  } else if (m.service.code === null) {
+    service = {
+      code: null,
+      confidence: round(m.service.confidence),
+      method: rs.code ? 'model' : 'none',
+    };
+  } else {
+    service = {
+      code: m.service.code,
+      confidence: round(m.service.confidence),
+      method: m.service.code === rs.code ? rs.method : 'model',
+    };
+  }
+
+  const ruleTopics = new Set(rules.topics.map((t) => t.code));
+  const topics: Classified[] = [];
+  for (const t of m.topics) {
+    const byRule = ruleTopics.has(t.code);
+    if (t.p >= (byRule ? policy.keepRuleTopicAt : policy.addModelTopicAt))
+      topics.push({
+        code: t.code,
+        confidence: round(t.confidence),
+        method: byRule ? 'keyword' : 'model',
+      });
+  }
+  // Topics the model does not know (e.g. "other", a code added later) stay with the rules.
+  const known = new Set(m.topics.map((t) => t.code));
+  for (const t of rules.topics) if (!known.has(t.code)) topics.push(t);
+
+  const kind: Classified = {
+    code: m.kind.code,
+    confidence: round(m.kind.confidence),
+    method: m.kind.code === rules.kind.code ? 'keyword' : 'model',
+  };
+  return { ...rules, service, topics, kind };
+}

@@ -1,0 +1,60 @@
+/**
+ * The labelled sets the model is trained and scored on: test/fixtures/classify-dev.jsonl (the set
+ * the word lists were tuned on) and test/fixtures/classify-labelled.jsonl (written to
+ * docs/labelling.md), each split by split.ts into the messages we may train on and the locked
+ * test split we only score on.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LabelledMessage } from './evaluate';
+import { isLockedTest } from './split';
+
+/** The project's root, from source (ts-jest) or from dist/. */
+export function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('project root not found');
+    dir = up;
+  }
+  return dir;
+}
+
+export const LABELLED_FILES = ['classify-dev.jsonl', 'classify-labelled.jsonl'];
+
+export function readLabelled(file: string): LabelledMessage[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      const m = JSON.parse(l) as LabelledMessage;
+      if (typeof m.text !== 'string') throw new Error(`${file}:${i + 1}: "text" must be a string`);
+      return m;
+    });
+}
+
+export interface LabelledSets {
+  files: string[];
+  /** Messages outside the locked split (trained on, cross-validated). */
+  open: LabelledMessage[];
+  /** The locked test split (scored only). */
+  locked: LabelledMessage[];
+}
+
+/** Reads the labelled sets that exist, de-duplicated by text, split by split.ts. */
+export function labelledSets(
+  files = LABELLED_FILES.map((f) => path.join(projectRoot(), 'test', 'fixtures', f)),
+): LabelledSets {
+  const seen = new Set<string>();
+  const open: LabelledMessage[] = [];
+  const locked: LabelledMessage[] = [];
+  const present = files.filter((f) => existsSync(f));
+  for (const f of present)
+    for (const m of readLabelled(f)) {
+      const key = m.text.normalize('NFC').trim();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      (isLockedTest(m.text) ? locked : open).push(m);
+    }
+  return { files: present, open, locked };
+}

@@ -1,0 +1,354 @@
+/**
+ * Training the learned model: features of every labelled message (with the rules' signals),
+ * k-fold cross-validation over the messages outside the locked split (out-of-fold scores for the
+ * evaluation and for calibration), Platt calibration per field, the triage threshold chosen so
+ * that answers above it are right at least 95% of the time, then the final model on everything.
+ * The locked split (split.ts) is never trained or tuned on; it is scored separately.
+ */
+import { createHash } from 'node:crypto';
+import { scorePredictions, type EvalReport, type LabelledMessage } from './evaluate';
+import { detailedReport, type DetailedReport } from './report';
+import { combine } from './combine';
+import {
+  ClassifierModel,
+  DEFAULT_SETTINGS,
+  trainModel,
+  type ModelFile,
+  type ModelPrediction,
+  type Platt,
+  type TrainingExample,
+  type TrainSettings,
+} from './model';
+import { sigmoid } from './linear';
+import type { TextClassification, TextClassifier } from './text-classifier';
+
+export const FOLDS = 5;
+/** Answers at or above the triage threshold must be right this often (issue 14). */
+export const TARGET_PRECISION = 0.95;
+
+export const toExample = (m: LabelledMessage): TrainingExample => ({
+  text: m.text,
+  service: m.service,
+  topics: m.topics,
+  kind: m.kind,
+});
+
+/** A message's fold, by a hash of its text: stable when lines are added or reordered. */
+export function foldOf(text: string, k = FOLDS): number {
+  return createHash('sha1').update(text.normalize('NFC').trim()).digest().readUInt32BE(0) % k;
+}
+
+interface Prepared {
+  rules: TextClassification;
+  names: string[];
+}
+
+function prepare(rules: TextClassifier, texts: string[]): Prepared[] {
+  return texts.map((text) => {
+    const r = rules.rulesWithSignals(text);
+    return { rules: r.result, names: rules.features(text) };
+  });
+}
+
+export interface CrossValidation {
+  /** Out-of-fold model scores, one per labelled message. */
+  model: ModelPrediction[];
+  /** Out-of-fold combined classifications (rules + model), one per labelled message. */
+  combined: TextClassification[];
+}
+
+/**
+ * k-fold cross-validation: each labelled message is classified by a model trained on the other
+ * folds plus `extra` (staff corrections, always in training).
+ */
+export function crossValidate(
+  rules: TextClassifier,
+  labelled: LabelledMessage[],
+  extra: TrainingExample[] = [],
+  settings: TrainSettings = DEFAULT_SETTINGS,
+  k = FOLDS,
+): CrossValidation {
+  const prepared = prepare(
+    rules,
+    labelled.map((m) => m.text),
+  );
+  const extraPrepared = prepare(
+    rules,
+    extra.map((e) => e.text),
+  );
+  const folds = labelled.map((m) => foldOf(m.text, k));
+  const model: ModelPrediction[] = new Array(labelled.length);
+  for (let f = 0; f < k; f++) {
+    const train = labelled.flatMap((m, j) => (folds[j] === f ? [] : [j]));
+    const fm = trainModel(
+      [...train.map((j) => toExample(labelled[j]!)), ...extra],
+      [...train.map((j) => prepared[j]!.names), ...extraPrepared.map((p) => p.names)],
+      {
+        version: `cv-${f}`,
+        trainedOn: { examples: train.length, corrections: extra.length, sources: [] },
+      },
+      settings,
+    );
+    labelled.forEach((_, j) => {
+      if (folds[j] === f) model[j] = fm.predict(prepared[j]!.names);
+    });
+  }
+  return { model, combined: prepared.map((p, j) => combine(p.rules, model[j]!)) };
+}
+
+/** Fits confidence = sigmoid(a · logit(p) + b) to (p, right?) pairs by Newton's method. */
+export function fitPlatt(points: { p: number; right: boolean }[]): Platt {
+  if (points.length < 10) return { a: 1, b: 0 };
+  const xs = points.map((q) => Math.log(Math.max(1e-6, q.p) / Math.max(1e-6, 1 - q.p)));
+  // Platt's smoothed targets keep a perfectly separable set from running to infinity.
+  const pos = points.filter((q) => q.right).length;
+  const neg = points.length - pos;
+  const hi = (pos + 1) / (pos + 2);
+  const lo = 1 / (neg + 2);
+  const ys = points.map((q) => (q.right ? hi : lo));
+  // Newton's method with a step-halving line search on the log loss plus a small pull towards
+  // the identity (a = 1, b = 0), which keeps it finite when all scores are alike.
+  const ridge = 1e-3;
+  const loss = (a: number, b: number) => {
+    let l = 0;
+    xs.forEach((x, i) => {
+      const z = a * x + b;
+      // log(1 + e^z) − y·z, computed stably.
+      l += (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - ys[i]! * z;
+    });
+    return l + (ridge / 2) * ((a - 1) ** 2 + b ** 2);
+  };
+  let a = 1;
+  let b = 0;
+  let current = loss(a, b);
+  for (let it = 0; it < 100; it++) {
+    let ga = ridge * (a - 1);
+    let gb = ridge * b;
+    let haa = ridge;
+    let hab = 0;
+    let hbb = ridge;
+    xs.forEach((x, i) => {
+      const q = sigmoid(a * x + b);
+      const d = q - ys[i]!;
+      const w = q * (1 - q);
+      ga += d * x;
+      gb += d;
+      haa += w * x * x;
+      hab += w * x;
+      hbb += w;
+    });
+    const det = haa * hbb - hab * hab;
+    if (!(det > 0)) break;
+    const da = (hbb * ga - hab * gb) / det;
+    const db = (haa * gb - hab * ga) / det;
+    let step = 1;
+    while (step > 1e-6 && loss(a - step * da, b - step * db) > current) step /= 2;
+    if (step <= 1e-6) break;
+    a -= step * da;
+    b -= step * db;
+    const next = loss(a, b);
+    if (current - next < 1e-10) break;
+    current = next;
+  }
+  return { a: Math.round(a * 1e4) / 1e4, b: Math.round(b * 1e4) / 1e4 };
+}
+
+/**
+ * The lowest confidence threshold at which the answers at or above it are right at least
+ * `target` of the time (1 when none is).
+ */
+export function chooseThreshold(
+  points: { confidence: number; right: boolean }[],
+  target = TARGET_PRECISION,
+): number {
+  const sorted = [...points].sort((x, y) => y.confidence - x.confidence);
+  let right = 0;
+  let best = 1;
+  sorted.forEach((q, i) => {
+    if (q.right) right++;
+    const next = sorted[i + 1];
+    // Only cut between distinct confidences.
+    if (next && next.confidence === q.confidence) return;
+    if (right / (i + 1) >= target) best = q.confidence;
+  });
+  return Math.round(best * 1000) / 1000;
+}
+
+/** Service, kind and topic decisions of out-of-fold scores, with whether each was right. */
+export function decisionPoints(labelled: LabelledMessage[], model: ModelPrediction[]) {
+  const service = model.map((m, j) => ({
+    p: m.service.p,
+    right: m.service.code === labelled[j]!.service,
+  }));
+  const kind = model.map((m, j) => ({ p: m.kind.p, right: m.kind.code === labelled[j]!.kind }));
+  const topics = model.flatMap((m, j) =>
+    m.topics.map((t) => ({
+      p: t.p >= 0.5 ? t.p : 1 - t.p,
+      right: t.p >= 0.5 === labelled[j]!.topics.includes(t.code!),
+    })),
+  );
+  return { service, kind, topics };
+}
+
+export interface TrainResult {
+  model: ClassifierModel;
+  cv: CrossValidation;
+}
+
+/**
+ * Trains the model to ship: cross-validates on `labelled` (never the locked split: the caller
+ * leaves it out), fits calibration and triage thresholds on the out-of-fold scores, then trains
+ * on all of `labelled` plus `corrections`.
+ */
+export function trainCalibrated(
+  rules: TextClassifier,
+  labelled: LabelledMessage[],
+  corrections: TrainingExample[],
+  meta: Pick<ModelFile, 'version' | 'trainedOn'>,
+  settings: TrainSettings = DEFAULT_SETTINGS,
+): TrainResult {
+  const cv = crossValidate(rules, labelled, corrections, settings);
+  const points = decisionPoints(labelled, cv.model);
+  const calibration = {
+    service: fitPlatt(points.service),
+    kind: fitPlatt(points.kind),
+    topics: fitPlatt(points.topics),
+  };
+  const calibrated = (ps: { p: number; right: boolean }[], c: Platt) =>
+    ps.map((q) => ({
+      confidence: sigmoid(c.a * Math.log(Math.max(1e-6, q.p) / Math.max(1e-6, 1 - q.p)) + c.b),
+      right: q.right,
+    }));
+  const triageAt = {
+    service: chooseThreshold(calibrated(points.service, calibration.service)),
+    kind: chooseThreshold(calibrated(points.kind, calibration.kind)),
+    topics: chooseThreshold(calibrated(points.topics, calibration.topics)),
+  };
+  const all = [...labelled.map(toExample), ...corrections];
+  const model = trainModel(
+    all,
+    all.map((e) => rules.features(e.text)),
+    { ...meta, calibration, triageAt },
+    settings,
+  );
+  return { model, cv };
+}
+
+/** Out-of-fold model scores with a calibration applied (for honest confidence reports). */
+function recalibrate(m: ModelPrediction, c: ModelFile['calibration']): ModelPrediction {
+  const conf = (p: number, k: Platt) =>
+    sigmoid(k.a * Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p)) + k.b);
+  return {
+    service: { ...m.service, confidence: conf(m.service.p, c.service) },
+    kind: { ...m.kind, confidence: conf(m.kind.p, c.kind) },
+    topics: m.topics.map((t) => ({
+      ...t,
+      confidence: conf(t.p >= 0.5 ? t.p : 1 - t.p, c.topics),
+    })),
+  };
+}
+
+export interface ModelEvaluation {
+  /** k-fold over the open messages (the model never saw the message it scored). */
+  crossValidated: DetailedReport;
+  /** The locked test split, scored by the final model (trained on all open messages). */
+  locked: DetailedReport;
+  /** The rules alone on the locked split, for comparison. */
+  lockedRulesOnly: EvalReport;
+}
+
+/**
+ * Trains the model to ship from the labelled sets and staff corrections and evaluates it:
+ * cross-validated on the open messages, and on the locked split.
+ */
+export function buildModel(
+  rules: TextClassifier,
+  open: LabelledMessage[],
+  locked: LabelledMessage[],
+  corrections: TrainingExample[],
+  meta: Pick<ModelFile, 'version' | 'trainedOn'>,
+  settings: TrainSettings = DEFAULT_SETTINGS,
+): { model: ClassifierModel; evaluation: ModelEvaluation } {
+  const { model, cv } = trainCalibrated(rules, open, corrections, meta, settings);
+  const cal = model.meta.calibration;
+  const cvCombined = open.map((m, j) =>
+    combine(rules.rulesWithSignals(m.text).result, recalibrate(cv.model[j]!, cal)),
+  );
+  const withModel = rules.withModel(model);
+  const evaluation: ModelEvaluation = {
+    crossValidated: detailedReport(open, cvCombined, model.meta.triageAt),
+    locked: detailedReport(
+      locked,
+      locked.map((m) => withModel.classify(m.text)),
+      model.meta.triageAt,
+    ),
+    lockedRulesOnly: scorePredictions(
+      locked,
+      locked.map((m) => rules.classify(m.text)),
+    ),
+  };
+  model.meta.evaluation = summary(evaluation);
+  return { model, evaluation };
+}
+
+/** The headline numbers a model version keeps with it. */
+export function summary(e: ModelEvaluation) {
+  const pick = (r: EvalReport | DetailedReport) => ({
+    n: r.n,
+    center: r.center.accuracy,
+    centerPrecision: r.center.precision,
+    service: r.service.accuracy,
+    topicsF1: r.topics.f1,
+    kind: r.kind.accuracy,
+    ...('ece' in r ? { ece: r.ece, triage: r.triage } : {}),
+  });
+  return {
+    crossValidated: pick(e.crossValidated),
+    locked: pick(e.locked),
+    lockedRulesOnly: pick(e.lockedRulesOnly),
+  };
+}
+
+/**
+ * A quick retraining (the scheduled job's): one training on the open messages and corrections,
+ * calibration and thresholds taken over from `base`, scored on the locked split only. A full
+ * `npm run classify:train` re-fits calibration on cross-validated scores.
+ */
+export function buildQuick(
+  rules: TextClassifier,
+  open: LabelledMessage[],
+  locked: LabelledMessage[],
+  corrections: TrainingExample[],
+  meta: Pick<ModelFile, 'version' | 'trainedOn'>,
+  base: ClassifierModel,
+  settings: TrainSettings = DEFAULT_SETTINGS,
+): { model: ClassifierModel; locked: DetailedReport } {
+  const all = [...open.map(toExample), ...corrections];
+  const model = trainModel(
+    all,
+    all.map((e) => rules.features(e.text)),
+    { ...meta, calibration: base.meta.calibration, triageAt: base.meta.triageAt },
+    settings,
+  );
+  const withModel = rules.withModel(model);
+  const report = detailedReport(
+    locked,
+    locked.map((m) => withModel.classify(m.text)),
+    model.meta.triageAt,
+  );
+  const r = report;
+  model.meta.evaluation = {
+    locked: {
+      n: r.n,
+      center: r.center.accuracy,
+      centerPrecision: r.center.precision,
+      service: r.service.accuracy,
+      topicsF1: r.topics.f1,
+      kind: r.kind.accuracy,
+      ece: r.ece,
+      triage: r.triage,
+    },
+    calibratedBy: base.version,
+  };
+  return { model, locked: report };
+}

@@ -1,0 +1,220 @@
+/**
+ * The learned model: logistic regression by value on hand-computable data, the features, Platt
+ * calibration, the triage threshold, calibration error, the model file round trip, how rules and
+ * model share a decision, and the shipped model's scores on the locked split (never trained on).
+ */
+import { seedCatalogView } from '../../shared/catalog/catalog';
+import { combine } from '../../shared/classify/combine';
+import { evaluate } from '../../shared/classify/evaluate';
+import { featureNames } from '../../shared/classify/features';
+import { labelledSets } from '../../shared/classify/labelled-sets';
+import {
+  binaryScore,
+  fromBase64,
+  softmaxScores,
+  sparse,
+  toBase64,
+  trainBinary,
+  trainSoftmax,
+} from '../../shared/classify/linear';
+import { ClassifierModel, trainModel, type ModelPrediction } from '../../shared/classify/model';
+import { ece } from '../../shared/classify/report';
+import { shippedModel } from '../../shared/classify/shipped';
+import { isLockedTest } from '../../shared/classify/split';
+import { TextClassifier } from '../../shared/classify/text-classifier';
+import { chooseThreshold, fitPlatt } from '../../shared/classify/train';
+
+const one = { epochs: 1, rate: 1, l2: 0, seed: 1 };
+
+test('one gradient step of a binary head, by value', () => {
+  // p = sigmoid(0) = 0.5 → w += 1 · (1 − 0.5) · 1, b += 0.5; then z = 1 → sigmoid(1).
+  const x = sparse([0]);
+  expect(x).toEqual({ idx: [0], val: [1] });
+  const head = trainBinary([x], [1], [1], 1, one);
+  expect(head.w[0]).toBeCloseTo(0.5, 6);
+  expect(head.b).toBeCloseTo(0.5, 6);
+  expect(binaryScore(head, x)).toBeCloseTo(1 / (1 + Math.exp(-1)), 6); // 0.731059
+  // A message with no label (−1) teaches nothing; a weight of 2 doubles the step.
+  expect(trainBinary([x], [-1], [1], 1, one).w[0]).toBe(0);
+  expect(trainBinary([x], [1], [2], 1, one).w[0]).toBeCloseTo(1, 6);
+});
+
+test('one gradient step of a softmax head, by value', () => {
+  // Two classes, both at 0.5: the true class gets +0.5, the other −0.5 (weights and biases).
+  const x = sparse([0]);
+  const head = trainSoftmax([x], [0], [1], 1, ['a', 'b'], one);
+  expect(Array.from(head.w)).toEqual([0.5, -0.5]);
+  expect(Array.from(head.b)).toEqual([0.5, -0.5]);
+  // z = (1, −1): p(a) = e / (e + 1/e) = 0.880797.
+  const p = softmaxScores(head, x);
+  expect(p[0]).toBeCloseTo(Math.E / (Math.E + 1 / Math.E), 6);
+  expect(p[0]! + p[1]!).toBeCloseTo(1, 9);
+  // Two features share unit length: each is worth 1/√2.
+  const v = sparse([3, 7]).val;
+  expect(v[0]).toBeCloseTo(Math.SQRT1_2, 12);
+  expect(v[1]).toBeCloseTo(Math.SQRT1_2, 12);
+});
+
+test('weights survive base64', () => {
+  const a = Float32Array.from([0.5, -1.25, 3]);
+  expect(Array.from(fromBase64(toBase64(a)))).toEqual([0.5, -1.25, 3]);
+});
+
+test('features: character 1–4-grams of folded text, Lao words from ICU, Latin word pairs, rule signals', () => {
+  const f = featureNames('ລໍຖ້າ Slow queue');
+  expect(f).toEqual(expect.arrayContaining(['c:ລ', 'c:ລໍ', 'c:ລໍຖ', 'c:ລໍຖ້', 'c:slow', 'c:s']));
+  expect(f).not.toContain('c:ລໍຖ້າ'); // 5 characters: longer than 4
+  expect(f).toEqual(expect.arrayContaining(['w:ລໍຖ້າ', 'w:slow', 'w:queue', 'b:slow queue']));
+  // Spelling variants fold to the same features; digits collapse.
+  expect(featureNames('ຫຼາຍ')).toEqual(featureNames('ຫລາຍ'));
+  expect(featureNames('50000 kip')).toEqual(featureNames('70000 kip'));
+  const r = featureNames('x', {
+    service: null,
+    topics: ['fees'],
+    kind: 'complaint',
+    cues: ['question'],
+  });
+  expect(r).toEqual(expect.arrayContaining(['r:s:-', 'r:t:fees', 'r:k:complaint', 'r:c:question']));
+});
+
+test('Platt calibration pulls over-confident scores down to the rate they are right', () => {
+  // Scores of 0.9 that are right half the time should come out near 0.5.
+  const points = Array.from({ length: 200 }, (_, i) => ({ p: 0.9, right: i % 2 === 0 }));
+  const c = fitPlatt(points);
+  const conf = 1 / (1 + Math.exp(-(c.a * Math.log(0.9 / 0.1) + c.b)));
+  expect(c).not.toEqual({ a: 1, b: 0 });
+  expect(conf).toBeGreaterThan(0.45);
+  expect(conf).toBeLessThan(0.55);
+  // Scores that are right as often as they say stay where they are.
+  const honest = [
+    ...Array.from({ length: 80 }, (_, i) => ({ p: 0.8, right: i < 64 })),
+    ...Array.from({ length: 80 }, (_, i) => ({ p: 0.6, right: i < 48 })),
+  ];
+  const h = fitPlatt(honest);
+  const at = (p: number) => 1 / (1 + Math.exp(-(h.a * Math.log(p / (1 - p)) + h.b)));
+  expect(at(0.8)).toBeCloseTo(0.8, 1);
+  expect(at(0.6)).toBeCloseTo(0.6, 1);
+});
+
+test('the triage threshold is the lowest at which answers above it are right ≥ 95% of the time', () => {
+  const points = [
+    ...Array.from({ length: 19 }, () => ({ confidence: 0.9, right: true })),
+    { confidence: 0.9, right: false }, // 19/20 = 0.95 at 0.9
+    { confidence: 0.7, right: false }, // 19/21 < 0.95 at 0.7
+  ];
+  expect(chooseThreshold(points)).toBe(0.9);
+  expect(chooseThreshold([{ confidence: 0.8, right: false }])).toBe(1);
+});
+
+test('expected calibration error, by value', () => {
+  // Bin 0.9: confidence 0.9, right 1/2 → |0.9 − 0.5| = 0.4 over all points.
+  expect(
+    ece([
+      { confidence: 0.9, right: true },
+      { confidence: 0.9, right: false },
+    ]),
+  ).toBe(0.4);
+  expect(ece([{ confidence: 0.95, right: true }])).toBe(0.05);
+});
+
+const catalog = seedCatalogView();
+const rules = new TextClassifier(catalog);
+
+test('a trained model learns a phrasing, survives its file, and says "model" where it decided', () => {
+  const texts = ['tuk tuk licence slow', 'tuktuk licence queue', 'tuk tuk licence please'];
+  const examples = texts.map((text) => ({
+    text,
+    service: 'vehicle_registration',
+    topics: ['waiting_time'],
+    kind: 'complaint',
+  }));
+  const others = ['thank you good staff', 'very nice office', 'ok', 'where is the office?'].map(
+    (text) => ({
+      text,
+      service: null,
+      topics: [],
+      kind: text.endsWith('?') ? 'question' : 'praise',
+    }),
+  );
+  const all = [...examples, ...others, ...examples, ...examples];
+  const m = trainModel(
+    all,
+    all.map((e) => rules.features(e.text)),
+    {
+      version: 't1',
+      trainedOn: { examples: all.length, corrections: 0, sources: [] },
+    },
+  );
+  const copy = ClassifierModel.fromFile(JSON.parse(JSON.stringify(m.toFile())));
+  const names = rules.features('my tuk tuk licence');
+  expect(copy.predict(names)).toEqual(m.predict(names));
+  const r = rules.withModel(copy).classify('my tuk tuk licence');
+  expect(r.service).toMatchObject({ code: 'vehicle_registration', method: 'model' });
+});
+
+const pred = (over: Partial<ModelPrediction>): ModelPrediction => ({
+  service: { code: null, p: 0.9, confidence: 0.9 },
+  kind: { code: 'complaint', p: 0.9, confidence: 0.9 },
+  topics: [],
+  ...over,
+});
+
+test('combine: an unambiguous keyword and a learned phrase win; the model fills silence and drops weak rule topics', () => {
+  const base = rules.classify('family book waited 3 hours');
+  expect(base.service).toMatchObject({ code: 'family_book', method: 'keyword' });
+  const disagree = combine(base, pred({ service: { code: 'tax', p: 0.8, confidence: 0.8 } }));
+  expect(disagree.service).toMatchObject({
+    code: 'family_book',
+    method: 'keyword',
+    confidence: 0.5,
+  });
+  const silent = combine(
+    rules.classify('my paper at the office'),
+    pred({ service: { code: 'tax', p: 0.7, confidence: 0.7 } }),
+  );
+  expect(silent.service).toEqual({ code: 'tax', confidence: 0.7, method: 'model' });
+  const topics = combine(
+    base,
+    pred({
+      topics: [
+        { code: 'waiting_time', p: 0.1, confidence: 0.9 },
+        { code: 'fees', p: 0.6, confidence: 0.6 },
+      ],
+    }),
+  );
+  // waiting_time from the rules under keepRuleTopicAt (0.15) is dropped; fees is the model's.
+  expect(topics.topics).toEqual([{ code: 'fees', confidence: 0.6, method: 'model' }]);
+});
+
+const model = shippedModel();
+const shipped = rules.withModel(model);
+
+test('the shipped model: a day mentioned in passing is not a waiting-time topic; suggestions and praise are not complaints', () => {
+  expect(
+    shipped
+      .classify('I went on Monday to get my family book, staff were kind')
+      .topics.map((t) => t.code),
+  ).not.toContain('waiting_time');
+  expect(shipped.classify('please add more chairs in the waiting area').kind.code).toBe(
+    'suggestion',
+  );
+  expect(shipped.classify('ຂໍຂອບໃຈພະນັກງານທີ່ຊ່ວຍເຫຼືອດີຫຼາຍ').kind.code).toBe('praise');
+  expect(
+    shipped.classify('waited 4 hours in the queue, too slow').topics.map((t) => t.code),
+  ).toContain('waiting_time');
+});
+
+test('the shipped model beats the rules on the locked split and keeps center', () => {
+  const { locked } = labelledSets();
+  expect(locked.length).toBeGreaterThanOrEqual(60);
+  expect(locked.every((m) => isLockedTest(m.text))).toBe(true);
+  const withModel = evaluate(shipped, locked);
+  const alone = evaluate(rules, locked);
+  expect(withModel.center.accuracy).toBe(alone.center.accuracy); // the model never touches center
+  expect(withModel.center.accuracy).toBeGreaterThanOrEqual(0.97);
+  expect(withModel.center.precision).toBeGreaterThanOrEqual(0.97);
+  expect(withModel.center.noneKept).toBe(alone.center.noneKept);
+  expect(withModel.service.accuracy).toBeGreaterThan(alone.service.accuracy);
+  expect(withModel.topics.f1).toBeGreaterThan(alone.topics.f1);
+  expect(withModel.kind.accuracy).toBeGreaterThan(alone.kind.accuracy);
+});
