@@ -1,0 +1,289 @@
+/**
+ * Erasing citizens' personal data while the feedback and the statistics stay (docs/privacy.md):
+ * a feedback loses its sender's sealed id and look-up hash, the contact number left in its meta
+ * and its consent; the outbound messages to it lose their recipient hash; the chat and number
+ * records, the bot's and SMS conversation markers in Redis and the dead-lettered jobs that name
+ * the citizen go. Text, ratings, classification, history and rollups are untouched, so every
+ * figure stays what it was.
+ *
+ * Used three ways: the nightly retention job (older than PII_RETENTION_DAYS), the admin action
+ * `POST /api/v1/privacy/erasures` and `npm run erase` (by tracking code or number), both audited.
+ *
+ * FerretDB pushes down no filter but `_id` equality (docs/storage.md), so the feedback is walked
+ * once with a cursor and a projection, and every write is by `_id`.
+ */
+import type { Queue } from 'bullmq';
+import type IORedis from 'ioredis';
+import type { Connection } from 'mongoose';
+import { toE164 } from '../phone';
+import type { PiiVault } from '../pii';
+import { followupKey, threadKey as smsThreadKey } from '../sms-conversation';
+import { telegramOwnerKey, telegramSessionKey, telegramThreadKey } from '../telegram-keys';
+
+export interface ErasureDeps {
+  conn: Connection;
+  redis: IORedis;
+  vault: PiiVault;
+  queuePrefix: string;
+  /** The queues whose dead-lettered (failed) jobs may name a citizen: intake and notify. */
+  queues: Queue[];
+}
+
+/** What an erasure touched: counts only, never an identifier. */
+export interface ErasureResult {
+  feedback: number;
+  outbound: number;
+  contacts: number;
+  chats: number;
+  jobs: number;
+  markers: number;
+}
+
+interface SenderFields {
+  _id: string;
+  receivedAt?: Date;
+  sender?: { kind?: string; idSealed?: string; idHash?: string };
+  meta?: { contactPhoneSealed?: string; chatTag?: string };
+  replies?: { id: string }[];
+  piiErasedAt?: Date;
+}
+
+const PROJECTION = { receivedAt: 1, sender: 1, meta: 1, replies: 1, piiErasedAt: 1 } as const;
+
+const empty = (): ErasureResult => ({
+  feedback: 0,
+  outbound: 0,
+  contacts: 0,
+  chats: 0,
+  jobs: 0,
+  markers: 0,
+});
+
+const holdsPersonalData = (d: SenderFields) =>
+  Boolean(d.sender?.idSealed || d.sender?.idHash || d.meta?.contactPhoneSealed || d.meta?.chatTag);
+
+/** The clear identifiers of a feedback (to find the failed jobs naming them), best effort. */
+function clearIds(vault: PiiVault, d: SenderFields): string[] {
+  const out: string[] = [];
+  for (const sealed of [d.sender?.idSealed, d.meta?.contactPhoneSealed]) {
+    if (!sealed) continue;
+    try {
+      out.push(vault.decrypt(sealed));
+    } catch {
+      // Sealed with a key no longer held: nothing to match jobs with, still erased below.
+    }
+  }
+  return out;
+}
+
+/** Erases the personal data of the given feedback documents (already read with PROJECTION). */
+async function eraseDocs(
+  deps: ErasureDeps,
+  docs: SenderFields[],
+  at: Date,
+  result: ErasureResult,
+): Promise<{ ids: Set<string>; hashes: Set<string>; codes: Set<string> }> {
+  const Feedback = deps.conn.collection<SenderFields>('feedback');
+  const Outbound = deps.conn.collection<{ _id: string }>('outbound_messages');
+  const ids = new Set<string>();
+  const hashes = new Set<string>();
+  const codes = new Set<string>();
+  for (const d of docs) {
+    codes.add(d._id);
+    if (d.sender?.idHash) hashes.add(d.sender.idHash);
+    for (const id of clearIds(deps.vault, d)) ids.add(id);
+    if (!holdsPersonalData(d)) continue;
+    await Feedback.updateOne(
+      { _id: d._id },
+      {
+        $unset: {
+          'sender.idSealed': '',
+          'sender.idHash': '',
+          'meta.contactPhoneSealed': '',
+          'meta.chatTag': '',
+        },
+        $set: { 'sender.consentToContact': false, piiErasedAt: at },
+      },
+    );
+    result.feedback++;
+    for (const reply of d.replies ?? []) {
+      const r = await Outbound.updateOne(
+        { _id: reply.id },
+        { $set: { toHash: 'erased', piiErasedAt: at } },
+      );
+      result.outbound += r.modifiedCount;
+    }
+  }
+  return { ids, hashes, codes };
+}
+
+/** The chat and number records and the Redis markers of the erased senders. */
+async function eraseRecords(
+  deps: ErasureDeps,
+  found: { hashes: Set<string>; codes: Set<string> },
+  result: ErasureResult,
+): Promise<void> {
+  const Contacts = deps.conn.collection<{ _id: string; optedOut?: boolean }>('sms_contacts');
+  const Chats = deps.conn.collection<{ _id: string }>('telegram_chats');
+  const keys: string[] = [];
+  for (const hash of found.hashes) {
+    // A number that sent STOP keeps its opt-out (a hash, no number): it must never be texted again.
+    const c = await Contacts.findOne({ _id: hash });
+    if (c && !c.optedOut) result.contacts += (await Contacts.deleteOne({ _id: hash })).deletedCount;
+    result.chats += (await Chats.deleteOne({ _id: hash })).deletedCount;
+    keys.push(
+      telegramSessionKey(deps.queuePrefix, hash),
+      telegramThreadKey(deps.queuePrefix, hash),
+      smsThreadKey(deps.queuePrefix, hash),
+      followupKey(deps.queuePrefix, hash),
+    );
+  }
+  for (const code of found.codes) keys.push(telegramOwnerKey(deps.queuePrefix, code));
+  for (let i = 0; i < keys.length; i += 500)
+    result.markers += await deps.redis.del(...keys.slice(i, i + 500));
+}
+
+/** Removes dead-lettered jobs that carry one of the identifiers or tracking codes. */
+async function eraseJobs(
+  deps: ErasureDeps,
+  found: { ids: Set<string>; codes: Set<string> },
+  result: ErasureResult,
+): Promise<void> {
+  if (!found.ids.size && !found.codes.size) return;
+  for (const queue of deps.queues) {
+    const doomed = [];
+    for (let start = 0; ; start += 500) {
+      const jobs = await queue.getFailed(start, start + 499);
+      for (const job of jobs) {
+        if (!job) continue;
+        const data = job.data as {
+          trackingCode?: string;
+          sender?: { id?: string };
+          toSealed?: string;
+        };
+        let names = Boolean(data.trackingCode && found.codes.has(data.trackingCode));
+        for (const sealed of [data.sender?.id, data.toSealed]) {
+          if (names || !sealed) continue;
+          try {
+            names = found.ids.has(deps.vault.decrypt(sealed));
+          } catch {
+            // Another key's value: it cannot be this citizen's as we know them.
+          }
+        }
+        if (names) doomed.push(job);
+      }
+      if (jobs.length < 500) break;
+    }
+    for (const job of doomed) {
+      await job.remove();
+      result.jobs++;
+    }
+  }
+}
+
+/**
+ * A citizen's data, on request, found by a tracking code (the sender of that feedback: all their
+ * feedback goes, not only this one) or by a phone number (everything sent from it or left as a
+ * contact number, verified or not).
+ */
+export async function eraseCitizen(
+  deps: ErasureDeps,
+  by: { trackingCode: string } | { phone: string },
+  at = new Date(),
+): Promise<ErasureResult> {
+  const result = empty();
+  const Feedback = deps.conn.collection<SenderFields>('feedback');
+  const match = new Set<string>(); // look-up hashes of the citizen
+  let phone: string | null = null;
+  let direct: SenderFields | null = null;
+  if ('trackingCode' in by) {
+    direct = await Feedback.findOne({ _id: by.trackingCode }, { projection: PROJECTION });
+    if (!direct) return result;
+    if (direct.sender?.idHash) match.add(direct.sender.idHash);
+    if (direct.meta?.contactPhoneSealed) {
+      try {
+        phone = deps.vault.decrypt(direct.meta.contactPhoneSealed, 'phone');
+      } catch {
+        phone = null;
+      }
+    }
+  } else {
+    phone = toE164(by.phone);
+    if (!phone) throw new Error('not a phone number');
+  }
+  if (phone) {
+    match.add(deps.vault.hash(`phone:${phone}`));
+    match.add(deps.vault.hash(`unverified-phone:${phone}`));
+  }
+  const docs: SenderFields[] = direct ? [direct] : [];
+  // Documents with a contact number hold it sealed only: opened to compare, one at a time.
+  for await (const d of Feedback.find({}, { projection: PROJECTION, batchSize: 1000 })) {
+    if (d._id === direct?._id) continue;
+    let mine = Boolean(d.sender?.idHash && match.has(d.sender.idHash));
+    if (!mine && phone && d.meta?.contactPhoneSealed) {
+      try {
+        mine = deps.vault.decrypt(d.meta.contactPhoneSealed) === phone;
+      } catch {
+        mine = false;
+      }
+    }
+    if (mine) docs.push(d);
+  }
+  const found = await eraseDocs(deps, docs, at, result);
+  for (const h of match) found.hashes.add(h);
+  if (phone) found.ids.add(phone);
+  await eraseRecords(deps, found, result);
+  await eraseJobs(deps, found, result);
+  return result;
+}
+
+/**
+ * The retention sweep: personal data of feedback received more than `days` days ago, records of
+ * chats and numbers not seen for that long (opt-outs kept), and dead-lettered jobs older than
+ * that. Run nightly by the staff-jobs queue; `days` 0 erases nothing.
+ */
+export async function eraseExpired(
+  deps: ErasureDeps,
+  days: number,
+  now = Date.now(),
+): Promise<ErasureResult> {
+  const result = empty();
+  if (days <= 0) return result;
+  const cutoff = now - days * 86_400_000;
+  const at = new Date(now);
+  const Feedback = deps.conn.collection<SenderFields>('feedback');
+  const old: SenderFields[] = [];
+  const flush = async () => {
+    const found = await eraseDocs(deps, old.splice(0), at, result);
+    // Codes only: the markers of old feedback (their chats may have written since).
+    for (const code of found.codes)
+      result.markers += await deps.redis.del(telegramOwnerKey(deps.queuePrefix, code));
+  };
+  for await (const d of Feedback.find({}, { projection: PROJECTION, batchSize: 1000 })) {
+    if (!d.receivedAt || d.receivedAt.getTime() >= cutoff || !holdsPersonalData(d)) continue;
+    old.push(d);
+    if (old.length >= 500) await flush();
+  }
+  await flush();
+  const before = new Date(cutoff);
+  const Contacts = deps.conn.collection<{ _id: string; optedOut?: boolean; updatedAt?: Date }>(
+    'sms_contacts',
+  );
+  for await (const c of Contacts.find({}, { projection: { optedOut: 1, updatedAt: 1 } }))
+    if (!c.optedOut && c.updatedAt && c.updatedAt < before)
+      result.contacts += (await Contacts.deleteOne({ _id: c._id })).deletedCount;
+  const Chats = deps.conn.collection<{ _id: string; updatedAt?: Date }>('telegram_chats');
+  for await (const c of Chats.find({}, { projection: { updatedAt: 1 } }))
+    if (c.updatedAt && c.updatedAt < before)
+      result.chats += (await Chats.deleteOne({ _id: c._id })).deletedCount;
+  for (const queue of deps.queues)
+    result.jobs += (await queue.clean(days * 86_400_000, 100_000, 'failed')).length;
+  return result;
+}
+
+/** Masks a number for the audit log: an erasure is recorded without the data it erased. */
+export function erasureTarget(by: { trackingCode: string } | { phone: string }): string {
+  if ('trackingCode' in by) return `feedback:${by.trackingCode}`;
+  const e164 = toE164(by.phone) ?? by.phone;
+  return `phone:…${e164.replace(/\D/g, '').slice(-2)}`;
+}
