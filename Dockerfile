@@ -1,5 +1,6 @@
 # One image for every process of the platform (api, worker, seed); docker-compose.yml picks the command.
-FROM node:20-bookworm-slim AS build
+# Node 24 (LTS; Node 20 is past end of life). deploy/pin-images.sh pins both FROM lines by digest.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -13,7 +14,7 @@ COPY bench ./bench
 # before the prune) into dist/dashboard, which the runtime image gets with dist/.
 RUN npx tsc -p tsconfig.build.json && node dist/scripts/build-dashboard.js && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./

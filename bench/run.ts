@@ -7,6 +7,11 @@
  *   (b) N envelopes enqueued → all stored         vs  insertMany into the same FerretDB
  *       and the enqueue side                       vs  BullMQ addBulk into the same Redis
  * The api and the worker run as their real processes (dist/), FerretDB on a fresh data folder.
+ * Honest verdicts: every figure is the median of BENCH_REPEATS runs (default 3) with its spread;
+ * both sides of a ratio are warmed and measured the same way (the insert ceiling writes into a
+ * collection with the feedback collection's indexes); web intake latency is also measured at a
+ * fixed offered rate (autocannon corrects for coordinated omission there); and "met" needs a clean
+ * run — no errors, no non-2xx answers, every item stored, the rollups matching.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +28,7 @@ import { QUEUE_INTAKE, redisConnection } from '../shared/queues';
 import { seed } from '../scripts/seed';
 import { readLabelled } from '../scripts/eval-classify';
 import { seedCatalogView } from '../shared/catalog/catalog';
+import { shippedModel } from '../shared/classify/shipped';
 import { TextClassifier } from '../shared/classify/text-classifier';
 import { ensureRedis, freePort, indexFerretIds, startFerretDb } from '../scripts/storage';
 import { randomUUID } from 'node:crypto';
@@ -40,7 +46,7 @@ async function cannonWith(
   title: string,
   headers: Record<string, string>,
   makeBody: () => string,
-) {
+): Promise<HttpRun> {
   const r = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -63,11 +69,57 @@ async function cannonWith(
   };
 }
 
+/** One autocannon run, as reported. */
+interface HttpRun {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** The median run of several, with the spread, and the errors and non-2xx answers of them all. */
+function summarise(runs: HttpRun[]) {
+  const rps = runs.map((r) => r.requestsPerSec);
+  const p99 = runs.map((r) => r.p99Ms);
+  return {
+    requestsPerSec: Math.round(median(rps)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(p99),
+    spread: {
+      requestsPerSec: [Math.min(...rps), Math.max(...rps)],
+      p99Ms: [Math.min(...p99), Math.max(...p99)],
+    },
+    runs: runs.length,
+    non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+  };
+}
+
+/** A run counts only when nothing failed: no transport errors or timeouts, no non-2xx answers. */
+const clean = (...xs: { non2xx: number; errors: number }[]) =>
+  xs.every((x) => x.non2xx === 0 && x.errors === 0);
+
+/** Warm up once (caches, JIT), then REPEATS measured runs: every side of a ratio the same way. */
+async function measured(run: () => Promise<HttpRun>) {
+  await run();
+  const runs: HttpRun[] = [];
+  for (let i = 0; i < REPEATS; i++) runs.push(await run());
+  return summarise(runs);
+}
+
 const DIST = path.resolve(__dirname, '..');
 const ROOT = path.resolve(DIST, '..');
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 8);
 const PIPELINE_N = Number(process.env.BENCH_PIPELINE_N ?? 5000);
 const CONNECTIONS = 50;
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
 const PII_KEY = 'b'.repeat(64);
 
 const body = JSON.stringify({
@@ -92,7 +144,8 @@ function envelope(i: number, runId: string): IntakeEnvelope {
   };
 }
 
-async function cannon(url: string, title: string) {
+/** Closed loop (each connection sends as soon as it is answered), or at a fixed offered rate. */
+async function cannon(url: string, title: string, overallRate?: number): Promise<HttpRun> {
   const r = await autocannon({
     url,
     method: 'POST',
@@ -101,6 +154,7 @@ async function cannon(url: string, title: string) {
     headers: { 'content-type': 'application/json' },
     body,
     title,
+    ...(overallRate ? { overallRate } : {}),
   });
   const ok = r['2xx'];
   return {
@@ -141,7 +195,9 @@ function stop(child: ChildProcess): Promise<void> {
 
 /** (c) Text classification, single process, over the labelled messages: messages per second. */
 function classificationThroughput() {
-  const classifier = new TextClassifier(seedCatalogView());
+  // Rules and the shipped learned model, as `npm run classify` and the workers run them.
+  const model = shippedModel();
+  const classifier = new TextClassifier(seedCatalogView(), [], model);
   const messages = readLabelled(path.join(ROOT, 'test', 'fixtures', 'classify-dev.jsonl')).map(
     (m) => m.text,
   );
@@ -154,6 +210,7 @@ function classificationThroughput() {
     messagesPerSec: perSec,
     messages: n,
     distinctMessages: messages.length,
+    model: model.version,
     target: '>= 5000/s',
     met: perSec >= 5000,
   };
@@ -195,7 +252,12 @@ async function main() {
       node: process.version,
     },
     when: new Date().toISOString(),
-    settings: { httpSeconds: HTTP_SECONDS, connections: CONNECTIONS, pipelineN: PIPELINE_N },
+    settings: {
+      httpSeconds: HTTP_SECONDS,
+      connections: CONNECTIONS,
+      pipelineN: PIPELINE_N,
+      repeats: REPEATS,
+    },
     classification,
   };
 
@@ -208,7 +270,7 @@ async function main() {
         env: { ...env, PORT: '0' },
       });
       const barePort = (await waitForMessage(bare)).port;
-      const bareRes = await cannon(`http://127.0.0.1:${barePort}/bare`, 'bare');
+      const bareRes = await measured(() => cannon(`http://127.0.0.1:${barePort}/bare`, 'bare'));
       await stop(bare);
       const apiPort = await freePort();
       const botApi = await startBotApiStub();
@@ -224,8 +286,15 @@ async function main() {
       });
       children.push(api);
       await waitReady(`http://127.0.0.1:${apiPort}/readyz`);
-      await cannon(`http://127.0.0.1:${apiPort}/api/v1/feedback`, 'warm-up'); // catalog cache, JIT
-      const intakeRes = await cannon(`http://127.0.0.1:${apiPort}/api/v1/feedback`, 'intake');
+      const intakeUrl = `http://127.0.0.1:${apiPort}/api/v1/feedback`;
+      const intakeRes = await measured(() => cannon(intakeUrl, 'intake'));
+      // The same endpoint at a fixed offered rate, half what it sustained closed-loop: latency as
+      // a citizen arriving on their own schedule sees it (queueing delay included).
+      const offeredRate = Math.max(1, Math.round(intakeRes.requestsPerSec / 2));
+      const fixedRuns: HttpRun[] = [];
+      for (let i = 0; i < REPEATS; i++)
+        fixedRuns.push(await cannon(intakeUrl, 'intake-fixed-rate', offeredRate));
+      const intakeFixed = { offeredPerSec: offeredRate, ...summarise(fixedRuns) };
 
       // Kiosk batches: a paired device posts 50 fresh responses per request.
       const kconn = await connectMongo(mongoUrl);
@@ -252,11 +321,13 @@ async function main() {
             createdAt: new Date().toISOString(),
           })),
         });
-      const kioskRes = await cannonWith(
-        `http://127.0.0.1:${apiPort}/api/v1/kiosk/responses`,
-        'kiosk',
-        { authorization: `Bearer ${paired.deviceToken}` },
-        kioskBody,
+      const kioskRes = await measured(() =>
+        cannonWith(
+          `http://127.0.0.1:${apiPort}/api/v1/kiosk/responses`,
+          'kiosk',
+          { authorization: `Bearer ${paired.deviceToken}` },
+          kioskBody,
+        ),
       );
       const kioskItems = kioskRes.requestsPerSec * KIOSK_BATCH;
       results.kiosk = {
@@ -265,10 +336,13 @@ async function main() {
         itemsPerSec: kioskItems,
         comparedWith: {
           name: 'web intake, one item per request',
-          requestsPerSec: intakeRes.requestsPerSec,
+          itemsPerSec: intakeRes.requestsPerSec,
         },
-        target: 'items/s >= web intake requests/s, and p99 < 250 ms per batch',
-        met: kioskItems >= intakeRes.requestsPerSec && kioskRes.p99Ms < 250,
+        target: 'items/s >= web intake items/s, and p99 < 250 ms per batch; a clean run',
+        met:
+          clean(kioskRes, intakeRes) &&
+          kioskItems >= intakeRes.requestsPerSec &&
+          kioskRes.p99Ms < 250,
       };
       console.log('kiosk', results.kiosk);
 
@@ -289,29 +363,40 @@ async function main() {
         });
       };
       const before = botApi.calls();
-      const tgRes = await cannonWith(
-        `http://127.0.0.1:${apiPort}/webhooks/telegram`,
-        'telegram',
-        { 'x-telegram-bot-api-secret-token': TG_SECRET },
-        tgBody,
+      const tgRes = await measured(() =>
+        cannonWith(
+          `http://127.0.0.1:${apiPort}/webhooks/telegram`,
+          'telegram',
+          { 'x-telegram-bot-api-secret-token': TG_SECRET },
+          tgBody,
+        ),
       );
       results.telegram = {
         ...tgRes,
         botApiCalls: botApi.calls() - before,
-        comparedWith: { name: 'web intake', requestsPerSec: intakeRes.requestsPerSec },
+        comparedWith: { name: 'web intake, items/s', itemsPerSec: intakeRes.requestsPerSec },
         ratio: +(tgRes.requestsPerSec / intakeRes.requestsPerSec).toFixed(3),
-        target: 'ratio >= 0.25 (each update also answers through the Bot API) and p99 < 100 ms',
-        met: tgRes.requestsPerSec / intakeRes.requestsPerSec >= 0.25 && tgRes.p99Ms < 100,
+        target:
+          'ratio >= 0.25 (each update also answers through the Bot API) and p99 < 100 ms; a clean run',
+        met:
+          clean(tgRes, intakeRes) &&
+          tgRes.requestsPerSec / intakeRes.requestsPerSec >= 0.25 &&
+          tgRes.p99Ms < 100,
       };
       console.log('telegram', results.telegram);
       await stop(api); // in-flight updates finish before the stub goes away
       botApi.close();
       results.intake = {
         ...intakeRes,
-        ceiling: { name: 'bare express endpoint, same JSON body', ...bareRes },
+        atFixedRate: intakeFixed,
+        ceiling: { name: 'bare express endpoint, same JSON body, warmed the same way', ...bareRes },
         ratio: +(intakeRes.requestsPerSec / bareRes.requestsPerSec).toFixed(3),
-        target: 'ratio >= 0.5 and p99 < 50 ms',
-        met: intakeRes.requestsPerSec / bareRes.requestsPerSec >= 0.5 && intakeRes.p99Ms < 50,
+        target: 'ratio >= 0.5 and p99 < 50 ms (closed loop and at the fixed rate); a clean run',
+        met:
+          clean(intakeRes, bareRes, intakeFixed) &&
+          intakeRes.requestsPerSec / bareRes.requestsPerSec >= 0.5 &&
+          intakeRes.p99Ms < 50 &&
+          intakeFixed.p99Ms < 50,
       };
       console.log('intake', results.intake);
     }
@@ -321,29 +406,46 @@ async function main() {
     const queue = new Queue<IntakeEnvelope>(QUEUE_INTAKE, { connection: conn, prefix });
     await queue.obliterate({ force: true });
 
-    // (b) ceilings: BullMQ addBulk, insertMany.
-    console.log(`(b) pipeline: ${PIPELINE_N} envelopes`);
+    // (b) ceilings: BullMQ addBulk, insertMany. Each side of each ratio: one warm-up batch of
+    // WARM items, then REPEATS measured batches of PIPELINE_N; the median with its spread.
+    const WARM = Math.min(1000, PIPELINE_N);
+    console.log(`(b) pipeline: ${PIPELINE_N} envelopes, ${REPEATS} runs after a warm-up`);
+    const spreadOf = (xs: number[]) => ({
+      perSec: Math.round(median(xs)),
+      spread: [Math.min(...xs), Math.max(...xs)],
+      runs: xs,
+    });
     const ceilingQueue = new Queue(`${QUEUE_INTAKE}-ceiling`, { connection: conn, prefix });
-    let t = performance.now();
-    for (let i = 0; i < PIPELINE_N; i += 1000) {
-      await ceilingQueue.addBulk(
-        Array.from({ length: Math.min(1000, PIPELINE_N - i) }, (_, k) => ({
-          name: 'web',
-          data: envelope(i + k, 'ceil'),
-          opts: { jobId: `c-${i + k}` },
-        })),
-      );
-    }
-    const addBulkPerSec = Math.round(PIPELINE_N / ((performance.now() - t) / 1000));
+    const addBulkRun = async (tag: string, n: number) => {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i += 1000) {
+        await ceilingQueue.addBulk(
+          Array.from({ length: Math.min(1000, n - i) }, (_, k) => ({
+            name: 'web',
+            data: envelope(i + k, `ceil-${tag}`),
+            opts: { jobId: `c-${tag}-${i + k}` },
+          })),
+        );
+      }
+      return Math.round(n / ((performance.now() - t0) / 1000));
+    };
+    await addBulkRun('warm', WARM);
+    const addBulkRates: number[] = [];
+    for (let r = 0; r < REPEATS; r++) addBulkRates.push(await addBulkRun(String(r), PIPELINE_N));
     await ceilingQueue.obliterate({ force: true });
     await ceilingQueue.close();
 
     const mconn = await connectMongo(mongoUrl);
+    const Feedback = feedbackModel(mconn);
+    // Equal terms: the ceiling's collection carries every index the feedback collection has.
     const raw = mconn.db!.collection('insert_ceiling');
-    const sample = (i: number) => ({
-      trackingCode: `C${i}`,
+    for (const [fields, options] of Feedback.schema.indexes())
+      await raw.createIndex(fields as Record<string, 1 | -1>, options as object);
+    const sample = (i: number, tag: string) => ({
+      _id: `C${tag}${i}` as unknown as mongoose.mongo.ObjectId,
+      trackingCode: `C${tag}${i}`,
       channel: 'web',
-      externalId: `ceil-${i}`,
+      externalId: `ceil-${tag}-${i}`,
       status: 'received',
       receivedAt: new Date(),
       day: '2026-11-27',
@@ -362,23 +464,27 @@ async function main() {
       kind: { code: 'other', confidence: 0.7, method: 'rating' },
       sentiment: 0,
       needsTriage: false,
+      staffStatus: 'new',
       meta: {},
-      rollupBatch: 'ceiling',
     });
-    await raw.createIndex({ channel: 1, externalId: 1 }, { unique: true });
-    t = performance.now();
-    for (let i = 0; i < PIPELINE_N; i += 1000) {
-      await raw.insertMany(
-        Array.from({ length: Math.min(1000, PIPELINE_N - i) }, (_, k) => sample(i + k)),
-        { ordered: false },
-      );
-    }
-    const insertManyPerSec = Math.round(PIPELINE_N / ((performance.now() - t) / 1000));
+    const insertRun = async (tag: string, n: number) => {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i += 1000) {
+        await raw.insertMany(
+          Array.from({ length: Math.min(1000, n - i) }, (_, k) => sample(i + k, tag)),
+          { ordered: false },
+        );
+      }
+      return Math.round(n / ((performance.now() - t0) / 1000));
+    };
+    await insertRun('warm', WARM);
+    const insertRates: number[] = [];
+    for (let r = 0; r < REPEATS; r++) insertRates.push(await insertRun(String(r), PIPELINE_N));
+    const ceilingStored = await raw.countDocuments({});
     await raw.drop();
 
     // The pipeline: the real worker process is up and idle; then N envelopes are enqueued and the
     // clock runs until the last one is stored and counted.
-    const Feedback = feedbackModel(mconn);
     const rss: number[] = [];
     let polls = 0;
     const worker = spawn(
@@ -400,66 +506,89 @@ async function main() {
       });
       worker.once('exit', (c) => reject(new Error(`worker exited ${c}`)));
     });
-    t = performance.now();
-    for (let i = 0; i < PIPELINE_N; i += 1000) {
-      await queue.addBulk(
-        Array.from({ length: Math.min(1000, PIPELINE_N - i) }, (_, k) => {
-          const e = envelope(i + k, runId);
-          return {
-            name: 'web',
-            data: e,
-            opts: {
-              jobId: intakeJobId('web', e.externalId),
-              attempts: 10,
-              removeOnComplete: true,
-              removeOnFail: false,
-            },
-          };
-        }),
-      );
-    }
-    const enqueuePerSec = Math.round(PIPELINE_N / ((performance.now() - t) / 1000));
-    // Poll Redis, not the database, so the measurement does not load the store it measures.
-    for (;;) {
-      const c = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'failed');
-      const left = (c.wait ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
-      const ps = spawn('ps', ['-o', 'rss=', '-p', String(worker.pid)]);
-      let out = '';
-      ps.stdout.on('data', (d) => (out += d));
-      await new Promise((r) => ps.once('exit', r));
-      if (out.trim()) rss.push(Number(out.trim()) / 1024);
-      if (left === 0) break;
-      if (++polls % 20 === 0)
-        console.log(
-          `  ${PIPELINE_N - left}/${PIPELINE_N} done after ${((performance.now() - t) / 1000).toFixed(1)} s (failed ${c.failed})`,
+    let failed = 0;
+    const pipelineRun = async (tag: string, n: number) => {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i += 1000) {
+        await queue.addBulk(
+          Array.from({ length: Math.min(1000, n - i) }, (_, k) => {
+            const e = envelope(i + k, `${runId}-${tag}`);
+            return {
+              name: 'web',
+              data: e,
+              opts: {
+                jobId: intakeJobId('web', e.externalId),
+                attempts: 10,
+                removeOnComplete: true,
+                removeOnFail: false,
+              },
+            };
+          }),
         );
-      if (performance.now() - t > 600_000) throw new Error(`pipeline stalled with ${left} left`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const pipelineSeconds = (performance.now() - t) / 1000;
+      }
+      const enqueued = Math.round(n / ((performance.now() - t0) / 1000));
+      // Poll Redis, not the database, so the measurement does not load the store it measures.
+      for (;;) {
+        const c = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'failed');
+        const left = (c.wait ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0);
+        failed = c.failed ?? 0;
+        const ps = spawn('ps', ['-o', 'rss=', '-p', String(worker.pid)]);
+        let out = '';
+        ps.stdout.on('data', (d) => (out += d));
+        await new Promise((r) => ps.once('exit', r));
+        if (out.trim()) rss.push(Number(out.trim()) / 1024);
+        if (left === 0) break;
+        if (++polls % 20 === 0)
+          console.log(
+            `  ${tag}: ${n - left}/${n} done after ${((performance.now() - t0) / 1000).toFixed(1)} s (failed ${c.failed})`,
+          );
+        if (performance.now() - t0 > 600_000) throw new Error(`pipeline stalled with ${left} left`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return { enqueued, stored: Math.round(n / ((performance.now() - t0) / 1000)) };
+    };
+    await pipelineRun('warm', WARM);
+    const pipelineRuns: { enqueued: number; stored: number }[] = [];
+    for (let r = 0; r < REPEATS; r++) pipelineRuns.push(await pipelineRun(String(r), PIPELINE_N));
     await stop(worker);
+    const expected = WARM + REPEATS * PIPELINE_N;
     const storedCount = await Feedback.countDocuments({});
     const rollupTotal = (await rollupModel(mconn).find({}).lean()).reduce((a, r) => a + r.count, 0);
-    const pipelinePerSec = Math.round(PIPELINE_N / pipelineSeconds);
+    const pipe = spreadOf(pipelineRuns.map((r) => r.stored));
+    const ins = spreadOf(insertRates);
+    const enq = spreadOf(pipelineRuns.map((r) => r.enqueued));
+    const bulk = spreadOf(addBulkRates);
+    const allStored = storedCount === expected && ceilingStored === expected;
     results.pipeline = {
-      itemsPerSec: pipelinePerSec,
-      seconds: +pipelineSeconds.toFixed(2),
+      itemsPerSec: pipe.perSec,
+      spread: pipe.spread,
+      runs: pipe.runs,
       workerConcurrency: Number(process.env.INTAKE_CONCURRENCY ?? 256),
       workerPeakRssMiB: Math.round(Math.max(...rss)),
+      expected,
       stored: storedCount,
-      rollupCountMatches: rollupTotal === PIPELINE_N,
+      failed,
+      rollupCountMatches: rollupTotal === expected,
       ceiling: {
-        name: 'insertMany (1,000 per call) into the same FerretDB',
-        docsPerSec: insertManyPerSec,
+        name: 'insertMany (1,000 per call) into the same FerretDB, same indexes as feedback',
+        itemsPerSec: ins.perSec,
+        spread: ins.spread,
+        runs: ins.runs,
+        stored: ceilingStored,
       },
-      ratio: +(pipelinePerSec / insertManyPerSec).toFixed(3),
+      ratio: +(pipe.perSec / ins.perSec).toFixed(3),
       enqueue: {
-        itemsPerSec: enqueuePerSec,
-        ceiling: { name: 'BullMQ addBulk, same Redis', itemsPerSec: addBulkPerSec },
-        ratio: +(enqueuePerSec / addBulkPerSec).toFixed(3),
+        itemsPerSec: enq.perSec,
+        spread: enq.spread,
+        ceiling: {
+          name: 'BullMQ addBulk, same Redis',
+          itemsPerSec: bulk.perSec,
+          spread: bulk.spread,
+        },
+        ratio: +(enq.perSec / bulk.perSec).toFixed(3),
       },
-      target: 'ratio >= 0.5',
-      met: pipelinePerSec / insertManyPerSec >= 0.5,
+      target: 'ratio >= 0.5; every item stored, none failed, the rollups matching',
+      met: allStored && failed === 0 && rollupTotal === expected && pipe.perSec / ins.perSec >= 0.5,
     };
     console.log('pipeline', results.pipeline);
     await queue.obliterate({ force: true });

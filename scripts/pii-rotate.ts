@@ -1,7 +1,7 @@
 /**
- * `npm run pii:rotate -- [--dry-run]`: after PII_KEY changed (README "Personal data"), re-seals
- * every stored personal value that is not sealed with the current key, so the keys in
- * PII_KEYS_OLD can be retired. Look-up hashes and tracking codes are left alone: they are keyed by
+ * `npm run pii:rotate -- [--dry-run]`: after PII_KEY changed (docs/operations.md "Rotating
+ * PII_KEY"), re-seals every stored personal value that is not sealed with the current key, so
+ * the keys in PII_KEYS_OLD can be retired. Look-up hashes and tracking codes are left alone: they are keyed by
  * PII_HASH_KEY, which never rotates — and the run first checks that PII_HASH_KEY is the key the
  * stored look-up hashes were made with, and stops before writing anything when it is not.
  *
@@ -118,12 +118,21 @@ async function rotateCollection(
         continue;
       }
       if (name === 'feedback' && field === 'sender.idSealed') {
-        const kind = getPath(doc, 'sender.kind');
+        const kind =
+          getPath(doc, 'sender.verified') === false
+            ? 'unverified-phone'
+            : getPath(doc, 'sender.kind');
         const stored = getPath(doc, 'sender.idHash');
         if (typeof stored === 'string' && vault.hash(`${String(kind)}:${clear}`) !== stored)
           report.hashMismatches++;
       }
-      set[field] = vault.encrypt(clear);
+      // Older values name no purpose: the field (and a feedback's sender kind) tells it.
+      const purpose =
+        PiiVault.purposeOf(sealed) ??
+        (field === 'sender.idSealed' && getPath(doc, 'sender.kind') === 'telegram'
+          ? 'telegram'
+          : 'phone');
+      set[field] = vault.encrypt(clear, purpose);
       counts[field]!.resealed++;
     }
     if (Object.keys(set).length) batch.push({ _id: doc._id, set });
@@ -138,11 +147,14 @@ async function rotateCollection(
  */
 export async function checkHashKey(conn: Connection, vault: PiiVault): Promise<void> {
   const docs = conn
-    .collection<{ _id: string; sender?: { kind?: string; idSealed?: string; idHash?: string } }>(
-      'feedback',
-    )
+    .collection<{
+      _id: string;
+      sender?: { kind?: string; idSealed?: string; idHash?: string; verified?: boolean };
+    }>('feedback')
     .find({ 'sender.idHash': { $exists: true }, 'sender.idSealed': { $exists: true } })
-    .project<{ sender: { kind: string; idSealed: string; idHash: string } }>({ sender: 1 })
+    .project<{
+      sender: { kind: string; idSealed: string; idHash: string; verified?: boolean };
+    }>({ sender: 1 })
     .limit(20);
   let compared = 0;
   for await (const { sender } of docs) {
@@ -152,7 +164,9 @@ export async function checkHashKey(conn: Connection, vault: PiiVault): Promise<v
     } catch {
       continue; // reported by the walk
     }
-    if (vault.hash(`${sender.kind}:${clear}`) === sender.idHash) return;
+    // A number typed on the web form or a kiosk is hashed apart from numbers that texted us.
+    const space = sender.verified === false ? 'unverified-phone' : sender.kind;
+    if (vault.hash(`${space}:${clear}`) === sender.idHash) return;
     compared++;
   }
   if (compared)

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ConfigError, EMBEDDED_MONGO_PORT, loadConfig } from '../shared/config';
 import { redisConnection } from '../shared/queues';
 import { checkRedisForIntake } from '../shared/redis-checks';
+import { FIRST_ADMIN_HINT, firstAdminStep, terminalPrompter } from './first-admin';
 import { seed } from './seed';
 import {
   ensureRedis,
@@ -112,9 +113,24 @@ async function main() {
   }
 
   const n = await seed(mongoUrl);
-  console.log(`catalog: ${n.centers} centers, ${n.services} services, ${n.topics} topics`);
+  console.log(
+    `catalog: ${n.centers} centers, ${n.services} services, ${n.topics} topics added` +
+      (n.migrations.length ? `; migrations run: ${n.migrations.join(', ')}` : ''),
+  );
   const ferret = servers.find((s) => s.sqliteDir);
   if (ferret?.sqliteDir) console.log(indexFerretIds(ferret.sqliteDir));
+  // The first run: nobody can sign in yet. In a terminal, ask for the first admin now (before the
+  // processes' logs start); otherwise the banner below says how to create one.
+  const interactive = Boolean(process.stdin.isTTY);
+  const firstAdmin = await firstAdminStep({
+    config: { ...config, mongoUrl },
+    out: (line) => (interactive ? console.log(line) : undefined),
+    prompter: interactive ? terminalPrompter() : undefined,
+  });
+  const adminHint =
+    firstAdmin === 'hint' || firstAdmin === 'skipped'
+      ? `\n${FIRST_ADMIN_HINT.replace(/^/gm, '    ')}`
+      : '';
 
   const env = {
     ...process.env,
@@ -146,8 +162,9 @@ async function main() {
   }
 
   const local = `http://localhost:${config.port}`;
-  if (!(await waitForHttp(`${local}/readyz`, 30_000))) {
-    console.error('the api did not become ready within 30 s');
+  // Generous: on a busy two-core machine the api's first start can take well over 30 s.
+  if (!(await waitForHttp(`${local}/readyz`, 120_000))) {
+    console.error('the api did not become ready within 120 s');
     return stopAll(1);
   }
   console.log(`
@@ -158,15 +175,13 @@ ODSC citizen feedback platform is running.
   Status page:               ${local}/status
   Status API:                ${local}/api/v1/status/<code>
   Exit-survey kiosk:         ${local}/kiosk/  (pair it: npm run kiosk:pair -- --center <code>)
-  Taskforce dashboard:       ${local}/dashboard
-    first account (in another terminal, while this runs):
-    echo "<a passphrase of 10+ characters>" | npm run user:create -- --email you@example.la --role admin
+  Taskforce dashboard:       ${local}/dashboard${adminHint}
   Public scoreboard:         ${local}/scoreboard  (?lang=en)
   Demo data (optional):      npm run seed:demo -- --items 10000
   Readiness:                 ${local}/readyz
   Telegram bot:              ${
     !tg.botToken
-      ? 'off (set TELEGRAM_BOT_TOKEN to turn it on; see README "Telegram")'
+      ? 'off (set TELEGRAM_BOT_TOKEN to turn it on; see docs/channels.md "Telegram bot")'
       : polling
         ? 'on, long polling (the telegram-bot process)'
         : `on, webhook at ${config.publicBaseUrl}/webhooks/telegram`

@@ -1,5 +1,5 @@
 /**
- * Embedded storage for local use and tests (ARCHITECTURE.md "Storage"): builds FerretDB 1.24.2
+ * Embedded storage for local use and tests (docs/storage.md): builds FerretDB 1.24.2
  * from the Go module proxy once and caches the binary, runs it with its SQLite backend under a
  * data folder, and makes sure a Redis answers (starting Debian's redis-server when none does).
  * Production points MONGO_URL / REDIS_URL at real servers instead.

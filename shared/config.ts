@@ -84,6 +84,7 @@ const envSchema = z.object({
   INTAKE_BACKOFF_MAX_MS: intWithDefault(300_000, 10, 24 * 3_600_000),
   DLQ_KEEP_DAYS: intWithDefault(90, 1, 3650),
   DLQ_KEEP_COUNT: intWithDefault(100_000, 100, 10_000_000),
+  PII_RETENTION_DAYS: intWithDefault(365, 0, 36500),
   WORKER_LOCK_MS: intWithDefault(30_000, 1000, 600_000),
   COMPLAINT_SLA_DAYS: intWithDefault(15, 1, 365),
   SCOREBOARD_MIN_RESPONSES: intWithDefault(10, 1, 100000),
@@ -118,7 +119,15 @@ const envSchema = z.object({
   KIOSK_MIN_GAP_MS: intWithDefault(4000, 0, 60_000),
   KIOSK_THANKS_MS: intWithDefault(5000, 200, 60_000),
   KIOSK_HEARTBEAT_S: intWithDefault(60, 1, 3600),
-  KIOSK_PAIRING_TTL_H: intWithDefault(72, 1, 24 * 30),
+  KIOSK_PAIRING_TTL_H: intWithDefault(24, 1, 72),
+  RATE_WEB_PER_MIN: intWithDefault(30, 1, 100_000),
+  RATE_WEB_COUNTED_PER_HOUR: intWithDefault(10, 1, 100_000),
+  RATE_STATUS_PER_MIN: intWithDefault(60, 1, 100_000),
+  RATE_PAIR_PER_HOUR: intWithDefault(10, 1, 10_000),
+  TELEGRAM_COUNTED_PER_HOUR: intWithDefault(30, 1, 10_000),
+  THREAD_MAX_PARTS: intWithDefault(20, 1, 1000),
+  THREAD_MAX_CHARS: intWithDefault(10_000, 500, 20_000),
+  CATALOG_REFRESH_S: intWithDefault(60, 1, 3600),
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url().default('https://api.telegram.org')),
   STAFF_SESSION_SECRET: z.preprocess(
     emptyToUndefined,
@@ -148,6 +157,23 @@ const envSchema = z.object({
     z.coerce.number().int().min(0).max(300_000).optional(),
   ),
   SHUTDOWN_TIMEOUT_MS: intWithDefault(25_000, 1000, 600_000),
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(
+        /^(\d{1,2}|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/,
+        'a hop count (0-99) or comma-separated addresses/CIDRs (or loopback, linklocal, uniquelocal)',
+      )
+      .default('loopback'),
+  ),
+  METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  METRICS_PORT: intWithDefault(9464, 0, 65535),
+  WORKER_METRICS_PORT: intWithDefault(9465, 0, 65535),
+  METRICS_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, 'at least 32 characters of random text').optional(),
+  ),
 });
 
 /** Validated configuration shared by every process. */
@@ -177,6 +203,8 @@ export interface Config {
   };
   /** How long, and how many, dead-lettered (failed) jobs each queue keeps. */
   dlq: { keepDays: number; keepCount: number };
+  /** Personal data (numbers, chat ids, contact fields) is erased this long after receipt; 0 never. */
+  piiRetentionDays: number;
   /** Working days a complaint has before it is overdue, by default and per service. */
   complaintSlaDays: number;
   slaDaysByService: Record<string, number>;
@@ -212,6 +240,19 @@ export interface Config {
     threadWindowS: number;
   };
   kiosk: { minGapMs: number; thanksMs: number; heartbeatS: number; pairingTtlS: number };
+  /**
+   * Abuse controls (shared/abuse/): per-address limits of the public routes, shared through Redis
+   * (`web` refuses with 429, `webHeld` holds what is stored beyond it), what one Telegram chat may
+   * have counted per hour, and how far one feedback's thread may grow.
+   */
+  abuse: {
+    limits: Record<'web' | 'webHeld' | 'status' | 'pair', { points: number; durationS: number }>;
+    telegramCountedPerHour: number;
+    threadMaxParts: number;
+    threadMaxChars: number;
+  };
+  /** How long a process serves its copy of the catalog before reading it again (CATALOG_REFRESH_S). */
+  catalogRefreshMs: number;
   /** The public scoreboard shows a center's month only from this many responses. */
   reports: {
     scoreboardMinResponses: number;
@@ -225,6 +266,14 @@ export interface Config {
    * accepting and lets in-flight requests finish; after timeoutMs (from the signal) it exits 1.
    */
   shutdown: { readyGraceMs: number; timeoutMs: number };
+  /** Which hops' X-Forwarded-* headers the api believes (express `trust proxy`). */
+  trustProxy: number | string;
+  /**
+   * The internal listener of each process (`/metrics`, detailed `/readyz`): host, api port and
+   * worker port (0: none). With a token, `/metrics` is also served on the public port to
+   * `Authorization: Bearer <token>`.
+   */
+  metrics: { host: string; apiPort: number; workerPort: number; token?: string };
 }
 
 /** Thrown when the environment is invalid; its message names every bad variable. */
@@ -268,6 +317,32 @@ function devSecret(dataDir: string, name: string, valid: (v: string) => boolean)
   return saved[name]!;
 }
 
+/** Telegram's Bot API: the only root production may talk to. */
+export const TELEGRAM_DEFAULT_API_ROOT = 'https://api.telegram.org';
+
+/**
+ * Development escape hatches production refuses: a provider API root other than the real one
+ * would send citizens' numbers and messages to whatever server it names (tests point them at
+ * fakes). SMS_SIGNATURE_BYPASS is refused beside them.
+ */
+function productionEscapeHatches(e: z.infer<typeof envSchema>): string[] {
+  if (e.NODE_ENV !== 'production') return [];
+  const out: string[] = [];
+  if (e.TWILIO_API_BASE)
+    out.push(
+      "  TWILIO_API_BASE: must be unset in production (Twilio's own API is used; it is for tests and local fakes)",
+    );
+  if (e.TELEGRAM_API_ROOT.replace(/\/+$/, '') !== TELEGRAM_DEFAULT_API_ROOT)
+    out.push(
+      `  TELEGRAM_API_ROOT: must be unset or ${TELEGRAM_DEFAULT_API_ROOT} in production (another root is for tests and local fakes)`,
+    );
+  if (e.TRUST_PROXY === 'true' || (/^\d+$/.test(e.TRUST_PROXY) && Number(e.TRUST_PROXY) > 0))
+    out.push(
+      '  TRUST_PROXY: name the proxy by address in production (a hop count lets any client forge X-Forwarded-For)',
+    );
+  return out;
+}
+
 /** Reads and validates the environment. Throws ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -299,6 +374,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production &&
       e.SMS_SIGNATURE_BYPASS === 'true' &&
       '  SMS_SIGNATURE_BYPASS: must not be true in production (every Twilio request must be signed)',
+    ...productionEscapeHatches(e),
     ...publicUrl.problems.map((p) => `  PUBLIC_BASE_URL: ${p}`),
     readyGraceMs >= e.SHUTDOWN_TIMEOUT_MS &&
       `  SHUTDOWN_TIMEOUT_MS: must be larger than SHUTDOWN_READY_GRACE_MS (${readyGraceMs} ms)`,
@@ -348,6 +424,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lockMs: e.WORKER_LOCK_MS,
     },
     dlq: { keepDays: e.DLQ_KEEP_DAYS, keepCount: e.DLQ_KEEP_COUNT },
+    piiRetentionDays: e.PII_RETENTION_DAYS,
     complaintSlaDays: e.COMPLAINT_SLA_DAYS,
     reports: {
       scoreboardMinResponses: e.SCOREBOARD_MIN_RESPONSES,
@@ -399,6 +476,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heartbeatS: e.KIOSK_HEARTBEAT_S,
       pairingTtlS: e.KIOSK_PAIRING_TTL_H * 3600,
     },
+    abuse: {
+      limits: {
+        web: { points: e.RATE_WEB_PER_MIN, durationS: 60 },
+        webHeld: { points: e.RATE_WEB_COUNTED_PER_HOUR, durationS: 3600 },
+        status: { points: e.RATE_STATUS_PER_MIN, durationS: 60 },
+        pair: { points: e.RATE_PAIR_PER_HOUR, durationS: 3600 },
+      },
+      telegramCountedPerHour: e.TELEGRAM_COUNTED_PER_HOUR,
+      threadMaxParts: e.THREAD_MAX_PARTS,
+      threadMaxChars: e.THREAD_MAX_CHARS,
+    },
+    catalogRefreshMs: e.CATALOG_REFRESH_S * 1000,
     shutdown: { readyGraceMs, timeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    trustProxy: /^\d+$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
+    metrics: {
+      host: e.METRICS_HOST,
+      apiPort: e.METRICS_PORT,
+      workerPort: e.WORKER_METRICS_PORT,
+      token: e.METRICS_TOKEN,
+    },
   };
 }

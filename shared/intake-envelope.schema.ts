@@ -1,5 +1,5 @@
 /**
- * IntakeEnvelope: the one payload of the "feedback-intake" queue (ARCHITECTURE.md). Adapters
+ * IntakeEnvelope: the one payload of the "feedback-intake" queue (docs/architecture.md). Adapters
  * build it, the worker validates it again before it touches storage. Personal data in `sender.id`
  * is already sealed with PII_KEY by the adapter.
  */
@@ -57,6 +57,14 @@ export const IntakeEnvelopeSchema = z.object({
   topicCodes: z.array(TopicCodeSchema).max(9).optional(),
   locale: z.enum(['lo', 'en']).optional(),
   meta: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean()])).default({}),
+  /**
+   * The id of the api request that queued it (X-Request-Id), so the worker's log lines for the job
+   * can be found from the request's. Optional: spooled and older jobs have none.
+   */
+  requestId: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/)
+    .optional(),
 });
 export type IntakeEnvelope = z.infer<typeof IntakeEnvelopeSchema>;
 

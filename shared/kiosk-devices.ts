@@ -1,15 +1,18 @@
 /**
  * Kiosk devices: created by an admin for one center (`npm run kiosk:pair`), paired once with a
- * short one-time code, then identified by a bearer token `<deviceId>.<secret>` of which only a
- * hash of the secret is stored. Pairing codes live in Redis with a TTL and are taken with GETDEL,
- * so a code works exactly once even when two tablets try it at the same moment.
+ * one-time code, then identified by a bearer token `<deviceId>.<secret>` of which only a hash of
+ * the secret is stored. Pairing codes live in Redis with a TTL (KIOSK_PAIRING_TTL_H, at most
+ * 72 h) and are taken with GETDEL, so a code works exactly once even when two tablets try it at the
+ * same moment. A code is 12 Crockford characters (60 bits) and the pair route allows few attempts
+ * per address (RATE_PAIR_PER_HOUR), so guessing one is hopeless. Revoking a device cancels its
+ * unused codes, and a code issued before a revocation can never undo it.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type IORedis from 'ioredis';
 import type { KioskDeviceDoc, KioskDeviceModel } from './models/kiosk-device.model';
 import { CROCKFORD, readCrockford } from './tracking-code';
 
-export const PAIRING_CODE_LENGTH = 8;
+export const PAIRING_CODE_LENGTH = 12;
 
 function randomCrockford(n: number): string {
   const bytes = randomBytes(n);
@@ -20,9 +23,9 @@ function randomCrockford(n: number): string {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** `XXXX-XXXX` as shown to the admin. */
+/** `XXXX-XXXX-XXXX` as shown to the admin. */
 export function formatPairingCode(code: string): string {
-  return `${code.slice(0, 4)}-${code.slice(4)}`;
+  return `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`;
 }
 
 /** What a person typed on the tablet (see readCrockford: case, dashes, Lao digits). */
@@ -42,6 +45,11 @@ export class KioskDevices {
     return `${this.prefix}:kiosk:pairing:${sha256(code)}`;
   }
 
+  /** The pairing keys issued for a device and not yet used (so that a revocation can cancel them). */
+  private codesKey(deviceId: string): string {
+    return `${this.prefix}:kiosk:codes:${deviceId}`;
+  }
+
   /** Creates a device for a center and returns it with a fresh one-time pairing code. */
   async create(centerCode: string, label?: string): Promise<{ deviceId: string; code: string }> {
     const deviceId = `kd_${randomCrockford(10)}`;
@@ -52,7 +60,14 @@ export class KioskDevices {
   /** A new one-time code for an existing device (a replaced or reset tablet). */
   async issueCode(deviceId: string): Promise<string> {
     const code = randomCrockford(PAIRING_CODE_LENGTH);
-    await this.redis.set(this.pairingKey(code), deviceId, 'EX', this.pairingTtlS);
+    const key = this.pairingKey(code);
+    // The value carries the moment of issue: a code older than the device's revocation is void.
+    await this.redis
+      .multi()
+      .set(key, `${deviceId}|${Date.now()}`, 'EX', this.pairingTtlS)
+      .sadd(this.codesKey(deviceId), key)
+      .expire(this.codesKey(deviceId), this.pairingTtlS)
+      .exec();
     return code;
   }
 
@@ -65,11 +80,16 @@ export class KioskDevices {
     if (!code) return null;
     const key = this.pairingKey(code);
     const ttl = await this.redis.ttl(key);
-    const deviceId = await this.redis.getdel(key);
-    if (!deviceId) return null;
+    const value = await this.redis.getdel(key);
+    if (!value) return null;
+    const [deviceId = '', issued = '0'] = value.split('|');
+    await this.redis.srem(this.codesKey(deviceId), key).catch(() => 0);
     const secret = randomBytes(32).toString('base64url');
     let device: KioskDeviceDoc | null;
     try {
+      const cur = await this.Device.findById(deviceId, { revokedAt: 1 }).lean<KioskDeviceDoc>();
+      // A leftover code from before a revocation cannot bring the device back.
+      if (!cur || (cur.revokedAt && cur.revokedAt.getTime() > Number(issued))) return null;
       device = await this.Device.findOneAndUpdate(
         { _id: deviceId },
         { $set: { tokenHash: sha256(secret), pairedAt: new Date() }, $unset: { revokedAt: 1 } },
@@ -77,7 +97,7 @@ export class KioskDevices {
       ).lean<KioskDeviceDoc>();
     } catch (err) {
       // The database did not take it: the code stays usable for another try.
-      await this.redis.set(key, deviceId, 'EX', ttl > 0 ? ttl : this.pairingTtlS).catch(() => {});
+      await this.redis.set(key, value, 'EX', ttl > 0 ? ttl : this.pairingTtlS).catch(() => {});
       throw err;
     }
     if (!device) return null;
@@ -95,12 +115,17 @@ export class KioskDevices {
     return a.length === b.length && timingSafeEqual(a, b) ? device : null;
   }
 
-  /** Revokes a device: its token gets 401 from now on, until it is paired again. */
+  /**
+   * Revokes a device: its token gets 401 from now on and its unused pairing codes are cancelled;
+   * only a code issued after this can pair it again.
+   */
   async revoke(deviceId: string): Promise<boolean> {
     const r = await this.Device.updateOne(
       { _id: deviceId },
       { $set: { revokedAt: new Date() }, $unset: { tokenHash: 1 } },
     );
+    const keys = await this.redis.smembers(this.codesKey(deviceId));
+    if (keys.length) await this.redis.del(...keys, this.codesKey(deviceId));
     return r.matchedCount === 1;
   }
 }

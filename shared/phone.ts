@@ -34,3 +34,16 @@ export function maskPhone(e164: string): string {
   if (m) return `+856 ${m[1]} •••• ${m[2]!.slice(-4)}`;
   return `${e164.slice(0, 3)} •••• ${e164.slice(-4)}`;
 }
+
+/**
+ * Masks every phone-number-like run in a text (six digits or more, with `+` and separators),
+ * keeping its last two digits: provider error texts name the recipient ("The 'To' number
+ * +8562055551234 is not a valid phone number") and end up in records and failed jobs. Shorter
+ * numbers (Twilio's five-digit error codes, HTTP statuses) stay.
+ */
+export function maskNumbersIn(text: string): string {
+  return text.replace(
+    /\+?\(?\d(?:[\s().-]{0,2}\d){5,}/g,
+    (run) => `•••${run.replace(/\D/g, '').slice(-2)}`,
+  );
+}

@@ -3,10 +3,11 @@
  * keyed HMAC for look-ups ("all feedback from this number") without decrypting anything.
  * Sub-keys are derived with HKDF so one secret never serves two purposes.
  *
- * Keys rotate (`npm run pii:rotate`, README "Personal data"): a sealed value names the key that
- * sealed it, and a keyring opens values of every key it holds while sealing new ones with the
- * current key (PII_KEY). Look-up hashes and tracking codes are stored as ids and indexes and handed
- * to citizens, so they never rotate: their key is PII_HASH_KEY, the installation's first PII_KEY.
+ * Keys rotate (`npm run pii:rotate`, docs/operations.md "Rotating PII_KEY"): a sealed value names
+ * the key that sealed it, and a keyring opens values of every key it holds while sealing new ones
+ * with the current key (PII_KEY). Look-up hashes and tracking codes are stored as ids and indexes
+ * and handed to citizens, so they never rotate: their key is PII_HASH_KEY, the installation's first
+ * PII_KEY.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
@@ -14,9 +15,21 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 const V1 = 'v1';
 /** `v2.<kid>.<iv>.<tag>.<ct>`; `v2.<kid>` is authenticated data, so a changed kid fails the tag. */
 const V2 = 'v2';
+/**
+ * `v3.<kid>.<purpose>.<iv>.<tag>.<ct>`, sealed today: `v3.<kid>.<purpose>` is authenticated data,
+ * so a value cannot be relabelled, and a reader that names the purpose it expects (a phone number
+ * to text, a chat to message) refuses a value sealed for another.
+ */
+const V3 = 'v3';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KID = /^[0-9a-f]{8}$/;
+
+/** What a sealed value is: a phone number, or a Telegram chat id. */
+export const PII_PURPOSES = ['phone', 'telegram'] as const;
+export type PiiPurpose = (typeof PII_PURPOSES)[number];
+const isPurpose = (p: string | undefined): p is PiiPurpose =>
+  (PII_PURPOSES as readonly string[]).includes(p ?? '');
 
 /** Derives a purpose-bound 32-byte key from a master key. */
 export function deriveKey(master: Buffer, purpose: string): Buffer {
@@ -94,16 +107,20 @@ export class PiiVault {
     this.hashKey = deriveKey(this.keys.hashKey, 'pii-lookup');
   }
 
-  /** `v2.<kid>.<iv>.<tag>.<ciphertext>`, binary parts base64url, sealed with the current key. */
-  encrypt(plain: string): string {
+  /** `v3.<kid>.<purpose>.<iv>.<tag>.<ciphertext>`, binary parts base64url, with the current key. */
+  encrypt(plain: string, purpose: PiiPurpose): string {
+    if (!isPurpose(purpose)) throw new Error(`unknown PII purpose ${String(purpose)}`);
     const kid = this.keys.currentId;
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.keys.encryptionKey(kid)!, iv);
-    cipher.setAAD(Buffer.from(`${V2}.${kid}`));
+    const cipher = createCipheriv('aes-256-gcm', this.keys.encryptionKey(kid)!, iv, {
+      authTagLength: TAG_BYTES,
+    });
+    cipher.setAAD(Buffer.from(`${V3}.${kid}.${purpose}`));
     const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return [
-      V2,
+      V3,
       kid,
+      purpose,
       iv.toString('base64url'),
       cipher.getAuthTag().toString('base64url'),
       ct.toString('base64url'),
@@ -113,9 +130,31 @@ export class PiiVault {
   /**
    * Opens a value sealed with any key of the keyring. Throws when it was tampered with, or sealed
    * with a key the keyring does not hold (the message names the key id, never the value).
+   * `expected` names the purpose the caller needs: a v3 value sealed for another is refused (v1
+   * and v2 values name none and open for any).
    */
-  decrypt(sealed: string): string {
+  decrypt(sealed: string, expected?: PiiPurpose): string {
     const parts = sealed.split('.');
+    if (parts[0] === V3 && parts.length === 6 && KID.test(parts[1]!) && isPurpose(parts[2])) {
+      const [, kid, purpose, iv, tag, ct] = parts as [
+        string,
+        string,
+        PiiPurpose,
+        string,
+        string,
+        string,
+      ];
+      if (expected && purpose !== expected)
+        throw new Error(`PII value sealed as ${purpose}, read as ${expected}`);
+      const key = this.keys.encryptionKey(kid);
+      if (!key)
+        throw new Error(
+          `PII value sealed with key ${kid}, which is neither PII_KEY (${this.keys.currentId}) nor in PII_KEYS_OLD`,
+        );
+      const [ivB, tagB] = checkedParts(iv, tag);
+      const aad = Buffer.from(`${V3}.${kid}.${purpose}`);
+      return open(key, ivB, tagB, Buffer.from(ct, 'base64url'), aad);
+    }
     if (parts[0] === V2 && parts.length === 5 && KID.test(parts[1]!)) {
       const [, kid, iv, tag, ct] = parts as [string, string, string, string, string];
       const key = this.keys.encryptionKey(kid);
@@ -144,12 +183,21 @@ export class PiiVault {
   /** The id of the key that sealed a value; null for a v1 value, which names none. */
   static keyIdOf(sealed: string): string | null {
     const [version, kid] = sealed.split('.');
-    return version === V2 && kid && KID.test(kid) ? kid : null;
+    return (version === V2 || version === V3) && kid && KID.test(kid) ? kid : null;
   }
 
-  /** True when the value is sealed with the current key: `npm run pii:rotate` leaves it alone. */
+  /** The purpose a v3 value was sealed for; null for older values, which name none. */
+  static purposeOf(sealed: string): PiiPurpose | null {
+    const [version, , purpose] = sealed.split('.');
+    return version === V3 && isPurpose(purpose) ? purpose : null;
+  }
+
+  /**
+   * True when the value is sealed with the current key in the current format (v3, with its
+   * purpose): `npm run pii:rotate` leaves it alone, and re-seals v2 values into v3.
+   */
   isCurrent(sealed: string): boolean {
-    return PiiVault.keyIdOf(sealed) === this.keys.currentId;
+    return sealed.startsWith(`${V3}.`) && PiiVault.keyIdOf(sealed) === this.keys.currentId;
   }
 
   /** Stable keyed hash for equality look-ups; reveals nothing without the hash key. */

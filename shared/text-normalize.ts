@@ -1,5 +1,5 @@
 /**
- * Text normalisation shared by every channel (ARCHITECTURE.md "What the intake worker adds").
+ * Text normalisation shared by every channel (docs/architecture.md "What the intake worker adds").
  * Lao-specific spelling variants beyond Unicode NFC are folded for matching only; the stored
  * normalized text keeps the citizen's spelling.
  */

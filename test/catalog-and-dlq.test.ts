@@ -1,9 +1,13 @@
 /** The catalog seed on the real database, and the dead-letter set with its replay script. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { seedCatalog, seedCenters, seedServices, seedTopics } from '../shared/catalog/catalog';
 import type { IntakeEnvelope } from '../shared/intake-envelope.schema';
 import { listDeadLetters, replayDeadLetters } from '../scripts/dlq';
 import type { Classifier } from '../workers/intake/classify.step';
-import { startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
+import { startTestPlatform, TEST_PII_KEY, waitFor, type TestPlatform } from './helpers/platform';
 
 let p: TestPlatform;
 beforeAll(async () => {
@@ -42,8 +46,10 @@ test('seeding twice is idempotent and keeps Lao and English names and aliases', 
 
 test('a job that fails every attempt stays in the failed set, is listed without personal data, and replays', async () => {
   let failing = true;
+  let calls = 0;
   const flaky: Classifier = {
     classify: () => {
+      calls++;
       if (failing) throw new Error('classifier backend down');
       return {
         center: { code: 'LA-SV', confidence: 1, method: 'explicit' },
@@ -61,7 +67,11 @@ test('a job that fails every attempt stays in the failed set, is listed without 
     channel: 'web',
     externalId: 'dlq-1',
     receivedAt: new Date().toISOString(),
-    sender: { kind: 'phone', id: p.vault.encrypt('+8562055551234'), consentToContact: true },
+    sender: {
+      kind: 'phone',
+      id: p.vault.encrypt('+8562055551234', 'phone'),
+      consentToContact: true,
+    },
     rating: 5,
     centerCode: 'LA-SV',
     meta: {},
@@ -79,6 +89,36 @@ test('a job that fails every attempt stays in the failed set, is listed without 
   ]);
   expect(JSON.stringify(listed)).not.toMatch(/5555|v[12]\./);
   expect(await p.Feedback.countDocuments({ externalId: 'dlq-1' })).toBe(0);
+  expect(calls).toBe(2);
+
+  // Replayed by the operator's command while the fault is still there: the job gets its full
+  // INTAKE_ATTEMPTS (2) again, counted from zero, and is dead-lettered again with attempts=2.
+  const replay = spawnSync(
+    process.execPath,
+    [path.resolve(__dirname, '../dist/scripts/dlq.js'), 'replay', 'web-dlq-1'],
+    {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        REDIS_URL: p.config.redisUrl,
+        MONGO_URL: p.config.mongoUrl,
+        PII_KEY: TEST_PII_KEY,
+        QUEUE_PREFIX: p.config.queuePrefix,
+        DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'odsc-dlq-')),
+      },
+      encoding: 'utf8',
+    },
+  );
+  expect(replay.stderr).toBe('');
+  expect(replay.stdout).toContain('replayed 1 job(s): web-dlq-1');
+  await waitFor(
+    async () => (await job.getState()) === 'failed',
+    'replayed job dead-lettered again',
+  );
+  expect(calls).toBe(4);
+  expect((await listDeadLetters(p.queue)).map((d) => [d.id, d.attemptsMade])).toEqual([
+    ['web-dlq-1', 2],
+  ]);
 
   failing = false;
   expect(await replayDeadLetters(p.queue, 'all')).toEqual(['web-dlq-1']);

@@ -69,13 +69,18 @@ async function web(body: Record<string, unknown>, center: string, rating: number
 
 async function kiosk(center: string, answers: { rating: number; ago: number; more?: object }[]) {
   const devices = new KioskDevices(kioskDeviceModel(p.conn), p.redis, p.config.queuePrefix, 3600);
-  const { code } = await devices.create(center);
+  const { code, deviceId } = await devices.create(center);
+  // A tablet in service for a long time (responses may be dated back only to its last sync).
+  await kioskDeviceModel(p.conn).collection.updateOne(
+    { _id: deviceId as never },
+    { $set: { createdAt: new Date(Date.now() - 400 * DAY) } },
+  );
   const paired = await request(p.app).post('/api/v1/kiosk/pair').send({ pairingCode: code });
   expect(paired.status).toBe(200);
-  const responses = answers.map((a) => ({
+  const responses = answers.map((a, i) => ({
     id: randomUUID(),
     rating: a.rating,
-    createdAt: new Date(Date.now() - a.ago * DAY).toISOString(),
+    createdAt: new Date(Date.now() - a.ago * DAY - i * 5000).toISOString(),
     ...a.more,
   }));
   const res = await request(p.app)

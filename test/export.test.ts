@@ -241,7 +241,7 @@ beforeAll(async () => {
       channel: 'sms',
       sender: {
         kind: 'phone',
-        idSealed: p.vault.encrypt(PHONE_NO_CONSENT),
+        idSealed: p.vault.encrypt(PHONE_NO_CONSENT, 'phone'),
         consentToContact: false,
       },
       text: {

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { intakeJobId, type IntakeEnvelope } from '../shared/intake-envelope.schema';
 import { parseTrackingCode, TrackingCodes } from '../shared/tracking-code';
 import { startTestPlatform, validBody, waitFor, type TestPlatform } from './helpers/platform';
+import { queueIdle } from './helpers/quiet';
 
 let p: TestPlatform;
 beforeAll(async () => {
@@ -100,7 +101,7 @@ test('the same Idempotency-Key twice gives one document and one tracking code', 
     .expect(202);
   expect(b.body.trackingCode).toBe(a.body.trackingCode);
   await storedByCode(a.body.trackingCode);
-  await new Promise((r) => setTimeout(r, 300));
+  await queueIdle(p.queue);
   expect(await p.Feedback.countDocuments({})).toBe(before + 1);
 
   // Reusing the key for a different body is a client error, not a silent duplicate.

@@ -110,7 +110,12 @@ const M = today().slice(0, 7);
 const PM = previousMonth(M);
 
 async function kioskSend(token: string, ratings: number[], createdAt: string): Promise<void> {
-  const responses = ratings.map((rating) => ({ id: randomUUID(), rating, createdAt }));
+  // Presses the tablet's gap apart (the server holds closer ones, as the tablet ignores them).
+  const responses = ratings.map((rating, i) => ({
+    id: randomUUID(),
+    rating,
+    createdAt: new Date(Date.parse(createdAt) - i * 5000).toISOString(),
+  }));
   const res = await request(p.app)
     .post('/api/v1/kiosk/responses')
     .set('Authorization', `Bearer ${token}`)
@@ -148,7 +153,12 @@ beforeAll(async () => {
   mgr = await signIn(p.app, 'mgr@odsc.gov.la');
 
   const devices = new KioskDevices(kioskDeviceModel(p.conn), p.redis, p.config.queuePrefix, 3600);
-  const { code: pairing } = await devices.create(A);
+  const { code: pairing, deviceId } = await devices.create(A);
+  // In service since before last month (responses may be dated back only to its last sync).
+  await kioskDeviceModel(p.conn).collection.updateOne(
+    { _id: deviceId as never },
+    { $set: { createdAt: new Date(Date.now() - 90 * 86_400_000) } },
+  );
   const token = (await request(p.app).post('/api/v1/kiosk/pair').send({ pairingCode: pairing }))
     .body.deviceToken as string;
   await kioskSend(token, KIOSK_BEFORE, `${PM}-15T10:00:00+07:00`);

@@ -98,7 +98,7 @@ test('npm run pii:rotate re-seals every stored value with the new key and keeps 
     .db!.collection<FeedbackDoc>('feedback')
     .updateOne(
       { _id: second },
-      { $set: { 'meta.contactPhoneSealed': p.vault.encrypt('+8562055550000') } },
+      { $set: { 'meta.contactPhoneSealed': p.vault.encrypt('+8562055550000', 'phone') } },
     );
   // A staff reply waiting in the notify queue (its recipient sealed with A, in Redis only), and a
   // Telegram conversation holding a shared number.
@@ -110,7 +110,7 @@ test('npm run pii:rotate re-seals every stored value with the new key and keeps 
   );
   await p.redis.set(
     telegramSessionKey(p.config.queuePrefix, 'chat-hash'),
-    JSON.stringify({ flow: { phoneSealed: p.vault.encrypt('+8562055551111') } }),
+    JSON.stringify({ flow: { phoneSealed: p.vault.encrypt('+8562055551111', 'phone') } }),
     'EX',
     600,
   );
@@ -155,12 +155,13 @@ test('npm run pii:rotate re-seals every stored value with the new key and keeps 
   const clearOf: Record<string, string> = { [first]: '+8562055551234', [second]: '+8562055559876' };
   for (const [i, doc] of after.entries()) {
     // Every stored value carries B's key id and opens without A to the same number.
-    expect(doc.sender.idSealed!.startsWith(`v2.${keyId(B)}.`)).toBe(true);
+    expect(doc.sender.idSealed!.startsWith(`v3.${keyId(B)}.`)).toBe(true);
     expect(onlyB.decrypt(doc.sender.idSealed!)).toBe(clearOf[doc._id]);
-    // Look-ups by hash still find it; the tracking code still derives to its id.
+    // Look-ups by hash still find it; the tracking code still derives to its id. A number left
+    // on the web form is unverified and hashed apart from numbers that texted us.
     expect(doc.sender.idHash).toBe(before[i]!.sender.idHash);
     const found = await p.Feedback.find({
-      'sender.idHash': onlyB.hash(`phone:${clearOf[doc._id]}`),
+      'sender.idHash': onlyB.hash(`unverified-phone:${clearOf[doc._id]}`),
     }).lean();
     expect(found.map((f) => f._id)).toEqual([doc._id]);
     expect(new TrackingCodes(onlyB.keys).derive(doc.channel, doc.externalId)).toBe(doc._id);
@@ -168,7 +169,7 @@ test('npm run pii:rotate re-seals every stored value with the new key and keeps 
     expect(doc.updatedAt).toEqual(before[i]!.updatedAt);
   }
   const phoneMeta = after.find((d) => d._id === second)!.meta.contactPhoneSealed as string;
-  expect(phoneMeta.startsWith(`v2.${keyId(B)}.`)).toBe(true);
+  expect(phoneMeta.startsWith(`v3.${keyId(B)}.`)).toBe(true);
   expect(onlyB.decrypt(phoneMeta)).toBe('+8562055550000');
   const status = await request(p.app).get(`/api/v1/status/${first}`).expect(200);
   expect(status.body.trackingCode).toBeDefined();
@@ -213,7 +214,7 @@ test('npm run pii:rotate re-seals every stored value with the new key and keeps 
 
 test('a value sealed with a key that is not in the keyring is reported, kept, and fails the run', async () => {
   const doc = (await stored()).find((d) => !d.meta.contactPhoneSealed)!;
-  const foreign = new PiiVault(Buffer.alloc(32, 0xe)).encrypt('+8562055551234');
+  const foreign = new PiiVault(Buffer.alloc(32, 0xe)).encrypt('+8562055551234', 'phone');
   await p.conn
     .db!.collection<FeedbackDoc>('feedback')
     .updateOne({ _id: doc._id }, { $set: { 'meta.contactPhoneSealed': foreign } });

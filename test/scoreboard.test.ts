@@ -214,7 +214,11 @@ beforeAll(async () => {
       externalId: x.telegram ? `${CHAT_ID}:${++n}` : `scoreboard-past-${++n}`,
       receivedAt: past,
       sender: x.telegram
-        ? { kind: 'telegram', id: p.vault.encrypt(String(CHAT_ID)), consentToContact: true }
+        ? {
+            kind: 'telegram',
+            id: p.vault.encrypt(String(CHAT_ID), 'telegram'),
+            consentToContact: true,
+          }
         : { kind: 'anonymous', consentToContact: false },
       text: x.text,
       rating: x.rating,

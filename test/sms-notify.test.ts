@@ -22,6 +22,7 @@ import {
   type SmsTransport,
 } from '../workers/notify/twilio-sms.transport';
 import { FakeTwilio } from './helpers/fake-twilio';
+import { queueIdle } from './helpers/quiet';
 import { outboundSettled, startTestPlatform, type TestPlatform } from './helpers/platform';
 
 const SID = 'AC' + 'a'.repeat(32);
@@ -79,7 +80,7 @@ afterAll(async () => {
 const phone = (n: number) => `+85620555520${n.toString().padStart(2, '0')}`;
 function send(n: number, body: string) {
   return enqueueNotify(queue, Outbound, {
-    toSealed: p.vault.encrypt(phone(n)),
+    toSealed: p.vault.encrypt(phone(n), 'phone'),
     toHash: p.vault.hash(`phone:${phone(n)}`),
     body,
     purpose: 'reply',
@@ -185,8 +186,17 @@ test('a permanent error (invalid number) is recorded as failed and not retried',
   const id = await send(3, 'to a bad number');
   const m = await settled(id, ['failed']);
   expect(m.errorCode).toBe('21211');
-  await new Promise((r) => setTimeout(r, 300));
+  // Twilio's text names the number: recorded (and kept as the failed job's reason) masked.
+  const digits = phone(3).slice(1);
+  expect(m.lastError).toContain('21211');
+  expect(m.lastError).toContain(`•••${digits.slice(-2)}`);
+  expect(m.lastError).not.toContain(digits.slice(-6));
+  const job = await queue.getJob(`notify-${id}`);
+  await queueIdle(queue); // no retry follows: nothing is delayed for another attempt
   expect(fake.requests - before).toBe(1);
+  const reason = (await queue.getJob(`notify-${id}`))?.failedReason ?? job?.failedReason;
+  expect(reason).toContain('21211');
+  expect(reason).not.toContain(digits.slice(-6));
 });
 
 test('a number that sent STOP is never messaged', async () => {
@@ -217,7 +227,7 @@ test('without Twilio credentials the log transport records what would have been 
   });
   const before = fake.requests;
   const id = await enqueueNotify(logQueue, Outbound, {
-    toSealed: p.vault.encrypt(phone(5)),
+    toSealed: p.vault.encrypt(phone(5), 'phone'),
     toHash: 'h5',
     body: 'logged only',
     purpose: 'status',

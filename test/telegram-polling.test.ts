@@ -209,3 +209,18 @@ test('an update that keeps failing (an outage) is retried with growing pauses, n
   await run;
   expect(fake.pendingUpdates).toBe(0); // confirmed on the way out
 });
+
+test('a stop signal ends the 50-second long poll at once: the poller hangs up instead of waiting it out', async () => {
+  fake.webhook = null;
+  const poller = new Telegraf(TOKEN, { telegram: { apiRoot: fake.url } });
+  const ac = new AbortController();
+  const abandoned = fake.abandonedPolls;
+  // The default timeout (50 s), which the stand-in holds for as long as asked: without the abort,
+  // `run` would only end when the poll is answered empty, and the poll would not count as abandoned.
+  const run = pollUpdates(poller, { signal: ac.signal, log: createLogger('test', 'silent') });
+  await waitFor(() => fake.heldPolls === 1, 'the poller is holding a long poll');
+  ac.abort();
+  await run;
+  expect(fake.abandonedPolls - abandoned).toBe(1);
+  expect(fake.heldPolls).toBe(0);
+});

@@ -29,6 +29,7 @@ import {
   waitFor,
   type TestPlatform,
 } from './helpers/platform';
+import { queueIdle } from './helpers/quiet';
 import { enqueueReply, NoWayToReplyError } from '../shared/replies';
 
 const TOKEN = '7000000001:AAtest-token_0123456789abcdefghijk';
@@ -246,7 +247,7 @@ test('Cancel ends the flow; its old buttons then only say the menu expired; /can
     text: t('lo', 'cancelled'),
     reply_markup: { remove_keyboard: true },
   });
-  await new Promise((r) => setTimeout(r, 300));
+  await queueIdle(p.queue);
   expect(await p.Feedback.countDocuments({ channel: 'telegram' })).toBe(before);
 });
 
@@ -301,7 +302,7 @@ test('a double tap delivered on two connections at once is handled one after the
   expect(lastText(c.chatId)).toBe(t('lo', session.flow.step as 'center' | 'service'));
 });
 
-test('anonymous feedback keeps no chat id, yet /status answers this chat and no other', async () => {
+test('anonymous feedback keeps no link to its chat: a random external id, no owner marker naming the chat, /status by the code alone', async () => {
   const c = citizen();
   await ok(c.text('/start'));
   await press(c, 'lo');
@@ -317,12 +318,19 @@ test('anonymous feedback keeps no chat id, yet /status answers this chat and no 
   expect(doc.sender).toEqual({ kind: 'anonymous', consentToContact: false });
   expect(JSON.stringify(doc)).not.toContain(String(c.chatId));
   expect(JSON.stringify(doc)).not.toContain(p.vault.hash(`telegram:${c.chatId}`));
+  // Not the keyed hash of any of this chat's messages: a random name, so even the key holder
+  // cannot find the chat's anonymous feedback.
+  expect(doc.externalId).toMatch(/^tga\.[0-9a-f]{32}$/);
+  expect(doc.meta).not.toHaveProperty('chatTag');
+  const owner = await p.redis.get(`${p.config.queuePrefix}:tg:owner:${parseTrackingCode(code)}`);
+  expect(owner).toBe('anonymous');
 
   await ok(c.text(`/status ${code}`));
   expect(lastText(c.chatId)).toBe(t('lo', 'status', { code, status: 'ໄດ້ຮັບແລ້ວ' }));
+  // No chat is told apart from another: whoever holds the code sees its status, as on the web.
   const other = citizen();
   await ok(other.text(`/status ${code}`));
-  expect(lastText(other.chatId)).toBe(t('lo', 'notFound', { code }));
+  expect(lastText(other.chatId)).toBe(t('lo', 'status', { code, status: 'ໄດ້ຮັບແລ້ວ' }));
 });
 
 test('free text outside a flow is feedback: classified by the worker, with a receipt; /status works from this chat only', async () => {
@@ -425,7 +433,7 @@ test('typing during a menu step stores nothing and brings the buttons back; phot
   expect(lastText(c.chatId)).toBe(t('lo', 'textOnly'));
   await ok(c.text('/frobnicate'));
   expect(lastText(c.chatId)).toBe(t('lo', 'help'));
-  await new Promise((r) => setTimeout(r, 300));
+  await queueIdle(p.queue);
   expect(await p.Feedback.countDocuments({ channel: 'telegram' })).toBe(before);
 
   await ok(c.photo('ໃບບິນ: ເກັບເງິນ 100000 ກີບ ບໍ່ມີໃບຮັບເງິນ'));
@@ -442,8 +450,14 @@ test('a redelivered update is handled once: one feedback, one answer — even wh
   expect(fake.sent('sendMessage', c.chatId)).toHaveLength(1);
   const code = codeIn(lastText(c.chatId))!;
   await p.counted(code);
-  // Past the claim (it expired, or Redis lost it): the feedback is still stored once.
-  await p.redis.del(telegramUpdateKey(p.config.queuePrefix, TOKEN, update.update_id as number));
+  // The handled update is remembered for 48 hours (the TTL the bot sets, asserted by value), then
+  // forgotten. Past that (it expired, or Redis lost it): the feedback is still stored once.
+  const doneKey = telegramUpdateKey(p.config.queuePrefix, TOKEN, update.update_id as number);
+  expect(await p.redis.get(doneKey)).toBe('done');
+  const ttl = await p.redis.ttl(doneKey);
+  expect(ttl).toBeGreaterThan(48 * 3600 - 60);
+  expect(ttl).toBeLessThanOrEqual(48 * 3600);
+  await p.redis.del(doneKey);
   await ok(update);
   expect(codeIn(lastText(c.chatId))).toBe(code);
   await waitFor(
@@ -481,7 +495,8 @@ test('an update whose handler died mid-way is handled on redelivery once its cla
   const busy = await deliver(update);
   expect(busy.status).toBe(503); // not thrown away: Telegram delivers it again
   expect(fake.sent('sendMessage', c.chatId)).toHaveLength(0);
-  await new Promise((r) => setTimeout(r, 800));
+  // Redis lets the dead process's claim lapse (its TTL, not a key deleted by the test).
+  await waitFor(async () => (await p.redis.exists(key)) === 0, 'the dead claim lapsed');
   await ok(update);
   expect(fake.sent('sendMessage', c.chatId)).toHaveLength(1);
   expect(await p.redis.get(key)).toBe('done');
@@ -573,7 +588,7 @@ describe('staff replies through the notify queue', () => {
   const reply = (c: Citizen, body: string) =>
     enqueueNotify(queue, Outbound, {
       channel: 'telegram',
-      toSealed: p.vault.encrypt(String(c.chatId)),
+      toSealed: p.vault.encrypt(String(c.chatId), 'telegram'),
       toHash: p.vault.hash(`telegram:${c.chatId}`),
       body,
       purpose: 'reply',
@@ -597,7 +612,7 @@ describe('staff replies through the notify queue', () => {
     const id = await reply(c, 'first');
     const m = await settled(id, ['failed']);
     expect(m).toMatchObject({ attempts: 1, errorCode: '403' });
-    await new Promise((r) => setTimeout(r, 300)); // no retry follows
+    await queueIdle(queue); // no retry follows: nothing is delayed for another attempt
     expect(fake.sent('sendMessage', c.chatId)).toHaveLength(1);
     const chatHash = p.vault.hash(`telegram:${c.chatId}`);
     expect((await TelegramChat.findById(chatHash).lean())?.unreachable).toBe(true);

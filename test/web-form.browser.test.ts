@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core';
 import { parseTrackingCode } from '../shared/tracking-code';
 import { ARTIFACTS, launchChromium } from './helpers/browser';
 import { serveOnLocalhost, startTestPlatform, type TestPlatform } from './helpers/platform';
+import { queueIdle } from './helpers/quiet';
 
 let p: TestPlatform;
 let closeServer: () => Promise<void>;
@@ -67,7 +68,7 @@ test('a citizen fills the form in Lao (no JavaScript) and gets a tracking code t
   await page.goBack();
   await page.getByRole('button', { name: 'ສົ່ງຄຳຄິດເຫັນ' }).click();
   expect((await page.getByTestId('tracking-code').textContent())!.trim()).toBe(codeText);
-  await new Promise((r) => setTimeout(r, 300));
+  await queueIdle(p.queue);
   expect(await p.Feedback.countDocuments({ source: 'qr-poster' })).toBe(1);
 
   // The thank-you page leads to the status page, in Lao, with the code filled in.

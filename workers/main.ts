@@ -6,13 +6,17 @@ import { ConfigError, loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
 import { createLogger } from '../shared/logger';
 import { PiiVault } from '../shared/pii';
-import { alertOnDeadLetter, redisConnection } from '../shared/queues';
+import { alertOnDeadLetter, createIntakeQueue, redisConnection } from '../shared/queues';
+import { observeNotify, observeWorker, watchQueues } from '../shared/metrics';
+import { startInternalServer } from '../shared/internal-server';
 import { checkRedisForIntake, claimQueuePrefix } from '../shared/redis-checks';
 import { TrackingCodes } from '../shared/tracking-code';
 import { loadCatalogView } from '../shared/catalog/catalog';
 import { aliasModel, loadAliases } from '../shared/models/alias.model';
 import { catalogModels } from '../shared/models/catalog.model';
 import { CatalogTextClassifier } from './intake/classify.step';
+import { startRetrainJobs } from './intake/retrain.job';
+import { classifierModels, loadActiveModel } from '../shared/models/classifier-model.model';
 import { createIntakeWorker } from './intake/intake.worker';
 import { createNotifyWorker } from './notify/notify.worker';
 import { LogSmsTransport, TwilioSmsTransport } from './notify/twilio-sms.transport';
@@ -24,6 +28,8 @@ import { createNotifyQueue } from '../shared/notify';
 import { smsFollowUp } from '../shared/sms-conversation';
 import { createFeedbackStore } from './intake/store.step';
 import { escalationDeps, startStaffJobs } from './staff/staff-jobs.worker';
+import { AuditLog } from '../shared/staff/audit-log';
+import { auditModel } from '../shared/models/audit.model';
 import { alertsDeps } from './staff/alerts.job';
 import { recountDeps } from './intake/rollup-recount';
 import { RedisLock } from '../shared/redis-lock';
@@ -54,10 +60,14 @@ async function main() {
       queue: createNotifyQueue(config, connection),
       Outbound: outboundMessageModel(conn),
     }),
-    classifier: new CatalogTextClassifier({
-      catalog: () => loadCatalogView(catalogModels(conn)),
-      aliases: () => loadAliases(aliasModel(conn)),
-    }),
+    classifier: new CatalogTextClassifier(
+      {
+        catalog: () => loadCatalogView(catalogModels(conn)),
+        aliases: () => loadAliases(aliasModel(conn)),
+        model: () => loadActiveModel(classifierModels(conn)),
+      },
+      config.catalogRefreshMs,
+    ),
     log,
   });
   const transport =
@@ -113,10 +123,57 @@ async function main() {
       }),
       everyMs: config.reports.alertsEveryMin * 60_000,
     },
+    {
+      deps: {
+        conn,
+        redis: connection,
+        vault: new PiiVault(config.piiKey),
+        queuePrefix: config.queuePrefix,
+        queues: [createIntakeQueue(config, connection), createNotifyQueue(config, connection)],
+      },
+      days: config.piiRetentionDays,
+      audit: new AuditLog(auditModel(conn)),
+    },
   );
+  // The learned classifier is retrained from staff corrections (workers/intake/retrain.job.ts).
+  const retrain = await startRetrainJobs(connection, config.queuePrefix, { conn, log });
   // An alert (error log + counter) for every job that runs out of tries, on both queues.
   alertOnDeadLetter(worker, connection, config.queuePrefix, log);
   alertOnDeadLetter(notify, connection, config.queuePrefix, log);
+  // Prometheus: jobs by queue and outcome, notify outcomes, both queues' depth (shared/metrics.ts).
+  observeWorker(worker);
+  observeWorker(notify);
+  observeNotify(notify);
+  const watched = [createIntakeQueue(config, connection), createNotifyQueue(config, connection)];
+  watchQueues(...watched);
+  const internal =
+    config.metrics.workerPort > 0
+      ? await startInternalServer({
+          host: config.metrics.host,
+          port: config.metrics.workerPort,
+          log,
+          readiness: async () => {
+            const redisOk = await connection.ping().then(
+              (r) => r === 'PONG',
+              () => false,
+            );
+            const mongoOk = conn.readyState === 1;
+            return {
+              code: redisOk && mongoOk ? 200 : 503,
+              body: {
+                status: redisOk && mongoOk ? 'ready' : 'not_ready',
+                checks: { mongo: mongoOk ? 'ok' : 'down', redis: redisOk ? 'ok' : 'down' },
+              },
+            };
+          },
+        }).catch((err: Error) => {
+          log.error('internal listener (metrics) cannot listen: running without it', {
+            port: config.metrics.workerPort,
+            error: err.message,
+          });
+          return null;
+        })
+      : null;
   await worker.waitUntilReady();
   await notify.waitUntilReady();
   if (transport.name === 'log')
@@ -130,7 +187,9 @@ async function main() {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    await Promise.all([worker.close(), notify.close(), staffJobs.close()]);
+    await Promise.all([worker.close(), notify.close(), staffJobs.close(), retrain.close()]);
+    await internal?.close();
+    await Promise.all(watched.map((q) => q.close().catch(() => undefined)));
     await closePdf();
     await connection.quit().catch(() => undefined);
     await conn.close();

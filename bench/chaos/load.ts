@@ -6,7 +6,7 @@
  * - SMS (https://www.twilio.com/docs/messaging/guides/webhook-request): a signed webhook per
  *   message (twilio.getExpectedTwilioSignature), one new MessageSid each, 30% from a number that
  *   wrote recently (threads). Twilio never sends an SMS again; after an error or a 15 s timeout it
- *   calls the fallback URL once (README: the other api replica). Neither answering = lost.
+ *   calls the fallback URL once (docs/channels.md "Configuring the Twilio number": the other api replica). Neither answering = lost.
  * - Telegram (https://core.telegram.org/bots/api#update): free-text Updates with a new update_id
  *   each, 35% from a chat that wrote recently; a non-2xx or no answer is delivered again, with
  *   pauses doubling from 1 s to 30 s, until it is answered 200.

@@ -208,7 +208,10 @@ export class DemoFeedback {
     const id = `DEMO-${tag}-${String(this.r.int(1, this.senderPool)).padStart(6, '0')}`;
     let sealed = this.sealed.get(id);
     if (!sealed) {
-      sealed = { idSealed: this.d.vault.encrypt(id), idHash: this.d.vault.hash(`${kind}:${id}`) };
+      sealed = {
+        idSealed: this.d.vault.encrypt(id, kind),
+        idHash: this.d.vault.hash(`${kind}:${id}`),
+      };
       this.sealed.set(id, sealed);
     }
     return { kind, ...sealed, consentToContact: consent };

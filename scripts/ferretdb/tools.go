@@ -1,7 +1,7 @@
 //go:build tools
 
 // Package tools pins the FerretDB server this project runs as its embedded
-// MongoDB-compatible store (ARCHITECTURE.md "Storage"). It is built with
+// MongoDB-compatible store (docs/storage.md). It is built with
 // `go build github.com/FerretDB/FerretDB/cmd/ferretdb`; nothing here is linked.
 package tools
 

@@ -28,7 +28,11 @@ import { webChannel } from './channels/web-form.channel';
 import { smsContactModel } from '../../shared/models/sms-contact.model';
 import { outboundMessageModel } from '../../shared/models/outbound-message.model';
 import { IntakeProducer } from './intake-producer';
-import { errorHandler, requestId } from './middleware/http';
+import { errorHandler, requestId, securityHeaders } from './middleware/http';
+import { httpMetrics, watchQueues, watchSpool } from '../../shared/metrics';
+import { metricsRoutes } from './routes/metrics.routes';
+import { queueBoard } from './staff/queue-board';
+import { staffUserModel } from '../../shared/models/staff-user.model';
 import { healthRoutes } from './routes/health.routes';
 import { statusRoutes } from './routes/status.routes';
 import { publicRoutes } from './routes/public.routes';
@@ -40,6 +44,8 @@ import { Figures } from '../../shared/reports/figures';
 import { reportDaysFor } from '../../shared/reports/report-days';
 import { Deadlines } from '../../shared/staff/deadlines';
 import { RedisLock } from '../../shared/redis-lock';
+import { RateLimits } from '../../shared/abuse/rate-limits';
+import { KioskGuard } from '../../shared/abuse/kiosk-guard';
 
 export interface AppDeps {
   config: Config;
@@ -62,23 +68,19 @@ const SMS_SPOOL_RETRY_MS = 2000;
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Only the reverse proxy's X-Forwarded-* are believed (TRUST_PROXY; docs/deploy.md).
+  app.set('trust proxy', deps.config.trustProxy);
   app.set('query parser', 'simple');
+  app.use(httpMetrics);
   app.use(requestId);
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    res.setHeader(
-      'Content-Security-Policy',
-      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
-    );
-    next();
-  });
+  app.use(securityHeaders({ production: deps.config.nodeEnv === 'production' }));
 
   const vault = new PiiVault(deps.config.piiKey);
   const codes = new TrackingCodes(deps.config.piiKey);
   const producer = new IntakeProducer(deps.intakeQueue, deps.redis, codes, deps.config.queuePrefix);
-  const catalog = new CatalogCache(catalogModels(deps.conn));
+  // Abuse controls (docs/security.md): per-address limits shared by every replica through Redis.
+  const limits = RateLimits.fromConfig(deps.config, deps.redis);
+  const catalog = new CatalogCache(catalogModels(deps.conn), deps.config.catalogRefreshMs);
   const Feedback = feedbackModel(deps.conn);
   const figures = new Figures(
     reportDaysFor(
@@ -91,10 +93,24 @@ export function createApp(deps: AppDeps): Express {
     () => catalog.get(),
   );
 
+  const notifyQueue = deps.notifyQueue ?? createNotifyQueue(deps.config, deps.redis);
+  // Depth and oldest waiting job of both queues, read from Redis at each scrape.
+  watchQueues(deps.intakeQueue, notifyQueue);
+
   app.get('/', (_req, res) => res.redirect(302, '/feedback'));
   app.use(healthRoutes({ conn: deps.conn, redis: deps.redis }));
-  app.use(webChannel({ catalog, producer, vault, maxBodyBytes: deps.config.maxBodyBytes }));
-  app.use(statusRoutes({ Feedback, producer }));
+  app.use(metricsRoutes(deps.config.metrics.token));
+  app.use(
+    webChannel({
+      catalog,
+      producer,
+      vault,
+      maxBodyBytes: deps.config.maxBodyBytes,
+      publicBaseUrl: deps.config.publicBaseUrl,
+      limits,
+    }),
+  );
+  app.use(statusRoutes({ Feedback, producer, limits }));
   app.use(
     publicRoutes({
       figures,
@@ -111,6 +127,7 @@ export function createApp(deps: AppDeps): Express {
     retryMs: SMS_SPOOL_RETRY_MS,
   });
   deps.onSmsSpool?.(smsSpool);
+  watchSpool(() => smsSpool.spool.size());
   app.use(
     twilioSmsAdapter({
       config: deps.config,
@@ -141,6 +158,8 @@ export function createApp(deps: AppDeps): Express {
       vault,
       log: deps.log,
       assets: deps.kioskAssets,
+      limits,
+      guard: new KioskGuard(deps.redis, deps.config.queuePrefix, deps.config.kiosk.minGapMs),
     }),
   );
   app.use(
@@ -165,9 +184,18 @@ export function createApp(deps: AppDeps): Express {
       redis: deps.redis,
       vault,
       catalog: () => catalog.get(),
+      catalogChanged: () => catalog.invalidate(),
       figures,
-      notifyQueue: deps.notifyQueue ?? createNotifyQueue(deps.config, deps.redis),
+      notifyQueue,
       log: deps.log,
+    }),
+  );
+  app.use(
+    queueBoard({
+      config: deps.config,
+      redis: deps.redis,
+      Users: staffUserModel(deps.conn),
+      queues: [deps.intakeQueue, notifyQueue],
     }),
   );
   app.use(dashboardRoutes());

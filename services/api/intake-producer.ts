@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type IORedis from 'ioredis';
 import { AppError, Errors } from '../../shared/errors';
+import { currentRequestId } from '../../shared/log-context';
 import { intakeJobId, type IntakeEnvelope } from '../../shared/intake-envelope.schema';
 import type { IntakeQueue } from '../../shared/queues';
 import type { TrackingCodes } from '../../shared/tracking-code';
@@ -77,9 +78,12 @@ export class IntakeProducer {
 
   /** The envelope with its tracking code: derived here, once, and carried to the worker. */
   stamp(env: IntakeEnvelope): IntakeEnvelope {
-    return env.trackingCode
+    const stamped = env.trackingCode
       ? env
       : { ...env, trackingCode: this.codes.derive(env.channel, env.externalId) };
+    // The request that queued it, for the worker's log lines (absent outside a request).
+    const requestId = stamped.requestId ?? currentRequestId();
+    return requestId && !stamped.requestId ? { ...stamped, requestId } : stamped;
   }
 
   /** Enqueues the envelope; returns its canonical tracking code. */

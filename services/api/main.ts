@@ -25,7 +25,8 @@ import {
 } from '../../shared/redis-checks';
 import { createApp } from './app';
 import { twilioSignatureSelfTest, twilioWebhookUrls } from './channels/twilio-sms.self-test';
-import { markDraining } from './routes/health.routes';
+import { markDraining, readiness } from './routes/health.routes';
+import { startInternalServer } from '../../shared/internal-server';
 import { closePdf } from '../../shared/reports/pdf';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -128,6 +129,22 @@ async function main() {
   else await checkRedisForIntake(redis, { production: config.nodeEnv === 'production', log });
   const intakeQueue = createIntakeQueue(config, redis);
   const app = createApp({ config, conn, redis, intakeQueue, log });
+  // /metrics and the detailed /readyz, on the internal port only (docs/operations.md).
+  const internal =
+    config.metrics.apiPort > 0
+      ? await startInternalServer({
+          host: config.metrics.host,
+          port: config.metrics.apiPort,
+          log,
+          readiness: () => readiness({ conn, redis }, app.locals.draining === true),
+        }).catch((err: Error) => {
+          log.error('internal listener (metrics) cannot listen: running without it', {
+            port: config.metrics.apiPort,
+            error: err.message,
+          });
+          return null;
+        })
+      : null;
   let draining = false;
   const server = app.listen(config.port, () => {
     const port = (server.address() as { port: number }).port;
@@ -162,6 +179,7 @@ async function main() {
     log.info('closing the http server: in-flight requests finish, new connections are refused');
     await closeServer(server);
     await intakeQueue.close().catch(() => undefined);
+    await internal?.close();
     await closePdf();
     redis.disconnect();
     await mongo.close();

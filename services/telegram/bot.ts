@@ -10,7 +10,8 @@
  *
  * The guided flow (inline keyboards, menus from the catalog in the database):
  * language → province → center → service → rating → comment → contact → confirm → tracking code.
- * Every step has Back and Cancel. Free text outside a flow is feedback too.
+ * Every step has Cancel, and every step after the first (the language) has Back. Free text outside
+ * a flow is feedback too.
  */
 import { randomUUID } from 'node:crypto';
 import type IORedis from 'ioredis';
@@ -27,6 +28,7 @@ import { toE164 } from '../../shared/phone';
 import { keepAlive, RedisLock } from '../../shared/redis-lock';
 import type { PiiVault } from '../../shared/pii';
 import { telegramOwnerKey, telegramThreadKey, telegramUpdateKey } from '../../shared/telegram-keys';
+import { anonymousMessageRef, telegramMessageRef } from '../../shared/telegram-ids';
 import { decideOnce, intakeDecisionKey } from '../../shared/intake-decision';
 import { parseSurveyButton, surveyThanks } from '../../shared/staff/survey';
 import { detectScript, laoDigitsToAscii } from '../../shared/text-normalize';
@@ -51,6 +53,8 @@ export class UpdateInProgressError extends Error {
 }
 /** How long /status answers "received" for a code from this chat before the worker stores it. */
 const OWNER_TTL_S = 7 * 24 * 3600;
+/** The owner marker of anonymous feedback: it names no chat (any holder of the code may ask). */
+const ANONYMOUS_OWNER = 'anonymous';
 /** Typed at a button step, a text this long (or of this many words) is a message, not a slip. */
 const MESSAGE_MIN_CHARS = 20;
 const MESSAGE_MIN_WORDS = 3;
@@ -513,6 +517,8 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
         if (arg !== 'chat' && arg !== 'anonymous') return;
         flow.contact = arg;
         flow.phoneSealed = undefined;
+        // Drawn now and saved with the session, so a redelivered 'ok' queues the same name.
+        if (arg === 'anonymous') flow.anonRef ??= anonymousMessageRef();
         flow.step = 'confirm';
         break;
       case 'confirm':
@@ -531,18 +537,27 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     const anonymous = flow.contact === 'anonymous';
     const meta: IntakeEnvelope['meta'] = { flow: 'guided', contact: flow.contact ?? 'chat' };
     if (flow.phoneSealed) meta.contactPhoneSealed = flow.phoneSealed;
-    const externalId = `${chatId}:${flow.openedBy}`;
-    // Anonymous feedback keeps no chat id. A keyed tag of (chat, code) lets only this chat ask for
-    // its status, and links it to nothing else the chat sent.
-    if (anonymous) meta.chatTag = anonTag(chatId, deps.producer.codeFor('telegram', externalId));
+    // Anonymous feedback keeps no link to its chat: its name is random, drawn when the citizen chose
+    // to stay anonymous and kept in this flow only (a redelivered 'ok' reuses it); its tracking
+    // code is derived from that name. Other feedback is queued under a keyed hash of the message.
+    const externalId = anonymous
+      ? (flow.anonRef ??= anonymousMessageRef())
+      : telegramMessageRef(deps.vault, chatId, flow.openedBy);
     const env: IntakeEnvelope = {
       v: 1,
       channel: 'telegram',
       externalId,
+      trackingCode: anonymous
+        ? deps.producer.codeFor('telegram', externalId)
+        : deps.producer.codeFor('telegram', `${chatId}:${flow.openedBy}`),
       receivedAt: new Date().toISOString(),
       sender: anonymous
         ? { kind: 'anonymous', consentToContact: false }
-        : { kind: 'telegram', id: deps.vault.encrypt(String(chatId)), consentToContact: true },
+        : {
+            kind: 'telegram',
+            id: deps.vault.encrypt(String(chatId), 'telegram'),
+            consentToContact: true,
+          },
       ...(flow.comment ? { text: flow.comment } : {}),
       ...(flow.rating ? { rating: flow.rating } : {}),
       ...(flow.center ? { centerCode: flow.center } : {}),
@@ -551,13 +566,11 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
       meta,
     };
     const code = await deps.producer.enqueue(env);
-    await remember(code, chatHash);
+    await remember(code, anonymous ? ANONYMOUS_OWNER : chatHash);
     s.flow = undefined;
     await editOrSend(ctx, flow.messageId, t(lang, 'sent', { code: formatTrackingCode(code) }));
   }
 
-  const anonTag = (chatId: number, code: string) =>
-    deps.vault.hash(`telegram-anon:${chatId}:${code}`);
   const remember = (code: string, chatHash: string) =>
     deps.redis
       .set(telegramOwnerKey(config.queuePrefix, code), chatHash, 'EX', OWNER_TTL_S)
@@ -579,7 +592,7 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     const meta: IntakeEnvelope['meta'] = { flow: 'free' };
     if ('photo' in msg || 'document' in msg) meta.media = true;
     const threadKey = telegramThreadKey(config.queuePrefix, chatHash);
-    const externalId = `${chatId}:${msg.message_id}`;
+    const externalId = telegramMessageRef(deps.vault, chatId, msg.message_id);
     // A redelivered message joins what its first delivery joined, though the chat's thread may
     // have moved since: deciding again could store it twice (shared/intake-decision.ts).
     const joinTo = await decideOnce(
@@ -592,8 +605,14 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
       v: 1,
       channel: 'telegram',
       externalId,
+      // Codes stay what they were when the pair itself was queued.
+      trackingCode: deps.producer.codeFor('telegram', `${chatId}:${msg.message_id}`),
       receivedAt: new Date(msg.date * 1000).toISOString(),
-      sender: { kind: 'telegram', id: deps.vault.encrypt(String(chatId)), consentToContact: true },
+      sender: {
+        kind: 'telegram',
+        id: deps.vault.encrypt(String(chatId), 'telegram'),
+        consentToContact: true,
+      },
       text,
       ...(joinTo ? {} : chosen),
       locale: lang,
@@ -625,13 +644,12 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
     if (code) {
       const doc = await deps.Feedback.findById(code, { status: 1, sender: 1, meta: 1 }).lean();
       if (doc) {
-        const mine =
-          doc.sender.idHash === chatHash ||
-          (doc.meta as { chatTag?: string } | undefined)?.chatTag === anonTag(chatId, code);
+        // Anonymous feedback names no chat: like the public status page, its code alone is asked.
+        const mine = doc.sender.idHash === chatHash || doc.sender.kind === 'anonymous';
         if (mine) label = STATUS_LABELS[lang][doc.status];
       } else {
         const owner = await deps.redis.get(telegramOwnerKey(config.queuePrefix, code));
-        if (owner === chatHash) label = STATUS_LABELS[lang].received;
+        if (owner === chatHash || owner === ANONYMOUS_OWNER) label = STATUS_LABELS[lang].received;
       }
     }
     await ctx.telegram.sendMessage(
@@ -681,11 +699,12 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
       await deps.producer.enqueue({
         v: 1,
         channel: 'telegram',
-        externalId: `${chatId}:${q.message.message_id}`,
+        externalId: telegramMessageRef(deps.vault, chatId, q.message.message_id),
+        trackingCode: deps.producer.codeFor('telegram', `${chatId}:${q.message.message_id}`),
         receivedAt: new Date().toISOString(),
         sender: {
           kind: 'telegram',
-          id: deps.vault.encrypt(String(chatId)),
+          id: deps.vault.encrypt(String(chatId), 'telegram'),
           consentToContact: true,
         },
         rating: survey.rating,
@@ -740,7 +759,7 @@ export function createTelegramBot(deps: BotDeps): Telegraf {
           return;
         }
         flow.contact = 'phone';
-        flow.phoneSealed = deps.vault.encrypt(phone);
+        flow.phoneSealed = deps.vault.encrypt(phone, 'phone');
         flow.step = 'confirm';
         await removeReplyKeyboard(ctx, t(lang, 'phoneThanks'));
         return show(ctx, flow, 'new');

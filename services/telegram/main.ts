@@ -19,7 +19,9 @@ async function main() {
   const config = loadConfig();
   const log = createLogger('telegram-bot', config.logLevel);
   if (!config.telegram.botToken) {
-    console.log('Telegram bot is off: TELEGRAM_BOT_TOKEN is not set (see README, "Telegram").');
+    console.log(
+      'Telegram bot is off: TELEGRAM_BOT_TOKEN is not set (see docs/channels.md, "Telegram bot").',
+    );
     return;
   }
   const conn = await connectMongo(config.mongoUrl);

@@ -39,6 +39,8 @@ export interface Flow {
   comment?: string;
   contact?: 'chat' | 'phone' | 'anonymous';
   phoneSealed?: string;
+  /** Anonymous feedback's random external id, drawn once per flow (shared/telegram-ids.ts). */
+  anonRef?: string;
 }
 
 export interface TgSession {

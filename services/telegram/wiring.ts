@@ -31,7 +31,8 @@ export function telegramBotFromConfig(deps: {
     redis: deps.redis,
     Feedback: feedbackModel(deps.conn),
     TelegramChat: telegramChatModel(deps.conn),
-    catalog: deps.catalog ?? new CatalogCache(catalogModels(deps.conn)),
+    catalog:
+      deps.catalog ?? new CatalogCache(catalogModels(deps.conn), deps.config.catalogRefreshMs),
     log: deps.log,
   });
 }

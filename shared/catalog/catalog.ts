@@ -61,20 +61,41 @@ export const seedServices: ServiceDoc[] = (raw.services as RawService[]).map((s)
 export const seedTopics: TopicDoc[] = (raw.topics as RawTopic[]).map((t) => ({
   code: t.code,
   name: { lo: t.lo, en: t.en },
+  active: true,
 }));
 
-/** Upserts the seed catalog by code. Idempotent; never deletes what admins added. */
+/**
+ * Adds the shipped entries whose code is not stored yet, and nothing else: an entry an admin
+ * renamed, moved or deactivated stays as the admin left it, on every start and every deploy.
+ * Changes to entries already shipped go through shared/catalog/migrations.ts. Returns how many
+ * entries were added.
+ */
 export async function seedCatalog(
   models: CatalogModels,
 ): Promise<{ centers: number; services: number; topics: number }> {
-  const up = <T extends { code: string }>(docs: T[]) =>
-    docs.map((d) => ({
-      updateOne: { filter: { code: d.code }, update: { $set: d }, upsert: true },
-    }));
-  await models.Center.bulkWrite(up(seedCenters) as never, { ordered: false });
-  await models.Service.bulkWrite(up(seedServices) as never, { ordered: false });
-  await models.Topic.bulkWrite(up(seedTopics) as never, { ordered: false });
-  return { centers: seedCenters.length, services: seedServices.length, topics: seedTopics.length };
+  const addMissing = async <T extends { code: string }>(
+    Model: CatalogModels['Center'] | CatalogModels['Service'] | CatalogModels['Topic'],
+    docs: T[],
+  ): Promise<number> => {
+    const stored = await (Model as CatalogModels['Topic']).find({}, { code: 1 }).lean();
+    const have = new Set(stored.map((d) => d.code));
+    const missing = docs.filter((d) => !have.has(d.code));
+    if (!missing.length) return 0;
+    try {
+      await Model.collection.insertMany(missing.map((d) => ({ ...d })) as never[], {
+        ordered: false,
+      });
+    } catch (err) {
+      // Another process seeding at the same moment inserted some of them: that is the same result.
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+    return missing.length;
+  };
+  return {
+    centers: await addMissing(models.Center, seedCenters),
+    services: await addMissing(models.Service, seedServices),
+    topics: await addMissing(models.Topic, seedTopics),
+  };
 }
 
 /** A read-only view of the catalog used for validation and for rendering forms. */
@@ -112,5 +133,9 @@ export async function loadCatalogView(models: CatalogModels): Promise<CatalogVie
     models.Service.find({ active: true }).sort({ code: 1 }).lean<ServiceDoc[]>(),
     models.Topic.find({}).sort({ code: 1 }).lean<TopicDoc[]>(),
   ]);
-  return catalogView(centers, services, topics);
+  return catalogView(
+    centers,
+    services,
+    topics.filter((t) => t.active !== false),
+  );
 }

@@ -1,7 +1,8 @@
 /**
  * The catalog: ODSC centers, line-ministry services and feedback topics, each with Lao and
  * English names and the aliases that free-text classification matches on. Seeded from
- * shared/catalog/odsc-catalog.json; admins can add centers later (the seed never deletes).
+ * shared/catalog/odsc-catalog.json; the seed only adds what is missing, admins add, rename, move and
+ * deactivate entries (docs/catalog.md), and changes to shipped entries go through migrations.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { modelOn } from '../db/mongo';
@@ -34,6 +35,8 @@ export interface ServiceDoc {
 export interface TopicDoc {
   code: string;
   name: LocalizedName;
+  /** Absent on topics stored before admins could deactivate them: treated as active. */
+  active?: boolean;
 }
 
 const nameSchema = new Schema<LocalizedName>({ lo: String, en: String }, { _id: false });
@@ -51,7 +54,7 @@ const centerSchema = new Schema<CenterDoc>(
   },
   { timestamps: true },
 );
-// Seed upserts and intake validation look a center up by code.
+// The seed, the admin's edits and intake validation look a center up by code.
 centerSchema.index({ code: 1 }, { unique: true });
 
 const serviceSchema = new Schema<ServiceDoc>(
@@ -65,14 +68,18 @@ const serviceSchema = new Schema<ServiceDoc>(
   },
   { timestamps: true },
 );
-// Seed upserts and intake validation look a service up by code.
+// The seed, the admin's edits and intake validation look a service up by code.
 serviceSchema.index({ code: 1 }, { unique: true });
 
-const topicSchema = new Schema<TopicDoc>({
-  code: { type: String, required: true },
-  name: { type: nameSchema, required: true },
-});
-// Seed upserts by code.
+const topicSchema = new Schema<TopicDoc>(
+  {
+    code: { type: String, required: true },
+    name: { type: nameSchema, required: true },
+    active: { type: Boolean, default: true },
+  },
+  { timestamps: true },
+);
+// The seed and the admin's edits look a topic up by code.
 topicSchema.index({ code: 1 }, { unique: true });
 
 export interface CatalogModels {

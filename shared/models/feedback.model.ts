@@ -13,7 +13,9 @@ export const FEEDBACK_STATUSES = ['received', 'in_review', 'resolved', 'closed']
 export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
 export const FEEDBACK_KINDS = ['complaint', 'suggestion', 'praise', 'question', 'other'] as const;
 export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
-export type ClassifyMethod = 'explicit' | 'keyword' | 'fuzzy' | 'learned' | 'rating' | 'none';
+/** `model`: the learned model (shared/classify/model.ts) decided where the rules were silent or weak. */
+export type ClassifyMethod =
+  'explicit' | 'keyword' | 'fuzzy' | 'learned' | 'model' | 'rating' | 'none';
 
 /** A classified field: the code (or null), how sure we are, and what decided it. */
 export interface Classified {
@@ -43,6 +45,11 @@ export interface FeedbackDoc {
     /** Keyed hash for "all feedback from this sender" look-ups. */
     idHash?: string;
     consentToContact: boolean;
+    /**
+     * false: a number typed into the web form or a kiosk, which proves nothing about who typed it.
+     * Its idHash is taken in another namespace, so it is never merged with a number that texted us.
+     */
+    verified?: boolean;
   };
   text?: {
     raw: string;
@@ -64,6 +71,11 @@ export interface FeedbackDoc {
   slaDueAt?: Date;
   /** Later messages appended to this feedback (an SMS complaint that arrives in pieces). */
   parts?: string[];
+  /**
+   * Held (over a rate limit, or flagged): stored and shown to staff, but counted in no official
+   * figure — no rollup, no case — until a staff member releases it (shared/abuse/hold.ts).
+   */
+  held?: { reason: string; at: Date };
   /** The batch this document was stored with (one insertMany of the intake worker). */
   rollupBatch: string;
   /**
@@ -142,6 +154,7 @@ const feedbackSchema = new Schema<FeedbackDoc>(
       idSealed: String,
       idHash: String,
       consentToContact: { type: Boolean, default: false },
+      verified: { type: Boolean, default: undefined },
     },
     text: {
       raw: String,
@@ -163,6 +176,7 @@ const feedbackSchema = new Schema<FeedbackDoc>(
     slaDueAt: Date,
     parts: { type: [String], default: undefined },
     rollupBatch: { type: String, required: true },
+    held: { type: Schema.Types.Mixed, default: undefined },
     counted: { type: Schema.Types.Mixed, default: undefined },
     staffStatus: { type: String, enum: STAFF_STATUSES },
     statusAt: Date,

@@ -114,7 +114,15 @@ export function bucketFields(id: string): {
 type Countable = Pick<
   FeedbackDoc,
   'day' | 'center' | 'service' | 'channel' | 'rating' | 'kind' | 'needsTriage'
->;
+> &
+  Partial<Pick<FeedbackDoc, 'held'>>;
+
+/**
+ * The bucket of held feedback: no bucket at all. A held document's tally names it and counts
+ * nothing; the rollup writer skips its ops, the recount and the scans leave it out, so releasing
+ * the document is an ordinary count change (from here to its real bucket), applied once.
+ */
+export const HELD_BUCKET = '_held';
 
 /**
  * What one feedback document adds to the rollups: its bucket and the facts that are counted.
@@ -137,6 +145,7 @@ export interface CountState extends Tally {
 }
 
 export function tallyOf(f: Countable): Tally {
+  if (f.held) return { b: HELD_BUCKET };
   const t: Tally = {
     b: rollupId({
       day: f.day,

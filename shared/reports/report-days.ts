@@ -116,7 +116,8 @@ export function rowTuple(r: Partial<RollupDoc> | null | undefined): RowTuple | n
 /** What the case of a feedback document is, or null when it is not a case. */
 export function caseOf(f: FeedbackDoc, cal: WorkingCalendar): Case | null {
   const status = f.staffStatus ?? 'new';
-  if (!isCase(f.kind?.code, status)) return null;
+  // Held feedback is no case until staff release it (shared/abuse/hold.ts).
+  if (f.held || !isCase(f.kind?.code, status)) return null;
   const receivedAt = new Date(f.receivedAt).getTime();
   const firstReplyAt = f.firstReplyAt ? new Date(f.firstReplyAt).getTime() : 0;
   const resolvedAt =
@@ -213,6 +214,7 @@ export const CASE_FIELDS = {
   firstReplyAt: 1,
   resolvedAt: 1,
   satisfaction: 1,
+  held: 1,
 } as const;
 
 const DEL_IF_SAME = `

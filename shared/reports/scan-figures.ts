@@ -10,7 +10,7 @@
  */
 import mongoose from 'mongoose';
 import type { FeedbackDoc, FeedbackModel } from '../models/feedback.model';
-import { bucketFields, tallyOf } from '../models/rollup.model';
+import { bucketFields, HELD_BUCKET, tallyOf } from '../models/rollup.model';
 import { provinceOf } from '../staff/roles';
 import type { WorkingCalendar } from '../staff/working-days';
 import {
@@ -111,6 +111,8 @@ export async function scanPeriods(
     const f = raw as FeedbackDoc;
     // The bucket a document is counted in decides its center, service and channel, as in a row.
     const t = tallyOf(f);
+    // Held feedback is in no official figure until released (as it is in no rollup).
+    if (t.b === HELD_BUCKET) continue;
     const { centerCode, serviceCode, channel } = bucketFields(t.b);
     let k: Case | null | undefined;
     periods.forEach((p, i) => {

@@ -16,5 +16,11 @@ export const AUDIT_ACTIONS = [
   'device_pair',
   'device_revoke',
   'alert_rule',
+  'catalog_create',
+  'catalog_update',
+  /** Personal data erased: by request (admin, `npm run erase`) or by the retention sweep. */
+  'erase',
+  /** A held item (over a rate limit, or flagged) released into the official figures. */
+  'release_hold',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -50,6 +50,7 @@ export interface QueueEntry {
   sa: number; // statusAt (ms): when a closed item leaves the index
   x: string; // excerpt
   t: string; // folded text for "contains" search
+  hd?: 1; // held: in no official figure until released (shared/abuse/hold.ts)
 }
 
 export type QueueSort = 'received' | 'received_asc' | 'due';

@@ -65,6 +65,8 @@ export const QueueQuerySchema = z
       )
       .optional(),
     needsTriage: bool.optional(),
+    /** Held items (over a rate limit or flagged), which no official figure counts yet. */
+    held: bool.optional(),
     overdue: bool.optional(),
     assignee: z.string().max(64).optional(),
     from: day.optional(),
@@ -125,6 +127,7 @@ export function buildQueueFilter(
     checks.push((e) => set.has(e.st));
   }
   if (q.needsTriage !== undefined) checks.push((e) => e.nt === q.needsTriage);
+  if (q.held !== undefined) checks.push((e) => (e.hd === 1) === q.held);
   if (q.overdue !== undefined) checks.push((e) => isOverdue(e, now) === q.overdue);
   if (q.assignee) {
     const who = q.assignee === 'me' ? me : q.assignee;
@@ -189,6 +192,7 @@ export function queueEntry(doc: FeedbackDoc): QueueEntry {
     sa: new Date(doc.statusAt ?? doc.receivedAt).getTime(),
     x: text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS - 1)}…` : text,
     t: fold(text.slice(0, SEARCH_CHARS)),
+    ...(doc.held ? { hd: 1 as const } : {}),
   };
 }
 

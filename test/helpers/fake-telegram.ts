@@ -43,6 +43,10 @@ export class FakeTelegram {
   private nextMessageId = new Map<number, number>();
   private updates: Record<string, unknown>[] = [];
   private waiting: (() => void)[] = [];
+  /** Long polls the bot hung up on before they were answered (a stop signal aborts the poll). */
+  abandonedPolls = 0;
+  /** Long polls being held open now (no update yet, the bot's timeout not yet over). */
+  heldPolls = 0;
 
   constructor(readonly token: string) {}
 
@@ -120,7 +124,12 @@ export class FakeTelegram {
         });
         return;
       }
-      void this.answer(method, body).then(
+      // The poll the bot gives up on (its connection closes before the answer) ends here too.
+      const hungUp = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) hungUp.abort();
+      });
+      void this.answer(method, body, hungUp.signal).then(
         (result) => {
           call.result = result;
           res.json({ ok: true, result });
@@ -160,7 +169,11 @@ export class FakeTelegram {
     };
   }
 
-  private async answer(method: string, body: Record<string, unknown>): Promise<unknown> {
+  private async answer(
+    method: string,
+    body: Record<string, unknown>,
+    hungUp: AbortSignal,
+  ): Promise<unknown> {
     switch (method) {
       case 'getMe':
         return BOT_USER;
@@ -206,28 +219,42 @@ export class FakeTelegram {
         this.commands.push(body);
         return true;
       case 'getUpdates':
-        return this.getUpdates(body);
+        return this.getUpdates(body, hungUp);
       default:
         throw new Error(`Bad Request: method ${method} is not known to the fake`);
     }
   }
 
-  /** Telegram's semantics: an offset confirms every update below it; timeout is long polling. */
-  private async getUpdates(body: Record<string, unknown>): Promise<unknown[]> {
+  /**
+   * Telegram's semantics: an offset confirms every update below it; `timeout` is long polling, held
+   * for as long as the bot asked (50 s for npm run bot) unless an update comes or the bot hangs up —
+   * so a bot that does not abort its poll when told to stop hangs for the whole timeout.
+   */
+  private async getUpdates(body: Record<string, unknown>, hungUp: AbortSignal): Promise<unknown[]> {
     if (this.webhook)
       throw new Error("Conflict: can't use getUpdates method while webhook is active");
     const offset = Number(body.offset ?? 0);
     const limit = Number(body.limit ?? 100);
     this.updates = this.updates.filter((u) => Number(u.update_id) >= offset);
-    const timeoutMs = Math.min(Number(body.timeout ?? 0), 2) * 1000;
+    const timeoutMs = Number(body.timeout ?? 0) * 1000;
     if (!this.updates.length && timeoutMs > 0) {
+      this.heldPolls++;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, timeoutMs);
-        this.waiting.push(() => {
+        const wake = () => {
           clearTimeout(t);
+          hungUp.removeEventListener('abort', gone);
           resolve();
-        });
+        };
+        const gone = () => {
+          this.abandonedPolls++;
+          this.waiting = this.waiting.filter((w) => w !== wake);
+          wake();
+        };
+        const t = setTimeout(wake, timeoutMs);
+        this.waiting.push(wake);
+        hungUp.addEventListener('abort', gone, { once: true });
       });
+      this.heldPolls--;
     }
     return this.updates.slice(0, limit);
   }

@@ -52,6 +52,13 @@ export function testConfig(tag: string, env: Record<string, string> = {}): Confi
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'odsc-data-')),
     INTAKE_BACKOFF_MS: '50',
+    // Every request of a test comes from 127.0.0.1: the per-address limits are lifted unless a
+    // test sets them (test/abuse.test.ts does).
+    RATE_WEB_PER_MIN: '100000',
+    RATE_WEB_COUNTED_PER_HOUR: '100000',
+    RATE_STATUS_PER_MIN: '100000',
+    RATE_PAIR_PER_HOUR: '10000',
+    TELEGRAM_COUNTED_PER_HOUR: '10000',
     ...env,
   });
 }

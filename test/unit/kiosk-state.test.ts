@@ -2,7 +2,7 @@
 import { deviceState } from '../../scripts/kiosk-cli';
 import { loadConfig } from '../../shared/config';
 import type { KioskDeviceDoc } from '../../shared/models/kiosk-device.model';
-import { parsePairingCode } from '../../shared/kiosk-devices';
+import { formatPairingCode, parsePairingCode } from '../../shared/kiosk-devices';
 
 const config = loadConfig({ KIOSK_HEARTBEAT_S: '60', DATA_DIR: '/tmp/odsc-unit-kiosk' });
 const now = Date.parse('2026-11-27T10:00:00Z');
@@ -45,9 +45,12 @@ test('online, offline, stuck, revoked, not paired', () => {
 });
 
 test('pairing codes are read the way people type them', () => {
-  expect(parsePairingCode('ab12-cd34')).toBe('AB12CD34');
-  expect(parsePairingCode('AB໑໒ CD໓໔')).toBe('AB12CD34');
-  expect(parsePairingCode('ABIO-CDL4')).toBe('AB10CD14');
-  expect(parsePairingCode('AB12-CD3')).toBeNull();
-  expect(parsePairingCode('AB12-CDU4')).toBeNull(); // U is not Crockford
+  // 12 characters (60 bits), shown as XXXX-XXXX-XXXX.
+  expect(parsePairingCode('ab12-cd34-ef56')).toBe('AB12CD34EF56');
+  expect(parsePairingCode('AB໑໒ CD໓໔ EF໕໖')).toBe('AB12CD34EF56');
+  expect(parsePairingCode('ABIO-CDL4-EF56')).toBe('AB10CD14EF56');
+  expect(parsePairingCode('AB12-CD34')).toBeNull(); // the old 8-character length
+  expect(parsePairingCode('AB12-CD34-EF5')).toBeNull();
+  expect(parsePairingCode('AB12-CDU4-EF56')).toBeNull(); // U is not Crockford
+  expect(formatPairingCode('AB12CD34EF56')).toBe('AB12-CD34-EF56');
 });

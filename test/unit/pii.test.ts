@@ -9,15 +9,15 @@ import { TrackingCodes } from '../../shared/tracking-code';
 const vault = new PiiVault(Buffer.alloc(32, 1));
 
 test('sealed values open with the same key, are different each time, and hide the number', () => {
-  const a = vault.encrypt('+8562055551234');
-  const b = vault.encrypt('+8562055551234');
+  const a = vault.encrypt('+8562055551234', 'phone');
+  const b = vault.encrypt('+8562055551234', 'phone');
   expect(a).not.toBe(b);
   expect(a).not.toContain('55551234');
   expect(vault.decrypt(a)).toBe('+8562055551234');
 });
 
 test('a tampered value or another key does not open', () => {
-  const sealed = vault.encrypt('+8562055551234');
+  const sealed = vault.encrypt('+8562055551234', 'phone');
   const parts = sealed.split('.');
   parts[3] = Buffer.from('tampered').toString('base64url');
   expect(() => vault.decrypt(parts.join('.'))).toThrow();
@@ -64,11 +64,11 @@ test('values of the first release still open, and its hashes and codes do not ch
 });
 
 test('new values name the current key; values of an old key open after the rotation', () => {
-  const sealedWithA = before.encrypt('+8562055551234');
-  expect(sealedWithA.split('.').slice(0, 2)).toEqual(['v2', keyId(A)]);
+  const sealedWithA = before.encrypt('+8562055551234', 'phone');
+  expect(sealedWithA.split('.').slice(0, 2)).toEqual(['v3', keyId(A)]);
   expect(after.decrypt(sealedWithA)).toBe('+8562055551234');
   expect(after.isCurrent(sealedWithA)).toBe(false);
-  const sealedWithB = after.encrypt('+8562055551234');
+  const sealedWithB = after.encrypt('+8562055551234', 'phone');
   expect(PiiVault.keyIdOf(sealedWithB)).toBe(keyId(B));
   expect(after.isCurrent(sealedWithB)).toBe(true);
   expect(keyId(B)).toMatch(/^[0-9a-f]{8}$/);
@@ -83,7 +83,7 @@ test('new values name the current key; values of an old key open after the rotat
 });
 
 test('a changed key id, version or tag fails the check', () => {
-  const sealed = after.encrypt('+8562055551234');
+  const sealed = after.encrypt('+8562055551234', 'phone');
   const parts = sealed.split('.');
   // The other key of the keyring: wrong key and wrong authenticated data.
   expect(() => after.decrypt([parts[0], keyId(A), ...parts.slice(2)].join('.'))).toThrow();
@@ -145,7 +145,7 @@ describe('configuration', () => {
   test('the development key in DATA_DIR keeps sealing, hashing and coding as before', () => {
     const dir = dataDir();
     const first = loadConfig({ DATA_DIR: dir }).piiKey;
-    const sealed = new PiiVault(first).encrypt('+8562055551234');
+    const sealed = new PiiVault(first).encrypt('+8562055551234', 'phone');
     const again = loadConfig({ DATA_DIR: dir }).piiKey;
     const key = Buffer.from(
       JSON.parse(readFileSync(path.join(dir, 'dev-secrets.json'), 'utf8')).PII_KEY,

@@ -18,6 +18,10 @@ import { appendToFeedback } from './thread.step';
 import { recordSatisfaction } from './survey.step';
 import { parseTrackingCode } from '../../shared/tracking-code';
 import { Deadlines } from '../../shared/staff/deadlines';
+import { withLogContext } from '../../shared/log-context';
+import { classificationConfidence } from '../../shared/metrics';
+import { SenderQuota } from '../../shared/abuse/hold';
+import { isTelegramRef } from '../../shared/telegram-ids';
 
 export interface IntakeDeps {
   config: Config;
@@ -27,6 +31,8 @@ export interface IntakeDeps {
   codes: TrackingCodes;
   classifier: Classifier;
   log: Logger;
+  /** Holds a Telegram chat's feedback beyond TELEGRAM_COUNTED_PER_HOUR (shared/abuse/hold.ts). */
+  senderQuota?: SenderQuota;
   /** Asks an SMS sender once which center they mean when the text named none (see sms-followup). */
   followUp?: (
     doc: NewFeedback,
@@ -45,10 +51,12 @@ export interface IntakeResult {
 /**
  * A Telegram external id is `<chat_id>:<message_id>`: a chat id in clear. It is stored as a keyed
  * hash of the whole pair — as unique and as deterministic (a redelivery is still stored once), but
- * neither the chat id nor a link between two messages of one chat can be read from it.
+ * neither the chat id nor a link between two messages of one chat can be read from it. The bot
+ * now queues that pseudonym itself (shared/telegram-ids.ts); older jobs carry the pair.
  */
 export function storedExternalId(channel: string, externalId: string, vault: PiiVault): string {
-  return channel === 'telegram' ? `tg.${vault.hash(`telegram-message:${externalId}`)}` : externalId;
+  if (channel !== 'telegram' || isTelegramRef(externalId)) return externalId; // queued as a pseudonym
+  return `tg.${vault.hash(`telegram-message:${externalId}`)}`;
 }
 
 const deadlines = new WeakMap<Config, Deadlines>();
@@ -101,14 +109,20 @@ export async function processIntake(
         ...deps.store.threadDeps,
         classifier: deps.classifier,
         deadlines: deadlinesOf(deps.config),
+        maxParts: deps.config.abuse.threadMaxParts,
+        maxChars: deps.config.abuse.threadMaxChars,
       },
       env,
       normalized,
       appendTo,
     );
-    return { trackingCode: appendTo, feedbackId: r.id, created: false };
+    // A full thread: this piece is stored below as feedback of its own.
+    if (!r.capped) return { trackingCode: appendTo, feedbackId: r.id, created: false };
   }
   const classification = await deps.classifier.classify({ envelope: env, normalized });
+  classificationConfidence.observe({ field: 'center' }, classification.center.confidence);
+  if (classification.service.code !== null)
+    classificationConfidence.observe({ field: 'service' }, classification.service.confidence);
   const doc = buildFeedback(
     env,
     trackingCode,
@@ -116,6 +130,22 @@ export async function processIntake(
     classification,
     deadlinesOf(deps.config),
   );
+  if (
+    !doc.held &&
+    deps.senderQuota &&
+    env.channel === 'telegram' &&
+    doc.sender.idHash &&
+    (await deps.senderQuota.over(
+      doc.sender.idHash,
+      trackingCode,
+      doc.receivedAt,
+      deps.config.abuse.telegramCountedPerHour,
+      3600,
+    ))
+  ) {
+    doc.held = { reason: 'rate:telegram', at: doc.receivedAt };
+    doc.staffStatus = 'new';
+  }
   const { created, id } = await deps.store.store(doc);
   if (
     created &&
@@ -131,10 +161,26 @@ export async function processIntake(
   return { trackingCode, feedbackId: id, created };
 }
 
-export function createIntakeWorker(deps: IntakeDeps): Worker<IntakeEnvelope, IntakeResult> {
+/** The request id a job was queued with, if it is a well-formed one. */
+function requestIdOf(data: unknown): string | undefined {
+  const id = (data as { requestId?: unknown } | null)?.requestId;
+  return typeof id === 'string' && /^[\w.-]{1,100}$/.test(id) ? id : undefined;
+}
+
+export function createIntakeWorker(given: IntakeDeps): Worker<IntakeEnvelope, IntakeResult> {
+  const deps: IntakeDeps = {
+    ...given,
+    senderQuota: given.senderQuota ?? new SenderQuota(given.connection, given.config.queuePrefix),
+  };
   const worker = new Worker<IntakeEnvelope, IntakeResult>(
     QUEUE_INTAKE,
-    (job: Job<IntakeEnvelope>) => processIntake(deps, job.data),
+    // Every line logged while the job runs carries its job id and the api request that queued it.
+    (job: Job<IntakeEnvelope>) =>
+      withLogContext({ requestId: requestIdOf(job.data), jobId: job.id }, async () => {
+        const r = await processIntake(deps, job.data);
+        deps.log.debug('intake job done', { trackingCode: r.trackingCode, created: r.created });
+        return r;
+      }),
     {
       connection: deps.connection,
       prefix: deps.config.queuePrefix,
@@ -148,6 +194,7 @@ export function createIntakeWorker(deps: IntakeDeps): Worker<IntakeEnvelope, Int
       final ? 'intake job dead-lettered' : 'intake attempt failed',
       {
         jobId: job.id,
+        requestId: requestIdOf(job.data),
         attempt: job.attemptsMade,
         error: err.message,
       },

@@ -6,7 +6,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
 import { toE164 } from '../../shared/phone';
-import type { PiiVault } from '../../shared/pii';
+import type { PiiPurpose, PiiVault } from '../../shared/pii';
 import { prepareText, type NormalizedText } from '../../shared/text-normalize';
 
 export interface NormalizedSender {
@@ -14,6 +14,8 @@ export interface NormalizedSender {
   idSealed?: string;
   idHash?: string;
   consentToContact: boolean;
+  /** false: typed into the web form or a kiosk, never proven (see FeedbackDoc.sender). */
+  verified?: boolean;
 }
 
 export interface NormalizedIntake {
@@ -31,7 +33,7 @@ export function normalizeIntake(env: IntakeEnvelope, vault: PiiVault): Normalize
   if (env.sender.id) {
     let clear: string;
     try {
-      clear = vault.decrypt(env.sender.id);
+      clear = vault.decrypt(env.sender.id, purposeOf(env.sender.kind));
     } catch {
       // A payload sealed with another key will never open: retrying cannot help.
       throw new UnrecoverableError(
@@ -43,11 +45,20 @@ export function normalizeIntake(env: IntakeEnvelope, vault: PiiVault): Normalize
       if (!e164) throw new UnrecoverableError('sender.id is not a valid phone number');
       clear = e164;
     }
+    // A number typed on the web form or a kiosk proves nothing about who typed it: marked
+    // unverified and hashed in its own namespace, it never joins the threads, surveys or STATUS
+    // answers of the number that actually texted us.
+    const unverified =
+      env.sender.kind === 'phone' && (env.channel === 'web' || env.channel === 'kiosk');
     sender = {
       ...sender,
-      idSealed: vault.encrypt(clear),
-      idHash: vault.hash(`${env.sender.kind}:${clear}`),
+      idSealed: vault.encrypt(clear, purposeOf(env.sender.kind)),
+      idHash: vault.hash(`${unverified ? 'unverified-phone' : env.sender.kind}:${clear}`),
+      ...(unverified ? { verified: false } : {}),
     };
   }
   return { text, sender };
 }
+
+/** A sender id is a chat id for Telegram and a phone number otherwise (SMS, web form, kiosk). */
+const purposeOf = (kind: string): PiiPurpose => (kind === 'telegram' ? 'telegram' : 'phone');

@@ -26,6 +26,7 @@ import {
   COUNTER_PATHS,
   countsOf,
   formatEntries,
+  HELD_BUCKET,
   nestedCounts,
   parseEntries,
   rollupCorrectionModel,
@@ -103,6 +104,7 @@ const COUNTABLE = {
   kind: 1,
   needsTriage: 1,
   counted: 1,
+  held: 1,
 } as const;
 
 function zeroCounts(): Required<Counts> {
@@ -140,6 +142,7 @@ export async function rollupDifferences(
     const cursor = deps.Feedback.find({ day }, COUNTABLE).lean<FeedbackDoc>().cursor();
     for await (const doc of cursor) {
       const t = tallyOf(doc as FeedbackDoc);
+      if (t.b === HELD_BUCKET) continue; // held: counted nowhere
       const c = expected.get(t.b) ?? zeroCounts();
       addCounts(c, tallyCounts(t));
       expected.set(t.b, c);
@@ -202,6 +205,7 @@ async function recountDay(
   // 2. Every bucket of the day, the stored ones and the ones the documents name.
   const members = new Map<string, Map<string, CountState>>();
   for (const [id, s] of states) {
+    if (s.b === HELD_BUCKET) continue; // held: counted nowhere
     const m = members.get(s.b) ?? new Map<string, CountState>();
     m.set(id, s);
     members.set(s.b, m);

@@ -35,6 +35,7 @@ import {
   addCounts,
   bucketFields,
   formatEntries,
+  HELD_BUCKET,
   parseEntries,
   sameTally,
   tallyCounts,
@@ -144,6 +145,9 @@ export class RollupWriter {
   /** Applies one op (at most once, whoever sends it how often); resolves once it is written. */
   apply(op: BucketOp): Promise<void> {
     const bucket = op.plus?.b ?? op.minus?.t.b;
+    // Held feedback is counted nowhere: its side of a change has nothing to write.
+    if (bucket === HELD_BUCKET && (!op.plus || !op.minus || op.plus.b === op.minus.t.b))
+      return Promise.resolve();
     if (!bucket || (op.plus && op.minus && op.plus.b !== op.minus.t.b))
       return Promise.reject(new Error('a bucket op belongs to exactly one bucket'));
     try {
@@ -307,6 +311,7 @@ export async function countedDoc(
 ): Promise<FeedbackDoc | null> {
   const doc = await Feedback.findById(id).lean<FeedbackDoc>();
   if (!doc?.counted || doc.counted.prev) return null;
+  if (doc.counted.b === HELD_BUCKET) return doc;
   const r = (await Rollup.collection.findOne(
     { _id: doc.counted.b as never },
     { projection: { c: 1 } },

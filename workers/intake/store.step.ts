@@ -33,6 +33,7 @@ import { QueueIndex } from '../../shared/staff/queue-index';
 import { ReportMarks } from '../../shared/reports/report-days';
 import { indexAtIntake, queueEntry, staffStatusOf } from '../../shared/staff/queue-query';
 import { citizenStatus } from '../../shared/staff/staff-status';
+import { heldReasonOf } from '../../shared/abuse/hold';
 
 export type NewFeedback = Omit<
   FeedbackDoc,
@@ -73,6 +74,12 @@ export function buildFeedback(
     staffStatus: norm.text || norm.sender.idSealed ? 'new' : 'closed',
     statusAt: receivedAt,
   };
+  const held = heldReasonOf(env);
+  if (held) {
+    // In the staff queue (even a bare rating), out of every figure until released.
+    doc.held = { reason: held, at: receivedAt };
+    doc.staffStatus = 'new';
+  }
   if (norm.text) {
     const amountsKip = extractKipAmounts(norm.text.normalized);
     doc.text = {

@@ -30,6 +30,12 @@ export interface ThreadDeps {
   deadlines?: Deadlines;
   /** The report days re-read the item (its kind, center, service or topics may change). */
   marks?: ReportMarks;
+  /**
+   * How far one feedback may grow (THREAD_MAX_PARTS pieces, THREAD_MAX_CHARS characters): a piece
+   * beyond is not appended, and the caller stores it as feedback of its own.
+   */
+  maxParts?: number;
+  maxChars?: number;
 }
 
 /** Thrown while the feedback to append to is still in the queue: the job is retried later. */
@@ -42,13 +48,22 @@ export async function appendToFeedback(
   env: IntakeEnvelope,
   normalized: NormalizedIntake,
   target: string,
-): Promise<{ created: false; id: string }> {
+): Promise<{ created: false; id: string; capped?: true }> {
+  let capped = false;
   const run = async () => {
     // The document as it is, with any count change a crash left half done completed first.
     const doc = await settleCount(deps, target);
     if (!doc) throw new NotYetStoredError(`feedback ${target} is not stored yet`);
     if (doc.externalId === env.externalId || doc.parts?.includes(env.externalId)) return; // redelivered
     const raw = [doc.text?.raw, env.text].filter((t) => t && t.trim()).join('\n');
+    // One sender cannot grow a document without bound: a full thread takes no more pieces.
+    if (
+      (deps.maxParts !== undefined && 1 + (doc.parts?.length ?? 0) >= deps.maxParts) ||
+      (deps.maxChars !== undefined && raw.length > deps.maxChars)
+    ) {
+      capped = true;
+      return;
+    }
     const text = { raw, ...prepareText(raw) };
     const cls = await deps.classifier.classify({
       envelope: {
@@ -115,5 +130,5 @@ export async function appendToFeedback(
     await deps.marks?.markCases([target]);
   };
   await (deps.lock ? deps.lock.with(`feedback:${target}`, run) : run());
-  return { created: false, id: target };
+  return capped ? { created: false, id: target, capped: true } : { created: false, id: target };
 }

@@ -15,6 +15,7 @@ import type { SmsContactModel } from '../../shared/models/sms-contact.model';
 import type { TelegramChatModel } from '../../shared/models/telegram-chat.model';
 import { NotifyJobSchema, type NotifyJob } from '../../shared/notify';
 import type { PiiVault } from '../../shared/pii';
+import { maskNumbersIn } from '../../shared/phone';
 import { QUEUE_NOTIFY } from '../../shared/queues';
 import { telegramSessionKey } from '../../shared/telegram-keys';
 import { ChatSendError, LogChatTransport, type ChatTransport } from './telegram.transport';
@@ -71,7 +72,7 @@ export async function processNotify(
     await set({ status: 'suppressed' });
     return 'suppressed';
   }
-  const to = deps.vault.decrypt(job.toSealed);
+  const to = deps.vault.decrypt(job.toSealed, 'phone');
   const statusCallback = `${deps.config.publicBaseUrl}/webhooks/sms/twilio/status?m=${msg._id}`;
   const accepted = await acceptedBefore(deps, msg._id);
   if (accepted)
@@ -148,12 +149,16 @@ async function recordFailure(
   set: SetFields,
   e: Error & { permanent: boolean; code?: string },
 ): Promise<never> {
+  // The provider's text may name the recipient: it is recorded (and becomes the failed job's
+  // reason, kept in the dead-letter set) with every number masked; the code says the rest.
+  const reason = maskNumbersIn(e.message);
   await set({
     status: e.permanent ? 'failed' : 'queued',
-    lastError: e.message,
+    lastError: reason,
     ...(e.code ? { errorCode: e.code } : {}),
   });
-  if (e.permanent) throw new UnrecoverableError(e.message);
+  if (e.permanent) throw new UnrecoverableError(reason);
+  e.message = reason;
   throw e;
 }
 
@@ -176,7 +181,7 @@ async function sendTelegram(
   await set({ status: 'sending', attempts: attempt, transport: transport.name });
   let id: string | null;
   try {
-    id = await transport.send(deps.vault.decrypt(job.toSealed), job.body, job.buttons);
+    id = await transport.send(deps.vault.decrypt(job.toSealed, 'telegram'), job.body, job.buttons);
   } catch (err) {
     const e = err instanceof ChatSendError ? err : new ChatSendError(String(err), false);
     if (e.unreachable && deps.TelegramChat) {
@@ -194,7 +199,7 @@ async function sendTelegram(
     if (e.retryAfterS !== undefined && limited <= MAX_RATE_LIMITED) {
       await set({
         status: 'queued',
-        lastError: e.message,
+        lastError: maskNumbersIn(e.message),
         errorCode: e.code,
         rateLimited: limited,
       });

@@ -5,6 +5,7 @@
  * itself is Twilio's own, built by the twilio package.
  */
 import twilio from 'twilio';
+import { maskNumbersIn } from '../../shared/phone';
 
 export interface SmsTransport {
   readonly name: 'twilio' | 'log';
@@ -72,8 +73,11 @@ export class TwilioSmsTransport implements SmsTransport {
       // 429, 5xx, timeouts and network errors are worth another try.
       const permanent =
         typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.status !== 429;
+      // Twilio's text names the number ("The 'To' number +856… is not valid"): kept masked
+      // beside its error code (https://www.twilio.com/docs/api/errors), never in clear.
+      const code = e.code ? ` error ${e.code}` : '';
       throw new SmsSendError(
-        `twilio: ${e.status ?? 'network'} ${e.message ?? String(err)}`,
+        `twilio: ${e.status ?? 'network'}${code} ${maskNumbersIn(e.message ?? String(err))}`,
         permanent,
         e.code ? String(e.code) : undefined,
       );

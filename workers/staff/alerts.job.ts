@@ -194,7 +194,7 @@ export function alertsDeps(
       ? async (chatId, text) => {
           await enqueueNotify(notify.queue, Outbound, {
             channel: 'telegram',
-            toSealed: notify.vault.encrypt(chatId),
+            toSealed: notify.vault.encrypt(chatId, 'telegram'),
             toHash: notify.vault.hash(`telegram:${chatId}`),
             body: text,
             purpose: 'status',

@@ -17,6 +17,8 @@ import type { PiiVault } from '../../shared/pii';
 import { QUEUE_STAFF_JOBS } from '../../shared/queues';
 import { RedisLock } from '../../shared/redis-lock';
 import { NoticeBoard } from '../../shared/staff/notices';
+import { eraseExpired, type ErasureDeps } from '../../shared/privacy/erasure';
+import type { AuditLog } from '../../shared/staff/audit-log';
 import { QueueIndex } from '../../shared/staff/queue-index';
 import type { ReportDays } from '../../shared/reports/report-days';
 import { ALERTS_JOB, evaluateAlerts, type AlertsDeps } from './alerts.job';
@@ -34,6 +36,10 @@ import {
 export const RECOUNT_JOB = 'rollups-recount';
 export const RECOUNT_PATTERN = '30 0 * * *';
 export const RECOUNT_DAYS = 2;
+
+/** Personal data past PII_RETENTION_DAYS is erased nightly at 03:15 Vientiane (docs/privacy.md). */
+export const RETENTION_JOB = 'pii-retention';
+export const RETENTION_PATTERN = '15 3 * * *';
 
 /** The report days re-read what changed (shared/reports/report-days.ts): every few seconds. */
 export const REPORTS_REFRESH_JOB = 'reports-refresh';
@@ -78,7 +84,7 @@ export function escalationDeps(
       ? async (chatId, text) => {
           await enqueueNotify(notify.queue, Outbound, {
             channel: 'telegram',
-            toSealed: notify.vault.encrypt(chatId),
+            toSealed: notify.vault.encrypt(chatId, 'telegram'),
             toHash: notify.vault.hash(`telegram:${chatId}`),
             body: text,
             purpose: 'status',
@@ -101,6 +107,8 @@ export async function startStaffJobs(
   monthly?: MonthlyReportJobDeps,
   /** With it, alert rules are evaluated every `everyMs` (workers/staff/alerts.job.ts). */
   alerts?: { deps: AlertsDeps; everyMs: number },
+  /** With it, the retention sweep erases personal data older than `days` (shared/privacy). */
+  retention?: { deps: ErasureDeps; days: number; audit?: AuditLog },
 ): Promise<{ worker: Worker; queue: Queue; close(): Promise<void> }> {
   const queue = new Queue(QUEUE_STAFF_JOBS, {
     connection,
@@ -139,9 +147,29 @@ export async function startStaffJobs(
       { every: alerts.everyMs },
       { name: ALERTS_JOB, opts: { attempts: 1, removeOnComplete: 10, removeOnFail: 50 } },
     );
+  if (retention && retention.days > 0)
+    await queue.upsertJobScheduler(
+      RETENTION_JOB,
+      { pattern: RETENTION_PATTERN, tz: 'Asia/Vientiane' },
+      { name: RETENTION_JOB, opts: { backoff: { type: 'exponential', delay: 60_000 } } },
+    );
+  else await queue.removeJobScheduler(RETENTION_JOB);
   const worker = new Worker(
     QUEUE_STAFF_JOBS,
     async (job: Job) => {
+      if (job.name === RETENTION_JOB) {
+        if (!retention) throw new Error('this worker runs no retention sweep');
+        const r = await eraseExpired(retention.deps, retention.days);
+        log.info('personal data retention', { days: retention.days, ...r });
+        if (r.feedback || r.contacts || r.chats || r.jobs)
+          await retention.audit?.record({
+            actor: null,
+            action: 'erase',
+            target: 'retention',
+            details: { days: retention.days, ...r },
+          });
+        return r;
+      }
       if (job.name === ALERTS_JOB) {
         if (!alerts) return { skipped: true };
         const r = await evaluateAlerts(alerts.deps);

@@ -201,7 +201,7 @@ export function twilioSmsAdapter(deps: SmsAdapterDeps): Router {
       receivedAt: new Date().toISOString(),
       sender: {
         kind: 'phone' as const,
-        id: deps.vault.encrypt(phone),
+        id: deps.vault.encrypt(phone, 'phone'),
         consentToContact: !contact?.optedOut,
       },
       text: msg.Body,

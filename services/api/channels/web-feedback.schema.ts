@@ -1,5 +1,5 @@
 /**
- * The web channel's input: `POST /api/v1/feedback` JSON (ARCHITECTURE.md "Fixed payloads") and the
+ * The web channel's input: `POST /api/v1/feedback` JSON (docs/api.md "The web form and its JSON API") and the
  * HTML form's fields, validated by one zod schema plus the catalog. Every issue carries a stable
  * `code` so the HTML form can say it in Lao or English.
  */

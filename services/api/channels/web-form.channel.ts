@@ -4,14 +4,16 @@
  * It never writes feedback to the database; the intake worker does.
  */
 import { randomUUID } from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { AppError, Errors } from '../../../shared/errors';
 import type { IntakeEnvelope } from '../../../shared/intake-envelope.schema';
 import type { PiiVault } from '../../../shared/pii';
 import { formatTrackingCode } from '../../../shared/tracking-code';
 import type { CatalogCache } from '../catalog-cache';
 import type { IntakeProducer } from '../intake-producer';
-import { formBody, jsonBody } from '../middleware/http';
+import { formBody, jsonBody, sameOriginForm } from '../middleware/http';
+import { feedbackLimit } from '../middleware/rate-limit';
+import type { RateLimits } from '../../../shared/abuse/rate-limits';
 import {
   renderFeedbackForm,
   renderThanks,
@@ -26,6 +28,10 @@ export interface WebChannelDeps {
   producer: IntakeProducer;
   vault: PiiVault;
   maxBodyBytes: number;
+  /** Per-address limits (docs/security.md); absent: none (unit tests of the form alone). */
+  limits?: RateLimits;
+  /** This site's address: the HTML form's POST must come from it (Origin check). */
+  publicBaseUrl?: string;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
@@ -33,6 +39,10 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
 function envelopeOf(v: ValidWebFeedback, externalId: string, req: Request): IntakeEnvelope {
   const meta: IntakeEnvelope['meta'] = { form: req.is('application/json') ? 'api' : 'html' };
   if (v.source) meta.source = v.source;
+  // Beyond the address's counted allowance: stored, shown to staff, left out of the figures.
+  if (req.held) meta.held = req.held;
+  // A number typed into a form proves nothing: it is never merged with numbers that texted us.
+  if (v.phoneE164) meta.phoneUnverified = true;
   return {
     v: 1,
     channel: 'web',
@@ -53,15 +63,18 @@ function envelopeOf(v: ValidWebFeedback, externalId: string, req: Request): Inta
 
 export function webChannel(deps: WebChannelDeps): Router {
   const r = Router();
+  const pass: RequestHandler = (_req, _res, next) => next();
+  const limitApi = deps.limits ? feedbackLimit(deps.limits, false) : pass;
+  const limitForm = deps.limits ? feedbackLimit(deps.limits, true) : pass;
 
   /** Seals the phone (if any) and enqueues; returns the canonical tracking code. */
   const submit = async (v: ValidWebFeedback, externalId: string, req: Request) => {
     const env = envelopeOf(v, externalId, req);
-    if (v.phoneE164) env.sender.id = deps.vault.encrypt(v.phoneE164);
+    if (v.phoneE164) env.sender.id = deps.vault.encrypt(v.phoneE164, 'phone');
     return deps.producer.enqueue(env);
   };
 
-  r.post('/api/v1/feedback', ...jsonBody(deps.maxBodyBytes), async (req, res) => {
+  r.post('/api/v1/feedback', limitApi, ...jsonBody(deps.maxBodyBytes), async (req, res) => {
     const key = req.get('Idempotency-Key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw Errors.validation(
@@ -102,7 +115,8 @@ export function webChannel(deps: WebChannelDeps): Router {
     res.send(renderFeedbackForm(catalog, lang, state));
   });
 
-  r.post('/feedback', ...formBody(deps.maxBodyBytes), async (req, res) => {
+  const sameSite = deps.publicBaseUrl ? sameOriginForm(deps.publicBaseUrl) : pass;
+  r.post('/feedback', sameSite, limitForm, ...formBody(deps.maxBodyBytes), async (req, res) => {
     const form = (req.body ?? {}) as Record<string, unknown>;
     const lang = pickLang(req.query.lang ?? form.locale);
     const str = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : undefined);

@@ -27,6 +27,9 @@ import type { CatalogCache } from '../catalog-cache';
 import type { IntakeProducer } from '../intake-producer';
 import { jsonBody } from '../middleware/http';
 import { kioskAssets, type KioskAssets } from './kiosk-assets';
+import { addressLimit } from '../middleware/rate-limit';
+import type { RateLimits } from '../../../shared/abuse/rate-limits';
+import type { KioskGuard } from '../../../shared/abuse/kiosk-guard';
 
 /** The most responses one request may carry. */
 export const MAX_BATCH = 100;
@@ -76,6 +79,10 @@ export interface KioskDeps {
   log: Logger;
   /** The app's files; default: this release's (kioskAssets()). */
   assets?: KioskAssets;
+  /** Per-address limit of pairing attempts (docs/security.md). */
+  limits?: RateLimits;
+  /** Backdating and misuse-gap rules per device (shared/abuse/kiosk-guard.ts). */
+  guard?: KioskGuard;
 }
 
 export function kioskRoutes(deps: KioskDeps): Router {
@@ -124,7 +131,10 @@ export function kioskRoutes(deps: KioskDeps): Router {
     next();
   };
 
-  r.post('/api/v1/kiosk/pair', ...json, async (req, res) => {
+  const pairLimit: RequestHandler = deps.limits
+    ? addressLimit(deps.limits, 'pair')
+    : (_req, _res, next) => next();
+  r.post('/api/v1/kiosk/pair', pairLimit, ...json, async (req, res) => {
     const code = (req.body as { pairingCode?: unknown })?.pairingCode;
     if (typeof code !== 'string' || !code.trim())
       throw Errors.validation([{ field: 'pairingCode', message: 'required' }]);
@@ -192,6 +202,7 @@ export function kioskRoutes(deps: KioskDeps): Router {
     }[] = [];
     const warnings: { id: string; message: string }[] = [];
     const envs: IntakeEnvelope[] = [];
+    const deviceTimes: { id: string; at: number }[] = [];
     const seen = new Set<string>();
     items.forEach((raw, index) => {
       const parsed = KioskResponseSchema.safeParse(raw);
@@ -217,8 +228,10 @@ export function kioskRoutes(deps: KioskDeps): Router {
         delete env.serviceCode;
       }
       envs.push(env);
+      deviceTimes.push({ id, at: Date.parse(item.createdAt) });
       accepted.push(id);
     });
+    if (deps.guard && envs.length) await hold(d, envs, deviceTimes);
     await deps.producer.enqueueMany(envs);
     if (rejected.length)
       deps.log.warn('kiosk batch had invalid items', {
@@ -255,6 +268,31 @@ export function kioskRoutes(deps: KioskDeps): Router {
     res.status(204).end();
   });
 
+  /**
+   * Marks held what breaks the device rules: dated before its last sync, or closer than the
+   * tablet's own gap to a counted response. Stored all the same; counted once staff release it.
+   */
+  async function hold(
+    d: KioskDeviceDoc,
+    envs: IntakeEnvelope[],
+    times: { id: string; at: number }[],
+  ) {
+    const guard = deps.guard!;
+    const floor = await guard.floor(d._id, new Date(d.createdAt));
+    const rest: number[] = [];
+    envs.forEach((env, i) => {
+      if (times[i]!.at < floor) env.meta.held = 'kiosk:backdated';
+      else rest.push(i);
+    });
+    const close = await guard.tooClose(
+      d._id,
+      rest.map((i) => times[i]!),
+    );
+    rest.forEach((i, k) => {
+      if (close[k]) envs[i]!.meta.held = 'kiosk:gap';
+    });
+  }
+
   /** The intake envelope for one valid response, from this device's center. */
   function envelopeOf(
     req: Request,
@@ -275,7 +313,8 @@ export function kioskRoutes(deps: KioskDeps): Router {
       // Asking to be contacted makes the response a complaint for the taskforce.
       meta.contactRequested = true;
       const phone = toE164(item.contact.phone);
-      if (phone) sender = { kind: 'phone', id: deps.vault.encrypt(phone), consentToContact: true };
+      if (phone)
+        sender = { kind: 'phone', id: deps.vault.encrypt(phone, 'phone'), consentToContact: true };
       else {
         meta.contactInvalid = true;
         warn('the phone number is not valid: the response is stored without it');

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { isMongoUnavailable } from '../../../shared/db/mongo';
 import { AppError, Errors } from '../../../shared/errors';
+import { withLogContext } from '../../../shared/log-context';
 import type { Logger } from '../../../shared/logger';
 
 declare module 'express-serve-static-core' {
@@ -14,12 +15,95 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/**
+ * Gives every request an id (a well-formed incoming X-Request-Id, or a new UUID), answers it in
+ * X-Request-Id, and runs the rest of the request inside a log context holding it: every log line
+ * written for the request, and the job it queues (IntakeEnvelope.requestId), carry it.
+ */
 export const requestId: RequestHandler = (req, res, next) => {
   const incoming = req.get('x-request-id');
   req.id = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
   res.setHeader('X-Request-Id', req.id);
-  next();
+  withLogContext({ requestId: req.id }, next);
 };
+
+/** The Content-Security-Policy of every page: same-origin everything, no framing, no plugins. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Browser features no page of the platform uses, switched off for it and anything it embeds. */
+export const PERMISSIONS_POLICY = [
+  'camera=()',
+  'microphone=()',
+  'geolocation=()',
+  'payment=()',
+  'usb=()',
+  'serial=()',
+  'bluetooth=()',
+  'hid=()',
+  'midi=()',
+  'magnetometer=()',
+  'gyroscope=()',
+  'accelerometer=()',
+  'browsing-topics=()',
+].join(', ');
+
+/** One year, subdomains included: the platform is HTTPS-only once deployed (docs/deploy.md). */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * Security headers on every response. HSTS goes on requests that came over HTTPS (directly or
+ * through the trusted proxy) and on every response in production, where only HTTPS reaches us.
+ */
+export function securityHeaders(opts: { production: boolean }): RequestHandler {
+  return (req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    if (req.secure || opts.production) res.setHeader('Strict-Transport-Security', HSTS);
+    next();
+  };
+}
+
+/**
+ * Refuses a cross-site POST of an HTML form (403): the browser's Origin header (or, when a browser
+ * sends none, the Referer) must be this site, by PUBLIC_BASE_URL or by the Host the request came
+ * to. A request with neither header (not a browser: curl, a test client) passes; SameSite and the
+ * form's own idempotency key still apply.
+ */
+export function sameOriginForm(publicBaseUrl: string): RequestHandler {
+  const allowed = new Set([new URL(publicBaseUrl).origin]);
+  return (req, _res, next) => {
+    const origin = req.get('origin') ?? refererOrigin(req.get('referer'));
+    if (origin === undefined) return next();
+    const own = `${req.protocol}://${req.get('host') ?? ''}`;
+    if (origin !== 'null' && (allowed.has(origin) || origin === own)) return next();
+    next(
+      new AppError(
+        'CROSS_ORIGIN',
+        'ຟອມນີ້ຕ້ອງສົ່ງຈາກໜ້າເວັບຂອງພວກເຮົາ. / This form must be sent from our own page.',
+        403,
+      ),
+    );
+  };
+}
+
+function refererOrigin(referer: string | undefined): string | undefined {
+  if (!referer) return undefined;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return 'null';
+  }
+}
 
 /** JSON body for API routes: wrong content type is a 415, not an empty body. */
 export function jsonBody(limitBytes: number): RequestHandler[] {

@@ -1,5 +1,5 @@
 /**
- * The public scoreboard (ARCHITECTURE.md "Public", docs/public.md): per center and month, how many
+ * The public scoreboard (docs/public.md): per center and month, how many
  * responses, how satisfied, and how many complaints were resolved on time — as JSON
  * (`GET /api/v1/public/scoreboard?month=YYYY-MM`) and as a page in Lao and English
  * (`GET /scoreboard`). No session, no personal data, no free text: only what

@@ -9,6 +9,8 @@ import { formatTrackingCode, parseTrackingCode } from '../../../shared/tracking-
 import type { IntakeProducer } from '../intake-producer';
 import { renderStatusPage } from '../views/status.view';
 import { pickLang } from '../views/strings';
+import { addressLimit } from '../middleware/rate-limit';
+import type { RateLimits } from '../../../shared/abuse/rate-limits';
 
 export interface CitizenStatus {
   trackingCode: string;
@@ -17,8 +19,16 @@ export interface CitizenStatus {
   updatedAt: string;
 }
 
-export function statusRoutes(deps: { Feedback: FeedbackModel; producer: IntakeProducer }): Router {
+export function statusRoutes(deps: {
+  Feedback: FeedbackModel;
+  producer: IntakeProducer;
+  /** Per-address limit of look-ups (a tracking code cannot be found by trying many). */
+  limits?: RateLimits;
+}): Router {
   const r = Router();
+  const limited = deps.limits
+    ? addressLimit(deps.limits, 'status', (req) => req.path === '/status')
+    : (_req: unknown, _res: unknown, next: () => void) => next();
 
   /** The status of a canonical code, or null when nobody sent it. */
   const lookup = async (code: string): Promise<CitizenStatus | null> => {
@@ -46,7 +56,7 @@ export function statusRoutes(deps: { Feedback: FeedbackModel; producer: IntakePr
       : null;
   };
 
-  r.get('/api/v1/status/:trackingCode', async (req, res) => {
+  r.get('/api/v1/status/:trackingCode', limited, async (req, res) => {
     const code = parseTrackingCode(String(req.params.trackingCode));
     if (!code) {
       throw new AppError(
@@ -60,7 +70,7 @@ export function statusRoutes(deps: { Feedback: FeedbackModel; producer: IntakePr
     res.json(found);
   });
 
-  r.get('/status', async (req, res) => {
+  r.get('/status', limited, async (req, res) => {
     const lang = pickLang(req.query.lang);
     const typed = typeof req.query.code === 'string' ? req.query.code.slice(0, 40) : '';
     res.type('html').setHeader('Cache-Control', 'no-store');

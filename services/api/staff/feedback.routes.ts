@@ -80,6 +80,12 @@ export function feedbackRoutes(ws: Workspace): Router {
     res.json(await ws.update(me(req), String(req.params.trackingCode), patch, req.ip));
   });
 
+  // Held items (over a rate limit, or flagged) count in official figures only once released.
+  r.post(`${base}/:trackingCode/release`, requireStaff('act'), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await ws.release(me(req), String(req.params.trackingCode), req.ip));
+  });
+
   r.post(`${base}/:trackingCode/notes`, requireStaff('act'), async (req, res) => {
     const { text } = parseBody(TextSchema(4000), req.body);
     const noteId = await ws.addNote(me(req), String(req.params.trackingCode), text, req.ip);

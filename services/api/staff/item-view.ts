@@ -28,6 +28,8 @@ export interface QueueRow {
   dueAt: string | null;
   overdue: boolean;
   needsTriage: boolean;
+  /** Held (over a rate limit, or flagged): in no official figure until released. */
+  held: boolean;
   assignee: { id: string; email: string } | null;
   excerpt: string;
 }
@@ -46,6 +48,7 @@ export function rowView(e: QueueEntry, emails: Map<string, string>, now: number)
     dueAt: e.du === null ? null : new Date(e.du).toISOString(),
     overdue: isOverdue(e, now),
     needsTriage: e.nt,
+    held: e.hd === 1,
     assignee: e.as ? { id: e.as, email: emails.get(e.as) ?? '' } : null,
     excerpt: e.x,
   };
@@ -80,6 +83,10 @@ export type ItemView = QueueRow & {
   replyable: boolean;
   source: string | null;
   locale: string | null;
+  /** Why the item is held and since when; null: it counts (shared/abuse/hold.ts). */
+  hold: { reason: string; at: string } | null;
+  /** false: a number typed into the web form or a kiosk (never verified); null: no number. */
+  contactVerified: boolean | null;
 };
 
 interface ViewDeps {
@@ -100,7 +107,7 @@ function contactView(
   if (s.kind === 'telegram')
     return { contact: { kind: 'telegram', value: 'Telegram chat' }, full: false };
   if (s.kind !== 'phone') return { contact: null, full: false };
-  const number = vault.decrypt(s.idSealed);
+  const number = vault.decrypt(s.idSealed, 'phone');
   const full = can(viewer.role, 'contact');
   return { contact: { kind: 'phone', value: full ? number : maskPhone(number) }, full };
 }
@@ -183,6 +190,8 @@ export async function itemView(
       replyable,
       source: doc.source ?? null,
       locale: doc.locale ?? null,
+      hold: doc.held ? { reason: doc.held.reason, at: new Date(doc.held.at).toISOString() } : null,
+      contactVerified: s?.idSealed ? s.verified !== false : null,
     },
   };
 }

@@ -26,6 +26,10 @@ import { QueueIndex } from '../../../shared/staff/queue-index';
 import { RollupWriter } from '../../../workers/intake/rollup-writer';
 import { jsonBody } from '../middleware/http';
 import { adminRoutes } from './admin.routes';
+import { privacyRoutes } from './privacy.routes';
+import { createIntakeQueue } from '../../../shared/queues';
+import { catalogAdminRoutes } from './catalog.routes';
+import { catalogModels } from '../../../shared/models/catalog.model';
 import { authRoutes } from './auth.routes';
 import { exportRoutes } from './export.routes';
 import { feedbackRoutes } from './feedback.routes';
@@ -49,6 +53,7 @@ export const STAFF_PATHS = [
   '/api/v1/reply-templates',
   '/api/v1/catalog',
   '/api/v1/notices',
+  '/api/v1/privacy',
   '/api/v1/exports',
   '/api/v1/reports',
   '/api/v1/alerts',
@@ -67,6 +72,8 @@ export interface StaffDeps {
   redis: IORedis;
   vault: PiiVault;
   catalog: () => Promise<CatalogView>;
+  /** An admin changed the catalog: the caller's cache reads it again (services/api/catalog-cache.ts). */
+  catalogChanged?: () => void;
   notifyQueue: Queue<NotifyJob>;
   /** The figures of the dashboard and reports (shared/reports/figures.ts). */
   figures: Figures;
@@ -143,11 +150,29 @@ export function staffRoutes(deps: StaffDeps): Router {
     }),
   );
   r.use(
+    catalogAdminRoutes({
+      models: catalogModels(conn),
+      audit,
+      changed: () => deps.catalogChanged?.(),
+    }),
+  );
+  r.use(
     adminRoutes({
       Users,
       audit,
       catalog: deps.catalog,
       notices: new NoticeBoard(redis, config.queuePrefix),
+    }),
+  );
+  let intakeQueue: Queue | undefined;
+  r.use(
+    privacyRoutes({
+      conn,
+      redis,
+      vault: deps.vault,
+      queuePrefix: config.queuePrefix,
+      queues: () => [(intakeQueue ??= createIntakeQueue(config, redis)), deps.notifyQueue],
+      audit,
     }),
   );
   return r;

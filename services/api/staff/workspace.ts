@@ -454,6 +454,44 @@ export class Workspace {
     );
   }
 
+  /**
+   * Releases a held item (shared/abuse/hold.ts): from now on it counts in the official figures,
+   * exactly once — its count moves from "held" (counted nowhere) to its bucket as any count change
+   * does — and the report days read it again. Audited; a second release is a 409.
+   */
+  async release(who: StaffPrincipal, rawCode: string, ip?: string): Promise<ItemView> {
+    const { _id: id } = await this.load(who, rawCode);
+    let latest: FeedbackDoc | null = null;
+    await this.withLock(id, async () => {
+      const cur = (await this.d.Feedback.findById(id).lean<FeedbackDoc>())!;
+      if (!cur.held)
+        throw new AppError('NOT_HELD', 'This feedback is not held: it already counts.', 409);
+      const at = new Date();
+      const entry = {
+        at,
+        byId: who.id,
+        byEmail: who.email,
+        action: 'release',
+        from: cur.held.reason,
+      };
+      await this.d.Feedback.updateOne(
+        { _id: id },
+        { $unset: { held: '' }, $push: { history: entry } },
+      );
+      latest = await settleCount({ Feedback: this.d.Feedback, rollups: this.d.rollups }, id);
+      await this.d.audit.record({
+        actor: who,
+        action: 'release_hold',
+        target: id,
+        ip,
+        details: { reason: cur.held.reason },
+      });
+      if (latest) await this.d.index.put(queueEntry(latest));
+      await this.markCase(id);
+    });
+    return this.view(who, latest ?? (await this.load(who, rawCode)), ip);
+  }
+
   async addNote(who: StaffPrincipal, rawCode: string, text: string, ip?: string): Promise<string> {
     const { _id: id } = await this.load(who, rawCode);
     const noteId = randomUUID();

@@ -8,6 +8,8 @@ import { Account } from './account';
 import { AlertsScreen, useOpenAlerts } from './alerts';
 import { api, setCsrfToken, setUnauthenticatedHandler } from './api';
 import { Audit } from './audit';
+import { CatalogScreen } from './catalog-admin';
+import { tc } from './catalog-i18n';
 import { getLang, label, setLang, t, type Lang } from './i18n';
 import { ti } from './insight-i18n';
 import { Item } from './item';
@@ -198,7 +200,11 @@ function Nav({
     [BASE, t('navQueue')],
   ];
   if (session.isAdmin)
-    items.push([`${BASE}/users`, t('navUsers')], [`${BASE}/audit`, t('navAudit')]);
+    items.push(
+      [`${BASE}/users`, t('navUsers')],
+      [`${BASE}/catalog`, tc('navCatalog')],
+      [`${BASE}/audit`, t('navAudit')],
+    );
   items.push([`${BASE}/account`, t('navAccount')]);
   const here = BASE + route.path;
   const current = (href: string) =>
@@ -230,6 +236,7 @@ function Screen({ route, session }: { route: Route; session: Session }) {
   if (item) return <Item code={decodeURIComponent(item[1]!)} />;
   if (route.path === '/users' && session.isAdmin) return <Users />;
   if (route.path === '/audit' && session.isAdmin) return <Audit route={route} />;
+  if (route.path === '/catalog' && session.isAdmin) return <CatalogScreen />;
   if (route.path === '/account') return <Account />;
   if (route.path === '/login') return <p class="loading">{t('loading')}</p>;
   return (
