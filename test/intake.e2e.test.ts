@@ -53,7 +53,10 @@ test('a submission is stored exactly once with the expected fields, and its stat
   // The phone is sealed at rest, opens to E.164 with the key, and is not anywhere in clear.
   expect(doc.sender.kind).toBe('phone');
   expect(p.vault.decrypt(doc.sender.idSealed!)).toBe('+8562055551234');
-  expect(doc.sender.idHash).toBe(p.vault.hash('phone:+8562055551234'));
+  // A number typed on the web form is unverified: hashed apart from numbers that texted us.
+  expect(doc.sender.verified).toBe(false);
+  expect(doc.sender.idHash).toBe(p.vault.hash('unverified-phone:+8562055551234'));
+  expect(doc.sender.idHash).not.toBe(p.vault.hash('phone:+8562055551234'));
   const raw = JSON.stringify(await p.conn.db!.collection('feedback').findOne({}));
   expect(raw).not.toMatch(/55551234/);
 
