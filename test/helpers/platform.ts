@@ -112,6 +112,17 @@ export async function startTestPlatform(
   await seedCatalog(catalog);
   const redis = redisConnection(config.redisUrl, 'producer');
   redis.on('error', () => undefined);
+  // The producer connection queues no command while it connects (enableOfflineQueue off): a test
+  // that writes to Redis right after start-up must find it ready.
+  // (At most 10 s: a test that starts with Redis down goes on without it.)
+  if (redis.status !== 'ready')
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 10_000);
+      redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   const workerRedis = redisConnection(config.redisUrl, 'worker');
   workerRedis.on('error', () => undefined);
   const queue = createIntakeQueue(config, redis);
