@@ -122,6 +122,13 @@ const S = {
   satisfaction: ['ຄວາມພໍໃຈຕໍ່ການແກ້ໄຂ', 'Satisfaction with the resolution'],
   actions: ['ການດຳເນີນການ', 'Actions'],
   changeStatus: ['ປ່ຽນສະຖານະ', 'Change status'],
+  heldTitle: ['ຍັງບໍ່ນັບເຂົ້າໃນຕົວເລກ', 'Held: not counted in any figure'],
+  heldExplain: [
+    'ຄຳຕິຊົມນີ້ເກີນຂີດຈຳກັດ ຫຼື ຖືກໝາຍໄວ້ ({reason}, {at}). ມັນຖືກເກັບໄວ້ ແຕ່ບໍ່ນັບໃນຕົວເລກທາງການ ຈົນກວ່າຈະປ່ອຍ.',
+    'This feedback went over a limit or was flagged ({reason}, {at}). It is kept, but no official figure counts it until it is released.',
+  ],
+  releaseHold: ['ປ່ອຍ: ນັບເຂົ້າໃນຕົວເລກ', 'Release: count it'],
+  doneRelease: ['ປ່ອຍແລ້ວ: ນັບເຂົ້າໃນຕົວເລກແລ້ວ.', 'Released: it now counts.'],
   moveTo: ['ປ່ຽນເປັນ: {s}', 'Move to: {s}'],
   reopen: ['ເປີດຄືນ', 'Reopen'],
   noMoves: ['ບໍ່ມີການປ່ຽນສະຖານະຈາກສະຖານະນີ້.', 'No status change is possible from here.'],

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api';
+import { formatDateTime } from './format';
 import { label, pick, t } from './i18n';
 import { useSession } from './session';
 import { allowedMoves } from '../../../shared/staff/staff-status';
@@ -20,6 +21,12 @@ export function ItemActions({ item, act }: { item: FeedbackItem; act: Act }) {
   return (
     <div class="actions">
       <h2 class="visually-hidden">{t('actions')}</h2>
+      {item.hold && (
+        <HoldCard
+          hold={item.hold}
+          release={() => act(() => api.post(`${path}/release`), t('doneRelease'))}
+        />
+      )}
       <StatusCard item={item} act={(body, ok) => act(patch(body), ok)} />
       <AssignCard item={item} act={(body, ok) => act(patch(body), ok)} />
       <CorrectCard item={item} act={(body, ok) => act(patch(body), ok)} />
@@ -28,6 +35,29 @@ export function ItemActions({ item, act }: { item: FeedbackItem; act: Act }) {
 }
 
 type PatchAct = (body: Record<string, unknown>, ok: string) => Promise<boolean>;
+
+/** A held item (over a rate limit, or flagged): kept, in no figure until staff release it. */
+function HoldCard({
+  hold,
+  release,
+}: {
+  hold: { reason: string; at: string };
+  release: () => Promise<boolean>;
+}) {
+  return (
+    <section class="card hold-card" aria-labelledby="h-hold" data-hold={hold.reason}>
+      <h2 id="h-hold">{t('heldTitle')}</h2>
+      <p class="notice notice-info">
+        {t('heldExplain', { reason: hold.reason, at: formatDateTime(hold.at) })}
+      </p>
+      <div class="button-row">
+        <button type="button" data-action="release" onClick={() => void release()}>
+          {t('releaseHold')}
+        </button>
+      </div>
+    </section>
+  );
+}
 
 function StatusCard({ item, act }: { item: FeedbackItem; act: PatchAct }) {
   const moves = item.allowedStatuses ?? [...allowedMoves(item.status)];

@@ -115,6 +115,8 @@ export interface FeedbackItem extends QueueItem {
   /** The citizen's 1–5 answer to the satisfaction question, once they gave it. */
   satisfaction?: number | null;
   replyable: boolean;
+  /** Why the item is held out of every figure and since when; null when it counts. */
+  hold?: { reason: string; at: string } | null;
 }
 
 export interface ReplyTemplate {
