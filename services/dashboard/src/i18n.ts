@@ -416,6 +416,8 @@ const LABELS = {
     alert_rule: ['ປ່ຽນກົດການແຈ້ງເຕືອນ', 'Alert rule changed'],
     catalog_create: ['ເພີ່ມໃນລາຍການສູນ ແລະ ບໍລິການ', 'Catalog entry added'],
     catalog_update: ['ແກ້ໄຂລາຍການສູນ ແລະ ບໍລິການ', 'Catalog entry changed'],
+    erase: ['ລຶບຂໍ້ມູນສ່ວນບຸກຄົນ', 'Personal data erased'],
+    release_hold: ['ປ່ອຍໃຫ້ນັບເຂົ້າໃນຕົວເລກ', 'Released into the figures'],
     correct: ['ແກ້ໄຂການຈັດປະເພດ', 'Correction'],
     status: ['ປ່ຽນສະຖານະ', 'Status change'],
     edit: ['ແກ້ໄຂ', 'Edit'],
