@@ -13,13 +13,13 @@
  * results, and the process exits 1. Memory is this process's (the route runs in it), sampled every
  * 20 ms. Results: bench/results/export.json.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
 import { loadConfig } from '../shared/config';
+import { startScratchServers } from './scratch-servers';
 import { connectMongo } from '../shared/db/mongo';
 import { createLogger } from '../shared/logger';
 import { auditModel } from '../shared/models/audit.model';
@@ -34,7 +34,7 @@ import { AuditLog, type AuditEntry } from '../shared/staff/audit-log';
 import { Deadlines } from '../shared/staff/deadlines';
 import { QueueIndex } from '../shared/staff/queue-index';
 import { prepareDemoCollections, seedDemo } from '../scripts/demo/demo-writer';
-import { ensureRedis, freePort, indexFerretIds, startFerretDb } from '../scripts/storage';
+import { indexFerretIds } from '../scripts/storage';
 import { errorHandler } from '../services/api/middleware/http';
 import type { ExportRead } from '../services/api/staff/export-source';
 import { EXPORT_PATH, exportRoutes, type ExportDeps } from '../services/api/staff/export.routes';
@@ -146,17 +146,7 @@ async function serve(deps: ExportDeps) {
 }
 
 async function main() {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'odsc-bench-export-'));
-  const ferret = await startFerretDb({
-    dataDir: path.join(scratch, 'ferretdb'),
-    port: await freePort(),
-    logFile: path.join(scratch, 'ferretdb.log'),
-  });
-  const redisServer = await ensureRedis(
-    process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    path.join(scratch, 'redis'),
-  );
-  const prefix = `benche_${randomBytes(3).toString('hex')}`;
+  const { scratch, ferret, redisServer, prefix } = await startScratchServers('export', 'benche');
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'development',

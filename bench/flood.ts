@@ -7,7 +7,7 @@
  * held, refused. The api (real HTTP server, default limits) and an intake worker run in this
  * process on FerretDB and Redis. Results: bench/results/flood.json.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import mongoose from 'mongoose';
 import { createApp } from '../services/api/app';
 import { loadCatalogView, seedCatalog } from '../shared/catalog/catalog';
 import { loadConfig } from '../shared/config';
+import { startScratchServers } from './scratch-servers';
 import { connectMongo } from '../shared/db/mongo';
 import { createLogger } from '../shared/logger';
 import { aliasModel, loadAliases } from '../shared/models/alias.model';
@@ -25,7 +26,6 @@ import { rollupModel } from '../shared/models/rollup.model';
 import { PiiVault } from '../shared/pii';
 import { createIntakeQueue, redisConnection } from '../shared/queues';
 import { TrackingCodes } from '../shared/tracking-code';
-import { ensureRedis, freePort, startFerretDb } from '../scripts/storage';
 import { CatalogTextClassifier } from '../workers/intake/classify.step';
 import { createIntakeWorker } from '../workers/intake/intake.worker';
 import { createFeedbackStore } from '../workers/intake/store.step';
@@ -65,17 +65,7 @@ async function paced(
 }
 
 async function main() {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'odsc-bench-flood-'));
-  const ferret = await startFerretDb({
-    dataDir: path.join(scratch, 'ferretdb'),
-    port: await freePort(),
-    logFile: path.join(scratch, 'ferretdb.log'),
-  });
-  const redisServer = await ensureRedis(
-    process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    path.join(scratch, 'redis'),
-  );
-  const prefix = `benchflood_${randomBytes(3).toString('hex')}`;
+  const { scratch, ferret, redisServer, prefix } = await startScratchServers('flood', 'benchflood');
   // The shipped limits (.env.example), not the tests' lifted ones.
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -8,13 +8,13 @@
  * BENCH_QUEUE_NAIVE_RUNS times (default 1; it takes minutes at a million; 0 keeps the last run's).
  * Results: bench/results/queue.json.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { connectMongo } from '../shared/db/mongo';
 import { loadConfig } from '../shared/config';
+import { startScratchServers } from './scratch-servers';
 import { feedbackModel, localBuckets, type FeedbackDoc } from '../shared/models/feedback.model';
 import { staffUserModel } from '../shared/models/staff-user.model';
 import { auditModel } from '../shared/models/audit.model';
@@ -30,7 +30,7 @@ import { Deadlines } from '../shared/staff/deadlines';
 import { QueueIndex } from '../shared/staff/queue-index';
 import { queueEntry, QueueQuerySchema } from '../shared/staff/queue-query';
 import type { StaffPrincipal } from '../shared/staff/roles';
-import { ensureRedis, freePort, indexFerretIds, startFerretDb } from '../scripts/storage';
+import { indexFerretIds } from '../scripts/storage';
 import { Workspace } from '../services/api/staff/workspace';
 import { RollupWriter } from '../workers/intake/rollup-writer';
 
@@ -104,17 +104,7 @@ function makeDoc(i: number, status: FeedbackDoc['staffStatus'], now: number): Fe
 }
 
 async function main() {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'odsc-bench-queue-'));
-  const ferret = await startFerretDb({
-    dataDir: path.join(scratch, 'ferretdb'),
-    port: await freePort(),
-    logFile: path.join(scratch, 'ferretdb.log'),
-  });
-  const redisServer = await ensureRedis(
-    process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    path.join(scratch, 'redis'),
-  );
-  const prefix = `benchq_${randomBytes(3).toString('hex')}`;
+  const { scratch, ferret, redisServer, prefix } = await startScratchServers('queue', 'benchq');
   const config = loadConfig({
     NODE_ENV: 'test',
     MONGO_URL: `mongodb://127.0.0.1:${ferret.port}/benchqueue`,
