@@ -6,10 +6,10 @@
  * in Lao and English at 360 and 1440 px go to test-artifacts/dashboard-catalog-<lo|en>-<width>.png.
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { auditModel } from '../shared/models/audit.model';
-import { ARTIFACTS, launchChromium } from './helpers/browser';
+import { ARTIFACTS, launchChromium, openDashboard } from './helpers/browser';
 import {
   serveOnLocalhost,
   startTestPlatform,
@@ -43,20 +43,8 @@ afterEach(() => {
   pageErrors.length = 0;
 });
 
-async function open(
-  lang: 'lo' | 'en',
-  viewport = WIDE,
-): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, locale: 'lo-LA' });
-  await context.addInitScript((l) => localStorage.setItem('odsc.dashboard.lang', l), lang);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-      pageErrors.push(m.text());
-  });
-  return { context, page };
-}
+const open = (lang: 'lo' | 'en', viewport = WIDE) =>
+  openDashboard(browser, lang, viewport, pageErrors);
 
 async function logIn(page: Page, email: string): Promise<void> {
   await page.goto(`${base}/dashboard`);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { auditModel } from '../shared/models/audit.model';
-import { ARTIFACTS, launchChromium } from './helpers/browser';
+import { ARTIFACTS, launchChromium, openDashboard } from './helpers/browser';
 import {
   serveOnLocalhost,
   startTestPlatform,
@@ -72,13 +72,8 @@ test('a held item says so in Lao and English, and Release makes it count exactly
   const held = { lo: codes[1]!, en: codes[2]! };
   for (const lang of ['lo', 'en'] as const) {
     for (const width of [360, 1440]) {
-      const context = await browser.newContext({
-        viewport: { width, height: width < 600 ? 780 : 900 },
-        locale: 'lo-LA',
-      });
-      await context.addInitScript((l) => localStorage.setItem('odsc.dashboard.lang', l), lang);
-      const page = await context.newPage();
-      page.on('pageerror', (e) => pageErrors.push(e.message));
+      const viewport = { width, height: width < 600 ? 780 : 900 };
+      const { context, page } = await openDashboard(browser, lang, viewport, pageErrors);
       await openItem(page, held[lang]);
       const card = page.locator('.hold-card');
       await card.waitFor();
