@@ -23,7 +23,7 @@ import { Queue, type JobType } from 'bullmq';
 import type { Connection } from 'mongoose';
 import { loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
-import { keyId, PiiVault } from '../shared/pii';
+import { keyId, PiiVault, senderHashInput } from '../shared/pii';
 import { QUEUE_INTAKE, QUEUE_NOTIFY, redisConnection } from '../shared/queues';
 import { telegramSessionKey } from '../shared/telegram-keys';
 
@@ -118,13 +118,13 @@ async function rotateCollection(
         continue;
       }
       if (name === 'feedback' && field === 'sender.idSealed') {
-        const kind =
-          getPath(doc, 'sender.verified') === false
-            ? 'unverified-phone'
-            : getPath(doc, 'sender.kind');
+        const input = senderHashInput(
+          String(getPath(doc, 'sender.kind')),
+          clear,
+          getPath(doc, 'sender.verified') !== false,
+        );
         const stored = getPath(doc, 'sender.idHash');
-        if (typeof stored === 'string' && vault.hash(`${String(kind)}:${clear}`) !== stored)
-          report.hashMismatches++;
+        if (typeof stored === 'string' && vault.hash(input) !== stored) report.hashMismatches++;
       }
       // Older values name no purpose: the field (and a feedback's sender kind) tells it.
       const purpose =
@@ -164,9 +164,7 @@ export async function checkHashKey(conn: Connection, vault: PiiVault): Promise<v
     } catch {
       continue; // reported by the walk
     }
-    // A number typed on the web form or a kiosk is hashed apart from numbers that texted us.
-    const space = sender.verified === false ? 'unverified-phone' : sender.kind;
-    if (vault.hash(`${space}:${clear}`) === sender.idHash) return;
+    if (vault.hash(senderHashInput(sender.kind, clear, sender.verified)) === sender.idHash) return;
     compared++;
   }
   if (compared)

@@ -32,6 +32,15 @@ const isPurpose = (p: string | undefined): p is PiiPurpose =>
   (PII_PURPOSES as readonly string[]).includes(p ?? '');
 
 /** Derives a purpose-bound 32-byte key from a master key. */
+/**
+ * What a sender's look-up hash is made of: `<namespace>:<id in clear>`. A number typed on the web
+ * form or a kiosk is unverified (`verified: false`) and hashed apart from numbers that texted us, so
+ * the two never merge.
+ */
+export function senderHashInput(kind: string, clear: string, verified?: boolean): string {
+  return `${verified === false ? 'unverified-phone' : kind}:${clear}`;
+}
+
 export function deriveKey(master: Buffer, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `odsc:${purpose}`, 32));
 }

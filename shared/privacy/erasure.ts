@@ -16,7 +16,7 @@ import type { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
 import { toE164 } from '../phone';
-import type { PiiVault } from '../pii';
+import { senderHashInput, type PiiVault } from '../pii';
 import { followupKey, threadKey as smsThreadKey } from '../sms-conversation';
 import { telegramOwnerKey, telegramSessionKey, telegramThreadKey } from '../telegram-keys';
 
@@ -212,8 +212,8 @@ export async function eraseCitizen(
     if (!phone) throw new Error('not a phone number');
   }
   if (phone) {
-    match.add(deps.vault.hash(`phone:${phone}`));
-    match.add(deps.vault.hash(`unverified-phone:${phone}`));
+    match.add(deps.vault.hash(senderHashInput('phone', phone)));
+    match.add(deps.vault.hash(senderHashInput('phone', phone, false)));
   }
   const docs: SenderFields[] = direct ? [direct] : [];
   // Documents with a contact number hold it sealed only: opened to compare, one at a time.

@@ -6,7 +6,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
 import { toE164 } from '../../shared/phone';
-import type { PiiPurpose, PiiVault } from '../../shared/pii';
+import { senderHashInput, type PiiPurpose, type PiiVault } from '../../shared/pii';
 import { prepareText, type NormalizedText } from '../../shared/text-normalize';
 
 export interface NormalizedSender {
@@ -53,7 +53,7 @@ export function normalizeIntake(env: IntakeEnvelope, vault: PiiVault): Normalize
     sender = {
       ...sender,
       idSealed: vault.encrypt(clear, purposeOf(env.sender.kind)),
-      idHash: vault.hash(`${unverified ? 'unverified-phone' : env.sender.kind}:${clear}`),
+      idHash: vault.hash(senderHashInput(env.sender.kind, clear, !unverified)),
       ...(unverified ? { verified: false } : {}),
     };
   }
