@@ -365,7 +365,8 @@ async function main() {
       redis: CLUSTER
         ? '3-master Redis Cluster (redis-cluster://), queues under {chaos}'
         : 'single Redis, appendonly yes',
-      processes: '2 api (NODE_ENV=production) + 2 workers (INTAKE_CONCURRENCY default)',
+      processes:
+        '2 api (NODE_ENV=test, signed webhooks, abuse limits lifted) + 2 workers (INTAKE_CONCURRENCY default)',
       faults: [...FAULTS],
       ferretDownS: FERRET_DOWN_S,
       redisDownS: REDIS_DOWN_S,

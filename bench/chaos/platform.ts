@@ -69,6 +69,7 @@ export class ChaosPlatform {
     readonly cluster_: boolean,
     readonly botApiUrl: string,
     private readonly log: (m: string) => void,
+    private readonly shippedLimits: boolean,
   ) {
     this.ferretDir = path.join(scratch, 'ferretdb');
     mkdirSync(path.join(scratch, 'logs'), { recursive: true });
@@ -96,8 +97,16 @@ export class ChaosPlatform {
     cluster: boolean;
     botApiUrl: string;
     log: (m: string) => void;
+    /** Keep the shipped abuse limits (the flood bench) instead of lifting them (the chaos run). */
+    shippedLimits?: boolean;
   }): Promise<ChaosPlatform> {
-    const p = new ChaosPlatform(opts.scratch, opts.cluster, opts.botApiUrl, opts.log);
+    const p = new ChaosPlatform(
+      opts.scratch,
+      opts.cluster,
+      opts.botApiUrl,
+      opts.log,
+      opts.shippedLimits ?? false,
+    );
     p.ferretPort = await freePort();
     p.ferret = await startFerretDb({
       dataDir: p.ferretDir,
@@ -125,7 +134,22 @@ export class ChaosPlatform {
   private env(extra: Record<string, string>): NodeJS.ProcessEnv {
     return {
       ...process.env,
-      NODE_ENV: 'production',
+      // Not 'production': production refuses a Bot API root other than Telegram's own (the run's
+      // stand-in). Webhooks are signed and the drain grace on SIGTERM is production's.
+      NODE_ENV: 'test',
+      SHUTDOWN_READY_GRACE_MS: '5000',
+      // The chaos run is about loss and duplicates under faults, with all its load from one
+      // address and a few numbers and tablets: it lifts the abuse limits. The flood bench keeps
+      // the shipped ones (it measures them).
+      ...(this.shippedLimits
+        ? {}
+        : {
+            RATE_WEB_PER_MIN: '100000',
+            RATE_WEB_COUNTED_PER_HOUR: '100000',
+            SMS_SPAM_PER_HOUR: '10000',
+            TELEGRAM_COUNTED_PER_HOUR: '10000',
+            KIOSK_MIN_GAP_MS: '0',
+          }),
       MONGO_URL: this.mongoUrl,
       REDIS_URL: this.redisUrl,
       QUEUE_PREFIX,
