@@ -170,6 +170,7 @@ const envSchema = z.object({
   METRICS_HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
   METRICS_PORT: intWithDefault(9464, 0, 65535),
   WORKER_METRICS_PORT: intWithDefault(9465, 0, 65535),
+  BOT_METRICS_PORT: intWithDefault(9466, 0, 65535),
   METRICS_TOKEN: z.preprocess(
     emptyToUndefined,
     z.string().min(32, 'at least 32 characters of random text').optional(),
@@ -273,7 +274,7 @@ export interface Config {
    * worker port (0: none). With a token, `/metrics` is also served on the public port to
    * `Authorization: Bearer <token>`.
    */
-  metrics: { host: string; apiPort: number; workerPort: number; token?: string };
+  metrics: { host: string; apiPort: number; workerPort: number; botPort: number; token?: string };
 }
 
 /** Thrown when the environment is invalid; its message names every bad variable. */
@@ -494,6 +495,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.METRICS_HOST,
       apiPort: e.METRICS_PORT,
       workerPort: e.WORKER_METRICS_PORT,
+      botPort: e.BOT_METRICS_PORT,
       token: e.METRICS_TOKEN,
     },
   };

@@ -11,6 +11,27 @@ import { metricsText } from './metrics';
 /** What `/readyz` answers: a status code and a body naming each check. */
 export type ReadinessProbe = () => Promise<{ code: number; body: unknown }>;
 
+/** The readiness of a process that needs MongoDB and Redis (the worker, the polling bot). */
+export function storesReadiness(
+  redis: { ping(): Promise<string> },
+  conn: { readyState: number },
+): ReadinessProbe {
+  return async () => {
+    const redisOk = await redis.ping().then(
+      (r) => r === 'PONG',
+      () => false,
+    );
+    const mongoOk = conn.readyState === 1;
+    return {
+      code: redisOk && mongoOk ? 200 : 503,
+      body: {
+        status: redisOk && mongoOk ? 'ready' : 'not_ready',
+        checks: { mongo: mongoOk ? 'ok' : 'down', redis: redisOk ? 'ok' : 'down' },
+      },
+    };
+  };
+}
+
 export interface InternalServer {
   /** The port it listens on (useful when asked for port 0). */
   port: number;

@@ -71,6 +71,30 @@ export const rateLimitRefusals = new Counter({
   registers: [registry],
 });
 
+/**
+ * The long-polling Telegram bot (`npm run bot`): updates by outcome (handled, or a failed try that
+ * will be retried), getUpdates calls that failed, and when getUpdates last answered (an alert
+ * fires when the bot has not polled for minutes).
+ */
+export const telegramPollUpdates = new Counter({
+  name: 'odsc_telegram_poll_updates_total',
+  help: 'Telegram updates taken by long polling, by outcome (handled, retry).',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+export const telegramPollErrors = new Counter({
+  name: 'odsc_telegram_poll_errors_total',
+  help: 'getUpdates calls that failed (network, Telegram errors, 409 conflicts).',
+  registers: [registry],
+});
+
+export const telegramPollLastSuccess = new Gauge({
+  name: 'odsc_telegram_poll_last_success_timestamp_seconds',
+  help: 'Unix time of the last getUpdates call that answered.',
+  registers: [registry],
+});
+
 const watchedQueues = new Set<Queue>();
 let spoolSize: (() => Promise<number>) | null = null;
 

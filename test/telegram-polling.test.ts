@@ -11,6 +11,8 @@ import { Telegraf } from 'telegraf';
 import { pollUpdates } from '../services/telegram/polling';
 import { t } from '../services/telegram/strings';
 import { createLogger } from '../shared/logger';
+import { metricsText } from '../shared/metrics';
+import { freePort } from '../scripts/storage';
 import { buttonsOf, Citizen, FakeTelegram, messageIdOf } from './helpers/fake-telegram';
 import { startTestPlatform, TEST_PII_KEY, waitFor, type TestPlatform } from './helpers/platform';
 
@@ -20,8 +22,17 @@ const DIST = path.resolve(__dirname, '../dist');
 let fake: FakeTelegram;
 let p: TestPlatform;
 let bot: ChildProcess | null = null;
+/** The bot's internal listener (BOT_METRICS_PORT): /metrics and the detailed /readyz. */
+let botMetricsPort = 0;
+
+/** One sample's value from a Prometheus text exposition (0 when the series is absent). */
+function sample(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+}
 
 beforeAll(async () => {
+  botMetricsPort = await freePort();
   fake = new FakeTelegram(TOKEN);
   await fake.start();
   p = await startTestPlatform('tgpoll', { worker: true });
@@ -44,6 +55,7 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     LOG_LEVEL: 'warn',
     TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_API_ROOT: fake.url,
+    BOT_METRICS_PORT: String(botMetricsPort),
     ...extra,
   };
 }
@@ -159,6 +171,20 @@ test('npm run bot polls; killed in the middle of a guided flow, the next process
   expect(texts.filter((x) => x.includes('Please choose a language'))).toHaveLength(1);
   expect(texts.filter((x) => x === t('lo', 'service'))).toHaveLength(1);
   expect(texts.filter((x) => x.includes('ລະຫັດຕິດຕາມ'))).toHaveLength(1);
+
+  // The third process's internal listener: the two updates it handled, when it last polled, and
+  // its stores' readiness.
+  const scraped = await fetch(`http://127.0.0.1:${botMetricsPort}/metrics`).then((r) => r.text());
+  expect(sample(scraped, 'odsc_telegram_poll_updates_total{outcome="handled"}')).toBe(2);
+  expect(sample(scraped, 'odsc_telegram_poll_updates_total{outcome="retry"}')).toBe(0);
+  const polled = sample(scraped, 'odsc_telegram_poll_last_success_timestamp_seconds');
+  expect(Math.abs(polled - Date.now() / 1000)).toBeLessThan(120);
+  const ready = await fetch(`http://127.0.0.1:${botMetricsPort}/readyz`);
+  expect(ready.status).toBe(200);
+  expect(await ready.json()).toEqual({
+    status: 'ready',
+    checks: { mongo: 'ok', redis: 'ok' },
+  });
   bot.kill('SIGTERM');
   expect(await exited(bot)).toBe(0);
   bot = null;
@@ -192,6 +218,7 @@ test('an update that keeps failing (an outage) is retried with growing pauses, n
   fake.pushUpdate(second);
   const retries: [number, number][] = [];
   const ac = new AbortController();
+  const before = (await metricsText()).body;
   const run = pollUpdates(poller, {
     signal: ac.signal,
     log: createLogger('test', 'silent'),
@@ -205,6 +232,11 @@ test('an update that keeps failing (an outage) is retried with growing pauses, n
   expect(new Set(retries.map(([id]) => id))).toEqual(new Set([first.update_id]));
   expect(retries.map(([, a]) => a)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   expect(handled).toEqual([first.update_id, second.update_id]);
+  // Counted for Prometheus: twelve failed tries and two updates handled.
+  const after = (await metricsText()).body;
+  const delta = (series: string) => sample(after, series) - sample(before, series);
+  expect(delta('odsc_telegram_poll_updates_total{outcome="retry"}')).toBe(12);
+  expect(delta('odsc_telegram_poll_updates_total{outcome="handled"}')).toBe(2);
   ac.abort();
   await run;
   expect(fake.pendingUpdates).toBe(0); // confirmed on the way out

@@ -8,7 +8,7 @@ import { createLogger } from '../shared/logger';
 import { PiiVault } from '../shared/pii';
 import { alertOnDeadLetter, createIntakeQueue, redisConnection } from '../shared/queues';
 import { observeNotify, observeWorker, watchQueues } from '../shared/metrics';
-import { startInternalServer } from '../shared/internal-server';
+import { startInternalServer, storesReadiness } from '../shared/internal-server';
 import { checkRedisForIntake, claimQueuePrefix } from '../shared/redis-checks';
 import { TrackingCodes } from '../shared/tracking-code';
 import { loadCatalogView } from '../shared/catalog/catalog';
@@ -152,20 +152,7 @@ async function main() {
           host: config.metrics.host,
           port: config.metrics.workerPort,
           log,
-          readiness: async () => {
-            const redisOk = await connection.ping().then(
-              (r) => r === 'PONG',
-              () => false,
-            );
-            const mongoOk = conn.readyState === 1;
-            return {
-              code: redisOk && mongoOk ? 200 : 503,
-              body: {
-                status: redisOk && mongoOk ? 'ready' : 'not_ready',
-                checks: { mongo: mongoOk ? 'ok' : 'down', redis: redisOk ? 'ok' : 'down' },
-              },
-            };
-          },
+          readiness: storesReadiness(connection, conn),
         }).catch((err: Error) => {
           log.error('internal listener (metrics) cannot listen: running without it', {
             port: config.metrics.workerPort,

@@ -6,6 +6,7 @@
 import { TelegramError } from 'telegraf';
 import { ConfigError, loadConfig } from '../../shared/config';
 import { connectMongo } from '../../shared/db/mongo';
+import { startInternalServer, storesReadiness } from '../../shared/internal-server';
 import { createLogger } from '../../shared/logger';
 import { createIntakeQueue, redisConnection } from '../../shared/queues';
 import { checkRedisForIntake, claimQueuePrefix } from '../../shared/redis-checks';
@@ -38,6 +39,22 @@ async function main() {
     config.queuePrefix,
   );
   const bot = telegramBotFromConfig({ config, conn, redis, producer, log })!;
+  // Prometheus (odsc_telegram_poll_*, process metrics) and a detailed /readyz on BOT_METRICS_PORT.
+  const internal =
+    config.metrics.botPort > 0
+      ? await startInternalServer({
+          host: config.metrics.host,
+          port: config.metrics.botPort,
+          log,
+          readiness: storesReadiness(redis, conn),
+        }).catch((err: Error) => {
+          log.error('internal listener (metrics) cannot listen: running without it', {
+            port: config.metrics.botPort,
+            error: err.message,
+          });
+          return null;
+        })
+      : null;
 
   const ac = new AbortController();
   const stop = (signal: string) => {
@@ -77,6 +94,7 @@ async function main() {
     log.info('telegram bot polling', { bot: `@${bot.botInfo?.username}`, pid: process.pid });
     await pollUpdates(bot, { signal: ac.signal, log });
   }
+  await internal?.close();
   await queue.close().catch(() => undefined);
   redis.disconnect();
   await conn.close();

@@ -9,6 +9,11 @@
 import { TelegramError, type Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import type { Logger } from '../../shared/logger';
+import {
+  telegramPollErrors,
+  telegramPollLastSuccess,
+  telegramPollUpdates,
+} from '../../shared/metrics';
 import { UpdateInProgressError } from './bot';
 
 export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -49,8 +54,10 @@ export async function pollUpdates(
         { signal: signal as never },
       );
       failures = 0;
+      telegramPollLastSuccess.set(Date.now() / 1000);
     } catch (err) {
       if (signal.aborted) break;
+      telegramPollErrors.inc();
       if (err instanceof TelegramError && err.code === 401)
         throw new Error('Telegram refused the bot token (401): check TELEGRAM_BOT_TOKEN', {
           cause: err,
@@ -69,8 +76,10 @@ export async function pollUpdates(
       for (let attempt = 1; ; attempt++) {
         try {
           await bot.handleUpdate(update);
+          telegramPollUpdates.inc({ outcome: 'handled' });
           break;
         } catch (err) {
+          telegramPollUpdates.inc({ outcome: 'retry' });
           opts.onRetry?.(update.update_id, attempt, err as Error);
           // Another handler holds it (or held it and died: its claim lapses in seconds).
           const wait =
