@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { REQUEST_ID } from './log-context';
 
 export const CHANNELS = ['sms', 'telegram', 'web', 'kiosk'] as const;
 export const ChannelSchema = z.enum(CHANNELS);
@@ -61,10 +62,7 @@ export const IntakeEnvelopeSchema = z.object({
    * The id of the api request that queued it (X-Request-Id), so the worker's log lines for the job
    * can be found from the request's. Optional: spooled and older jobs have none.
    */
-  requestId: z
-    .string()
-    .regex(/^[\w.-]{1,100}$/)
-    .optional(),
+  requestId: z.string().regex(REQUEST_ID).optional(),
 });
 export type IntakeEnvelope = z.infer<typeof IntakeEnvelopeSchema>;
 

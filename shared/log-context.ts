@@ -28,3 +28,12 @@ export function currentLogContext(): LogContext {
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
 }
+
+/** The request id a queued job carries (`requestId` in its data), if it is a well-formed one. */
+export function requestIdOf(data: unknown): string | undefined {
+  const id = (data as { requestId?: unknown } | null)?.requestId;
+  return typeof id === 'string' && REQUEST_ID.test(id) ? id : undefined;
+}
+
+/** What a request id may look like (the api accepts a caller's X-Request-Id of this form). */
+export const REQUEST_ID = /^[\w.-]{1,100}$/;

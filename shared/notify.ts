@@ -7,6 +7,7 @@ import { Queue, type DefaultJobOptions } from 'bullmq';
 import type IORedis from 'ioredis';
 import { z } from 'zod';
 import type { Config } from './config';
+import { currentRequestId, REQUEST_ID } from './log-context';
 import type { OutboundMessageModel } from './models/outbound-message.model';
 import { deadLetterPolicy, QUEUE_NOTIFY } from './queues';
 
@@ -22,6 +23,11 @@ export const NotifyJobSchema = z.object({
     .array(z.object({ text: z.string().min(1).max(40), data: z.string().min(1).max(64) }))
     .max(8)
     .optional(),
+  /**
+   * The api request (or the intake job's request) the message was queued in: the notify worker's
+   * log lines carry it, so a reply can be followed from the staff member's click to the provider.
+   */
+  requestId: z.string().regex(REQUEST_ID).optional(),
 });
 export type NotifyJob = z.infer<typeof NotifyJobSchema>;
 
@@ -71,6 +77,7 @@ export async function enqueueNotify(
   if (req.body.length > MAX_BODY[channel])
     throw new Error(`a ${channel} message is at most ${MAX_BODY[channel]} characters`);
   const messageId = randomUUID();
+  const requestId = currentRequestId();
   await Outbound.create({
     _id: messageId,
     channel,
@@ -90,6 +97,7 @@ export async function enqueueNotify(
       toSealed: req.toSealed,
       body: req.body,
       ...(req.buttons ? { buttons: req.buttons } : {}),
+      ...(requestId ? { requestId } : {}),
     },
     { jobId: `notify-${messageId}` },
   );

@@ -9,6 +9,7 @@ import type { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { redisConnection } from '../shared/queues';
 import { createLogger } from '../shared/logger';
+import { withLogContext } from '../shared/log-context';
 import {
   outboundMessageModel,
   type OutboundMessageModel,
@@ -211,7 +212,8 @@ test('a number that sent STOP is never messaged', async () => {
   expect(fake.requests).toBe(before);
 });
 
-test('without Twilio credentials the log transport records what would have been sent, and nothing leaves', async () => {
+test('without Twilio credentials the log transport records what would have been sent, and nothing leaves; the request id of the reply reaches the worker', async () => {
+  const lines: string[] = [];
   const logQueue = createNotifyQueue(
     { ...p.config, queuePrefix: `${p.config.queuePrefix}_log` },
     p.redis,
@@ -223,18 +225,28 @@ test('without Twilio credentials the log transport records what would have been 
     SmsContact: smsContactModel(p.conn),
     vault: p.vault,
     transport: new LogSmsTransport(),
-    log: createLogger('test', 'silent'),
+    log: createLogger('test', 'debug', { write: (l) => lines.push(l) }),
   });
   const before = fake.requests;
-  const id = await enqueueNotify(logQueue, Outbound, {
-    toSealed: p.vault.encrypt(phone(5), 'phone'),
-    toHash: 'h5',
-    body: 'logged only',
-    purpose: 'status',
-  });
+  // Queued inside a request (a staff reply): the job carries its id, and so do the worker's lines.
+  const id = await withLogContext({ requestId: 'staff-reply-req-5' }, () =>
+    enqueueNotify(logQueue, Outbound, {
+      toSealed: p.vault.encrypt(phone(5), 'phone'),
+      toHash: 'h5',
+      body: 'logged only',
+      purpose: 'status',
+    }),
+  );
+  expect((await logQueue.getJob(`notify-${id}`))?.data.requestId).toBe('staff-reply-req-5');
   const m = await settled(id, ['logged']);
   expect(m).toMatchObject({ transport: 'log', body: 'logged only' });
   expect(fake.requests).toBe(before);
+  const line = lines.map((l) => JSON.parse(l)).find((l) => l.messageId === id);
+  expect(line).toMatchObject({
+    msg: expect.stringContaining('recorded for staff'),
+    requestId: 'staff-reply-req-5',
+    jobId: `notify-${id}`,
+  });
   await w.close();
   await logQueue.obliterate({ force: true });
   await logQueue.close();

@@ -18,7 +18,7 @@ import { appendToFeedback } from './thread.step';
 import { recordSatisfaction } from './survey.step';
 import { parseTrackingCode } from '../../shared/tracking-code';
 import { Deadlines } from '../../shared/staff/deadlines';
-import { withLogContext } from '../../shared/log-context';
+import { requestIdOf, withLogContext } from '../../shared/log-context';
 import { classificationConfidence } from '../../shared/metrics';
 import { SenderQuota } from '../../shared/abuse/hold';
 import { isTelegramRef } from '../../shared/telegram-ids';
@@ -159,12 +159,6 @@ export async function processIntake(
     await deps.followUp(doc, env.sender.id, doc.sender.idHash, env.locale ?? 'lo');
   }
   return { trackingCode, feedbackId: id, created };
-}
-
-/** The request id a job was queued with, if it is a well-formed one. */
-function requestIdOf(data: unknown): string | undefined {
-  const id = (data as { requestId?: unknown } | null)?.requestId;
-  return typeof id === 'string' && /^[\w.-]{1,100}$/.test(id) ? id : undefined;
 }
 
 export function createIntakeWorker(given: IntakeDeps): Worker<IntakeEnvelope, IntakeResult> {

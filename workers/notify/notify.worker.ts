@@ -13,6 +13,7 @@ import type { Logger } from '../../shared/logger';
 import type { OutboundMessageModel } from '../../shared/models/outbound-message.model';
 import type { SmsContactModel } from '../../shared/models/sms-contact.model';
 import type { TelegramChatModel } from '../../shared/models/telegram-chat.model';
+import { requestIdOf, withLogContext } from '../../shared/log-context';
 import { NotifyJobSchema, type NotifyJob } from '../../shared/notify';
 import type { PiiVault } from '../../shared/pii';
 import { maskNumbersIn } from '../../shared/phone';
@@ -214,16 +215,18 @@ async function sendTelegram(
 export function createNotifyWorker(deps: NotifyDeps): Worker<NotifyJob, string> {
   const worker = new Worker<NotifyJob, string>(
     QUEUE_NOTIFY,
-    async (job: Job<NotifyJob>, token?: string) => {
-      try {
-        return await processNotify(deps, job.data, job.attemptsMade + 1);
-      } catch (err) {
-        if (!(err instanceof RetryAfter)) throw err;
-        // Telegram's retry_after: wait exactly that long; the try is not spent.
-        await job.moveToDelayed(Date.now() + err.ms, token);
-        throw new DelayedError();
-      }
-    },
+    // Every line logged while the job runs carries its job id and the request it was queued in.
+    (job: Job<NotifyJob>, token?: string) =>
+      withLogContext({ requestId: requestIdOf(job.data), jobId: job.id }, async () => {
+        try {
+          return await processNotify(deps, job.data, job.attemptsMade + 1);
+        } catch (err) {
+          if (!(err instanceof RetryAfter)) throw err;
+          // Telegram's retry_after: wait exactly that long; the try is not spent.
+          await job.moveToDelayed(Date.now() + err.ms, token);
+          throw new DelayedError();
+        }
+      }),
     {
       connection: deps.connection,
       prefix: deps.config.queuePrefix,
@@ -235,6 +238,7 @@ export function createNotifyWorker(deps: NotifyDeps): Worker<NotifyJob, string> 
     if (!job) return;
     deps.log.warn('notify attempt failed', {
       jobId: job.id,
+      requestId: requestIdOf(job.data),
       attempt: job.attemptsMade,
       error: err.message,
     });
