@@ -4,15 +4,16 @@
  * revoked token, a tab closed mid-answer. Screenshots of each screen go to test-artifacts/.
  */
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import express from 'express';
 import { createApp } from '../services/api/app';
 import { kioskAssets, loadKioskAssets } from '../services/api/kiosk/kiosk-assets';
-import { formatPairingCode, KioskDevices } from '../shared/kiosk-devices';
+import { KioskDevices } from '../shared/kiosk-devices';
 import { createLogger } from '../shared/logger';
 import type { FeedbackDoc } from '../shared/models/feedback.model';
 import { kioskDeviceModel, type KioskDeviceModel } from '../shared/models/kiosk-device.model';
 import { ARTIFACTS, launchChromium } from './helpers/browser';
+import { onScreen, pairedTablet, queued } from './helpers/kiosk-tablet';
 import {
   serveOnLocalhost,
   startTestPlatform,
@@ -20,7 +21,6 @@ import {
   type TestPlatform,
 } from './helpers/platform';
 
-const TABLET = { width: 1280, height: 800 };
 // Long enough that the steps before a "too fast" press fit inside it on a loaded CI machine.
 const MIN_GAP_MS = 1500;
 let p: TestPlatform;
@@ -55,35 +55,16 @@ const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(ARTIFACTS, `kiosk-${name}.png`) });
 
 const screen = (page: Page) => page.locator('body').getAttribute('data-screen');
-const onScreen = (page: Page, name: string) =>
-  page.waitForFunction((n) => document.body.dataset.screen === n, name, { timeout: 10_000 });
-const queued = async (page: Page) =>
-  Number(await page.locator('#status-queue').getAttribute('data-count'));
 
 /** A fresh tablet (its own storage and service worker), paired to a new device of a center. */
-async function tablet(
-  center = 'LA-VT-XAYSETHA',
-  opts: { screenshot?: boolean; base?: string } = {},
-): Promise<{ context: BrowserContext; page: Page; deviceId: string }> {
-  const context = await browser.newContext({ viewport: TABLET, locale: 'lo-LA', hasTouch: true });
-  const page = await context.newPage();
-  const { deviceId, code } = await devices.create(center);
-  await page.goto(`${opts.base ?? base}/kiosk`);
-  await onScreen(page, 'pair');
-  if (opts.screenshot) await shot(page, 'pair');
-  await page.fill('#pair-code', formatPairingCode(code).toLowerCase());
-  await page.click('#pair-form button');
-  await onScreen(page, 'home');
-  // The service worker controls the page: from now on it works without a network.
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller)
-      await new Promise((r) =>
-        navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }),
-      );
-  });
-  return { context, page, deviceId };
-}
+const tablet = (center = 'LA-VT-XAYSETHA', opts: { screenshot?: boolean; base?: string } = {}) =>
+  pairedTablet(
+    browser,
+    devices,
+    opts.base ?? base,
+    center,
+    opts.screenshot ? (page) => shot(page, 'pair') : undefined,
+  );
 
 /** One citizen: a smiley, optional chips, Done, the thank-you screen, back to the smileys. */
 async function answer(

@@ -51,6 +51,8 @@ export const KioskResponseSchema = z.strictObject({
       consent: z.literal(true, 'consent to be contacted is required with a phone number'),
     })
     .optional(),
+  /** A number was given but waited on the tablet past its bound and was dropped unsent. */
+  contactExpired: z.literal(true).optional(),
 });
 export type KioskResponse = z.infer<typeof KioskResponseSchema>;
 
@@ -319,6 +321,10 @@ export function kioskRoutes(deps: KioskDeps): Router {
         meta.contactInvalid = true;
         warn('the phone number is not valid: the response is stored without it');
       }
+    } else if (item.contactExpired) {
+      // Still a request to be contacted (staff see it), with no number left to do it.
+      meta.contactRequested = true;
+      meta.contactExpired = true;
     }
     return {
       v: 1,

@@ -6,6 +6,12 @@
  * server or the network is down, and deletes only the UUIDs the server says it holds. Reloading,
  * closing or crashing the tab loses nothing. A revoked token (401) shows "needs pairing" and keeps
  * the queue until the tablet is paired again.
+ *
+ * Numbers do not stay on the tablet (docs/privacy.md#the-kiosk-tablet): a refused response is kept
+ * without its number, refused responses go after REJECTED_MAX_AGE_MS or beyond the newest
+ * REJECTED_MAX, and a queued response still unsent after CONTACT_MAX_AGE_MS is sent without its
+ * number (marked `contactExpired`). purge() applies these rules at start, every PURGE_EVERY_MS and
+ * before each sending; an older release's leftovers are cleaned by the first purge.
  */
 (() => {
   'use strict';
@@ -26,6 +32,14 @@
   const IDLE_SYNC_MS = 15 * 1000;
   const MAX_BACKOFF_MS = 30 * 1000;
   const DEFAULTS = { minGapMs: 4000, thanksMs: 5000, heartbeatMs: 60000 };
+  const DAY_MS = 86_400_000;
+  /** A number waits this long for its response to be sent; then the response goes without it. */
+  const CONTACT_MAX_AGE_MS = 7 * DAY_MS;
+  /** Refused responses are kept for staff and technicians this long, and at most this many. */
+  const REJECTED_MAX_AGE_MS = 30 * DAY_MS;
+  const REJECTED_MAX = 200;
+  /** A tablet may run for weeks without a reload: the rules are applied again this often. */
+  const PURGE_EVERY_MS = 60 * 60 * 1000;
 
   // ---- IndexedDB: the queue of responses, and what the server rejected (kept, not resent) ----
 
@@ -69,10 +83,76 @@
     });
   const moveToRejected = (items) =>
     tx(['responses', 'rejected'], 'readwrite', (t) => {
+      const at = new Date().toISOString();
       for (const { item, errors } of items) {
-        t.objectStore('rejected').put({ ...item, errors, rejectedAt: new Date().toISOString() });
+        t.objectStore('rejected').put(rejectedRecord({ ...item, errors, rejectedAt: at }));
         t.objectStore('responses').delete(item.id);
       }
+    });
+
+  /** Not a date, or further back than maxAgeMs (a date the tablet cannot read counts as old). */
+  const olderThan = (iso, maxAgeMs, now) => !(now - Date.parse(iso) <= maxAgeMs);
+
+  /**
+   * What a refused response keeps: enough for staff and technicians to see why it was refused
+   * (the server's reasons, when, the answer itself), and that a number was given, never the number.
+   */
+  function rejectedRecord(r) {
+    const out = { id: r.id, rating: r.rating, createdAt: r.createdAt, rejectedAt: r.rejectedAt };
+    out.errors = (Array.isArray(r.errors) ? r.errors : []).slice(0, 20).map((e) => ({
+      field: String((e && e.field) || '').slice(0, 100),
+      message: String((e && e.message) || '').slice(0, 200),
+    }));
+    if (Array.isArray(r.topics) && r.topics.length) out.topics = r.topics;
+    if (r.service) out.service = r.service;
+    if (r.contact || r.hadContact || r.contactExpired) out.hadContact = true;
+    return out;
+  }
+  const KEPT_WHEN_REJECTED = new Set([
+    'id',
+    'rating',
+    'createdAt',
+    'rejectedAt',
+    'errors',
+    'topics',
+    'service',
+    'hadContact',
+  ]);
+
+  /**
+   * The tablet's rules for personal data, in one transaction (so a sync deleting what the server
+   * accepted cannot be undone by it): queued numbers past CONTACT_MAX_AGE_MS are dropped; refused
+   * responses are reduced to rejectedRecord() (an older release kept them whole), and pruned by
+   * age, then by count (newest kept).
+   */
+  const purge = (now = Date.now()) =>
+    tx(['responses', 'rejected'], 'readwrite', (t) => {
+      const queue = t.objectStore('responses').openCursor();
+      queue.onsuccess = () => {
+        const c = queue.result;
+        if (!c) return;
+        const r = c.value;
+        if (r.contact && olderThan(r.createdAt, CONTACT_MAX_AGE_MS, now)) {
+          const { contact: _dropped, ...rest } = r;
+          c.update({ ...rest, contactExpired: true });
+        }
+        c.continue();
+      };
+      const store = t.objectStore('rejected');
+      const all = store.getAll();
+      all.onsuccess = () => {
+        const young = [];
+        for (const r of all.result) {
+          if (olderThan(r.rejectedAt, REJECTED_MAX_AGE_MS, now)) store.delete(r.id);
+          else young.push(r);
+        }
+        young.sort((a, b) => Date.parse(b.rejectedAt) - Date.parse(a.rejectedAt));
+        young.forEach((r, i) => {
+          if (i >= REJECTED_MAX) store.delete(r.id);
+          else if (Object.keys(r).some((k) => !KEPT_WHEN_REJECTED.has(k)))
+            store.put(rejectedRecord(r));
+        });
+      };
     });
 
   // ---- state ----
@@ -139,6 +219,7 @@
     clearTimeout(homeTimer);
     clearTimeout(idleTimer);
     current = null;
+    clearContactForm();
     const c = config();
     $('center-name').textContent = c && c.center && c.center.name ? c.center.name.lo : '';
     show('home');
@@ -275,14 +356,19 @@
     finish();
   }
 
+  /** The next citizen must not find the previous one's number in the field. */
+  function clearContactForm() {
+    $('contact-phone').value = '';
+    $('contact-consent').checked = false;
+  }
+
   async function finish() {
     clearTimeout(idleTimer);
     if (!current) return;
     const done = { ...current, state: 'ready' };
     current = null;
     await putResponse(done);
-    $('contact-phone').value = '';
-    $('contact-consent').checked = false;
+    clearContactForm();
     $('thanks-contact').hidden = !done.contact;
     show('thanks');
     homeTimer = setTimeout(goHome, settings().thanksMs);
@@ -297,6 +383,7 @@
     if (r.topics && r.topics.length) out.topics = r.topics;
     if (r.service) out.service = r.service;
     if (r.contact) out.contact = r.contact;
+    else if (r.contactExpired) out.contactExpired = true;
     return out;
   };
 
@@ -311,7 +398,12 @@
     let next = IDLE_SYNC_MS;
     try {
       const now = Date.now();
-      const all = await allResponses();
+      let all = await allResponses();
+      // A number past its time is dropped before it could go out.
+      if (all.some((r) => r.contact && olderThan(r.createdAt, CONTACT_MAX_AGE_MS, now))) {
+        await purge(now);
+        all = await allResponses();
+      }
       const due = all.filter(
         (r) =>
           r.state === 'ready' ||
@@ -334,7 +426,10 @@
         const bad = (body.rejected || [])
           .map((r) => ({ item: batch[r.index], errors: r.errors }))
           .filter((r) => r.item && !(body.accepted || []).includes(r.item.id));
-        if (bad.length) await moveToRejected(bad);
+        if (bad.length) {
+          await moveToRejected(bad);
+          await purge(); // the count bound
+        }
         localStorage.setItem(KEY.lastSync, new Date().toISOString());
         backoff = 0;
         if (due.length > batch.length) next = 100;
@@ -404,6 +499,7 @@
       putResponse({ ...current, state: 'ready' });
       current = null;
     }
+    clearContactForm();
     clearTimeout(idleTimer);
     clearTimeout(homeTimer);
     clearTimeout(syncTimer);
@@ -517,6 +613,8 @@
     // An answer interrupted by a reload or crash counts as given: send it as it is.
     const drafts = (await allResponses()).filter((r) => r.state === 'draft');
     for (const d of drafts) await putResponse({ ...d, state: 'ready' });
+    await purge().catch(() => undefined); // the app must start even if this fails once
+    setInterval(() => purge().catch(() => undefined), PURGE_EVERY_MS);
 
     if (!token()) {
       unpaired = true;
