@@ -7,12 +7,13 @@
  */
 import request from 'supertest';
 import twilio from 'twilio';
-import type { Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import { SECRET_HEADER } from '../services/api/channels/telegram-webhook';
 import { createLogger } from '../shared/logger';
 import { outboundMessageModel } from '../shared/models/outbound-message.model';
 import { smsContactModel } from '../shared/models/sms-contact.model';
 import { telegramChatModel } from '../shared/models/telegram-chat.model';
+import { createNotifyQueue, type NotifyJob } from '../shared/notify';
 import { parseTrackingCode } from '../shared/tracking-code';
 import { createNotifyWorker } from '../workers/notify/notify.worker';
 import { TelegramChatTransport } from '../workers/notify/telegram.transport';
@@ -20,6 +21,7 @@ import { TwilioSmsTransport } from '../workers/notify/twilio-sms.transport';
 import { FakeTwilio } from './helpers/fake-twilio';
 import { buttonsOf, Citizen, FakeTelegram, messageIdOf } from './helpers/fake-telegram';
 import { startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
+import { queueIdle } from './helpers/quiet';
 import { makeUser, signIn, type StaffAgent } from './helpers/staff';
 
 const SID = 'AC' + 'c'.repeat(32);
@@ -32,6 +34,7 @@ let p: TestPlatform;
 let twilioApi: FakeTwilio;
 let botApi: FakeTelegram;
 let notify: Worker;
+let notifyQueue: Queue<NotifyJob>;
 let tf: StaffAgent;
 
 beforeAll(async () => {
@@ -63,12 +66,14 @@ beforeAll(async () => {
     log: createLogger('test', 'silent'),
   });
   notify.on('error', () => undefined);
+  notifyQueue = createNotifyQueue(p.config, p.redis);
   await makeUser(p, 'tf@odsc.gov.la', 'taskforce');
   tf = await signIn(p.app, 'tf@odsc.gov.la');
 }, 60_000);
 
 afterAll(async () => {
   await notify?.close(true);
+  await notifyQueue?.close();
   await p?.close();
   await Promise.all([twilioApi?.stop(), botApi?.stop()]);
 });
@@ -102,6 +107,8 @@ async function resolve(code: string) {
     .send({ status: 'resolved', resolutionNote: 'The counter now opens at 8:00.' })
     .expect(200);
 }
+/** Nothing left that could still send or store anything: both queues have no job to run. */
+const settled = () => Promise.all([queueIdle(p.queue), queueIdle(notifyQueue)]);
 const satisfied = (code: string, value: number) =>
   waitFor(async () => {
     const d = await p.Feedback.findById(parseTrackingCode(code)).lean();
@@ -152,7 +159,7 @@ test('SMS: resolved → asked once by SMS; a reply "໔" within the window is th
     .send({ status: 'triaged' })
     .expect(200);
   await resolve(code);
-  await new Promise((r) => setTimeout(r, 300));
+  await settled(); // a second question would be on the notify queue by now
   expect(twilioApi.sent.filter((m) => m.To === from && m.Body.includes(code))).toHaveLength(1);
 });
 
@@ -194,7 +201,7 @@ test('Telegram: resolved → asked with five buttons; a press from the same chat
   await ok(intruder.press(messageIdOf(survey), `sv:${id}:1`));
   await ok(c.press(messageIdOf(survey), `sv:${id}:5`));
   await satisfied(code, 5);
-  await new Promise((r) => setTimeout(r, 300));
+  await settled(); // the intruder's press, had it counted, would have been handled by now
   const doc = (await p.Feedback.findById(id).lean())!;
   expect(doc.satisfaction).toBe(5);
   expect(doc.history!.filter((h) => h.action === 'satisfaction').map((h) => h.to)).toEqual([5]);
