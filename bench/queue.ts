@@ -52,12 +52,23 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-async function timed(n: number, fn: (i: number) => Promise<unknown>) {
+/**
+ * Times n calls; `check` judges each answer (a list that comes back empty or with items outside
+ * its filter, a count that is not the number stored): wrong answers are counted, and a query with
+ * any is not "met" however fast it was.
+ */
+async function timed<T>(
+  n: number,
+  fn: (i: number) => Promise<T>,
+  check: (r: T) => boolean = () => true,
+) {
   const ms: number[] = [];
+  let wrongAnswers = 0;
   for (let i = 0; i < n; i++) {
     const t = process.hrtime.bigint();
-    await fn(i);
+    const r = await fn(i);
     ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+    if (!check(r)) wrongAnswers++;
   }
   ms.sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 10) / 10;
@@ -66,6 +77,7 @@ async function timed(n: number, fn: (i: number) => Promise<unknown>) {
     p50Ms: r(percentile(ms, 0.5)),
     p95Ms: r(percentile(ms, 0.95)),
     maxMs: r(ms.at(-1)!),
+    wrongAnswers,
   };
 }
 
@@ -194,28 +206,58 @@ async function main() {
     ),
   };
   const center = seedCenters[3]!.code;
+  /** A list page that came back full (there are thousands of open items). */
+  const fullPage = (r: { items: unknown[] }) => r.items.length === q({}).limit;
   results.redisIndex = {
-    'open list, newest first (taskforce)': await timed(CALLS, () =>
-      ws.list(taskforce, q({ status: 'open' })),
+    'open list, newest first (taskforce)': await timed(
+      CALLS,
+      () => ws.list(taskforce, q({ status: 'open' })),
+      fullPage,
     ),
-    'open list, one center (center manager)': await timed(CALLS, () =>
-      ws.list(manager, q({ status: 'open' })),
+    'open list, one center (center manager)': await timed(
+      CALLS,
+      () => ws.list(manager, q({ status: 'open' })),
+      (r) => fullPage(r) && r.items.every((x) => x.centerCode === center),
     ),
-    'open list, center + topic filter': await timed(CALLS, () =>
-      ws.list(taskforce, q({ status: 'open', center, topic: 'fees' })),
+    'open list, center + topic filter': await timed(
+      CALLS,
+      () => ws.list(taskforce, q({ status: 'open', center, topic: 'fees' })),
+      (r) =>
+        r.items.length > 0 &&
+        r.items.every((x) => x.centerCode === center && x.topics.includes('fees')),
     ),
-    'open list, text contains (Lao)': await timed(CALLS, () =>
-      ws.list(taskforce, q({ status: 'open', q: 'ໃບບິນ' })),
+    'open list, text contains (Lao)': await timed(
+      CALLS,
+      () => ws.list(taskforce, q({ status: 'open', q: 'ໃບບິນ' })),
+      (r) => r.items.length > 0,
     ),
-    'open list, due soonest': await timed(CALLS, () =>
-      ws.list(taskforce, q({ status: 'open', sort: 'due' })),
+    'open list, due soonest': await timed(
+      CALLS,
+      () => ws.list(taskforce, q({ status: 'open', sort: 'due' })),
+      fullPage,
     ),
-    'second page by cursor': await timed(CALLS, async () => {
-      const one = await ws.list(taskforce, q({ status: 'open' }));
-      return ws.list(taskforce, q({ status: 'open', cursor: one.nextCursor! }));
-    }),
-    'tab counts (taskforce, no filter)': await timed(CALLS, () => ws.counts(taskforce, q({}))),
-    'tab counts (center manager)': await timed(CALLS, () => ws.counts(manager, q({}))),
+    'second page by cursor': await timed(
+      CALLS,
+      async () => {
+        const one = await ws.list(taskforce, q({ status: 'open' }));
+        const two = await ws.list(taskforce, q({ status: 'open', cursor: one.nextCursor! }));
+        return { one, two };
+      },
+      // The second page goes on where the first stopped: full, and no item on both.
+      ({ one, two }) =>
+        fullPage(two) &&
+        !two.items.some((x) => one.items.some((y) => y.trackingCode === x.trackingCode)),
+    ),
+    'tab counts (taskforce, no filter)': await timed(
+      CALLS,
+      () => ws.counts(taskforce, q({})),
+      (r) => r.open === OPEN,
+    ),
+    'tab counts (center manager)': await timed(
+      CALLS,
+      () => ws.counts(manager, q({})),
+      (r) => r.open > 0 && r.open < OPEN,
+    ),
     'tab counts, topic filter (first call: the snapshot reads the index)': await timed(1, () =>
       ws.counts(taskforce, q({ topic: 'fees' })),
     ),
@@ -234,6 +276,18 @@ async function main() {
     ),
   };
   console.log(results.redisIndex);
+  // The workspace issue's target: list and tab counts answer p95 < 300 ms at 1,000,000 stored, with
+  // every answer right. The first filtered count of a process (it fills the snapshot) is one call,
+  // reported beside the verdict, not in it.
+  const timings = results.redisIndex as Record<string, { p95Ms: number; wrongAnswers: number }>;
+  const judged = Object.entries(timings).filter(([name]) => !name.includes('first call'));
+  results.verdict = {
+    target: 'p95 < 300 ms for every list and tab count, no wrong answer, at 1,000,000 stored',
+    slowest: judged.reduce((a, b) => (b[1].p95Ms > a[1].p95Ms ? b : a))[0],
+    wrongAnswers: judged.reduce((n, [, t]) => n + t.wrongAnswers, 0),
+    met: TOTAL >= 1_000_000 && judged.every(([, t]) => t.p95Ms < 300 && t.wrongAnswers === 0),
+  };
+  console.log(results.verdict);
   const outDir = path.join(path.resolve(__dirname, '..', '..'), 'bench', 'results');
   const file = path.join(outDir, 'queue.json');
   if (NAIVE_RUNS > 0) {
