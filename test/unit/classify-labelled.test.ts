@@ -1,8 +1,8 @@
 /**
- * The labelled set (test/fixtures/classify-labelled.jsonl) that the learned classifier trains and is
- * scored on: every line well formed, every code from the catalog, no message twice (nor copied
- * from classify-dev.jsonl), and enough examples of every service, topic and kind. See
- * docs/labelling.md for what the labels mean.
+ * The labelled sets (test/fixtures/classify-labelled.jsonl and classify-labelled-2.jsonl) that the
+ * learned classifier trains and is scored on: every line well formed, every code from the catalog,
+ * no message twice (nor copied from classify-dev.jsonl or the other set), and enough examples of
+ * every service, topic and kind. See docs/labelling.md for what the labels mean.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,13 +32,74 @@ const services = new Set(raw.services.map((s) => s.code));
 const topics = raw.topics.map((t) => t.code);
 const kinds = raw.kinds;
 
-const lines = readLines('classify-labelled.jsonl');
-const parsed: Line[] = lines.map(({ text, lineNo }) => {
-  try {
-    return JSON.parse(text) as Line;
-  } catch {
-    throw new Error(`classify-labelled.jsonl line ${lineNo} is not JSON: ${text.slice(0, 80)}`);
+const readSet = (name: string): Line[] =>
+  readLines(name).map(({ text, lineNo }) => {
+    try {
+      return JSON.parse(text) as Line;
+    } catch {
+      throw new Error(`${name} line ${lineNo} is not JSON: ${text.slice(0, 80)}`);
+    }
+  });
+const parsed = readSet('classify-labelled.jsonl');
+
+/** Ids of lines that lack a field, have another, or a field of the wrong type. */
+const malformed = (set: Line[], id: RegExp) =>
+  set
+    .filter(
+      (m) =>
+        Object.keys(m).sort().join(',') !== 'center,id,kind,service,text,topics' ||
+        !id.test(m.id) ||
+        typeof m.text !== 'string' ||
+        !m.text.trim() ||
+        !(m.center === null || typeof m.center === 'string') ||
+        !(m.service === null || typeof m.service === 'string') ||
+        !Array.isArray(m.topics) ||
+        typeof m.kind !== 'string',
+    )
+    .map((m) => m.id);
+
+/** Every code of a line that the catalog does not have, or a topic given twice. */
+const unknownCodes = (set: Line[]) => {
+  const unknown: string[] = [];
+  for (const m of set) {
+    if (m.center !== null && !centers.has(m.center)) unknown.push(`${m.id} center ${m.center}`);
+    if (m.service !== null && !services.has(m.service))
+      unknown.push(`${m.id} service ${m.service}`);
+    for (const t of m.topics) if (!topics.includes(t)) unknown.push(`${m.id} topic ${t}`);
+    if (new Set(m.topics).size !== m.topics.length) unknown.push(`${m.id} topic twice`);
+    if (!kinds.includes(m.kind)) unknown.push(`${m.id} kind ${m.kind}`);
   }
+  return unknown;
+};
+
+const count = (values: (string | null)[]) => {
+  const n = new Map<string, number>();
+  for (const v of values) if (v !== null) n.set(v, (n.get(v) ?? 0) + 1);
+  return n;
+};
+
+/** Services, topics and kinds with fewer examples than asked. */
+const thinClasses = (set: Line[], min: { service: number; topic: number; kind: number }) => {
+  const perService = count(set.map((m) => m.service));
+  const perTopic = count(set.flatMap((m) => m.topics));
+  const perKind = count(set.map((m) => m.kind));
+  return [
+    ...[...services]
+      .filter((s) => (perService.get(s) ?? 0) < min.service)
+      .map((s) => `service ${s}`),
+    ...topics.filter((t) => (perTopic.get(t) ?? 0) < min.topic).map((t) => `topic ${t}`),
+    ...kinds.filter((k) => (perKind.get(k) ?? 0) < min.kind).map((k) => `kind ${k}`),
+  ];
+};
+
+/** Shares of: no center named, Lao script only, Latin script only; and the count with Lao digits. */
+const mix = (set: Line[]) => ({
+  noCenter: set.filter((m) => m.center === null).length / set.length,
+  laoOnly:
+    set.filter((m) => /[\u0E80-\u0EFF]/u.test(m.text) && !/[a-z]/iu.test(m.text)).length /
+    set.length,
+  latinOnly: set.filter((m) => !/[\u0E80-\u0EFF]/u.test(m.text)).length / set.length,
+  laoDigits: set.filter((m) => /[\u0ED0-\u0ED9]/u.test(m.text)).length,
 });
 
 test('it holds at least 1,000 messages', () => {
@@ -46,18 +107,7 @@ test('it holds at least 1,000 messages', () => {
 });
 
 test('every line has exactly the fields id, text, center, service, topics, kind, well typed', () => {
-  const bad = parsed.filter(
-    (m) =>
-      Object.keys(m).sort().join(',') !== 'center,id,kind,service,text,topics' ||
-      !/^l\d{4,}$/.test(m.id) ||
-      typeof m.text !== 'string' ||
-      !m.text.trim() ||
-      !(m.center === null || typeof m.center === 'string') ||
-      !(m.service === null || typeof m.service === 'string') ||
-      !Array.isArray(m.topics) ||
-      typeof m.kind !== 'string',
-  );
-  expect(bad.map((m) => m.id)).toEqual([]);
+  expect(malformed(parsed, /^l\d{4,}$/)).toEqual([]);
 });
 
 test('ids are unique', () => {
@@ -81,45 +131,62 @@ test('texts are unique after normalisation, and none is copied from classify-dev
 });
 
 test('every code is one the catalog has', () => {
-  const unknown: string[] = [];
-  for (const m of parsed) {
-    if (m.center !== null && !centers.has(m.center)) unknown.push(`${m.id} center ${m.center}`);
-    if (m.service !== null && !services.has(m.service))
-      unknown.push(`${m.id} service ${m.service}`);
-    for (const t of m.topics) if (!topics.includes(t)) unknown.push(`${m.id} topic ${t}`);
-    if (new Set(m.topics).size !== m.topics.length) unknown.push(`${m.id} topic twice`);
-    if (!kinds.includes(m.kind)) unknown.push(`${m.id} kind ${m.kind}`);
-  }
-  expect(unknown).toEqual([]);
+  expect(unknownCodes(parsed)).toEqual([]);
 });
 
 test('every service has at least 25 messages, every topic at least 30, every kind some', () => {
-  const count = (values: (string | null)[]) => {
-    const n = new Map<string, number>();
-    for (const v of values) if (v !== null) n.set(v, (n.get(v) ?? 0) + 1);
-    return n;
-  };
-  const perService = count(parsed.map((m) => m.service));
-  const perTopic = count(parsed.flatMap((m) => m.topics));
-  const perKind = count(parsed.map((m) => m.kind));
-  const thin = [
-    ...[...services].filter((s) => (perService.get(s) ?? 0) < 25).map((s) => `service ${s}`),
-    ...topics.filter((t) => (perTopic.get(t) ?? 0) < 30).map((t) => `topic ${t}`),
-    ...kinds.filter((k) => (perKind.get(k) ?? 0) < 10).map((k) => `kind ${k}`),
-  ];
-  expect(thin).toEqual([]);
+  expect(thinClasses(parsed, { service: 25, topic: 30, kind: 10 })).toEqual([]);
   expect(services.size).toBe(17);
   expect(topics.length).toBe(9);
   expect(kinds.length).toBe(5);
 });
 
 test('messages that name no center, and the three scripts, are all well represented', () => {
-  const noCenter = parsed.filter((m) => m.center === null).length;
-  const laoOnly = parsed.filter((m) => /[\u0E80-\u0EFF]/u.test(m.text) && !/[a-z]/iu.test(m.text));
-  const latinOnly = parsed.filter((m) => !/[\u0E80-\u0EFF]/u.test(m.text));
-  const laoDigits = parsed.filter((m) => /[\u0ED0-\u0ED9]/u.test(m.text));
-  expect(noCenter / parsed.length).toBeGreaterThanOrEqual(0.3);
-  expect(laoOnly.length / parsed.length).toBeGreaterThanOrEqual(0.45);
-  expect(latinOnly.length / parsed.length).toBeGreaterThanOrEqual(0.25);
-  expect(laoDigits.length).toBeGreaterThanOrEqual(20);
+  const m = mix(parsed);
+  expect(m.noCenter).toBeGreaterThanOrEqual(0.3);
+  expect(m.laoOnly).toBeGreaterThanOrEqual(0.45);
+  expect(m.latinOnly).toBeGreaterThanOrEqual(0.25);
+  expect(m.laoDigits).toBeGreaterThanOrEqual(20);
+});
+
+describe('the second set, classify-labelled-2.jsonl (written in other voices)', () => {
+  const second = readSet('classify-labelled-2.jsonl');
+
+  test('it holds at least 900 messages, well formed, with unique ids m0001, m0002, …', () => {
+    expect(second.length).toBeGreaterThanOrEqual(900);
+    expect(malformed(second, /^m\d{4,}$/)).toEqual([]);
+    expect(new Set(second.map((m) => m.id)).size).toBe(second.length);
+  });
+
+  test('no text repeats one of its own, of classify-labelled.jsonl or of classify-dev.jsonl', () => {
+    const earlier = new Set(
+      [...parsed.map((m) => m.text), ...readSet('classify-dev.jsonl').map((m) => m.text)].map(
+        normalise,
+      ),
+    );
+    const seen = new Set<string>();
+    const dup: string[] = [];
+    for (const m of second) {
+      const key = normalise(m.text);
+      if (seen.has(key) || earlier.has(key)) dup.push(`${m.id}: ${m.text}`);
+      seen.add(key);
+    }
+    expect(dup).toEqual([]);
+  });
+
+  test('every code is one the catalog has', () => {
+    expect(unknownCodes(second)).toEqual([]);
+  });
+
+  test('every service and every topic has at least 40 messages, every kind at least 80', () => {
+    expect(thinClasses(second, { service: 40, topic: 40, kind: 80 })).toEqual([]);
+  });
+
+  test('most name no center; Lao script is the majority, Latin script a quarter', () => {
+    const m = mix(second);
+    expect(m.noCenter).toBeGreaterThanOrEqual(0.6);
+    expect(m.laoOnly).toBeGreaterThanOrEqual(0.5);
+    expect(m.latinOnly).toBeGreaterThanOrEqual(0.25);
+    expect(m.laoDigits).toBeGreaterThanOrEqual(50);
+  });
 });
