@@ -1,14 +1,18 @@
 /**
  * The learning loop, measured through the real pipeline: messages in a phrasing the model does not
  * know are misclassified; staff correct N of them through the staff API; the retraining job (a real
- * BullMQ job) trains a new version from the labelled sets and the corrections and stores it in the
- * database with its evaluation; the intake worker loads it, and new messages in that phrasing are
- * classified right by the model, with no drop on the locked split for center, kind and topics.
+ * BullMQ job) trains a new version from the labelled sets and the corrections, checks it on the
+ * locked split against the active version, and — not worse — stores it active with its evaluation;
+ * the intake worker loads it, and new messages in that phrasing are classified right by the model,
+ * with no drop on the locked split. Then staff mislabel a batch of praise as complaints: the next
+ * version is worse on the locked split, so the job stores it inactive with the reason and the
+ * active version stays.
  */
 import { QueueEvents } from 'bullmq';
 import { loadCatalogView } from '../shared/catalog/catalog';
-import { evaluate } from '../shared/classify/evaluate';
+import { evaluate, type EvalReport } from '../shared/classify/evaluate';
 import { labelledSets } from '../shared/classify/labelled-sets';
+import { ClassifierModel, type ModelFile } from '../shared/classify/model';
 import { shippedModel } from '../shared/classify/shipped';
 import { TextClassifier } from '../shared/classify/text-classifier';
 import { createLogger } from '../shared/logger';
@@ -34,6 +38,19 @@ const CORRECTED = [
   'kpn paper costs too much',
 ];
 const PROBES = ['kpn paper please help', 'my kpn paper took long', 'question about kpn paper'];
+/** Praise that staff wrongly mark as complaints (a mistaken batch of corrections). */
+const MISLABELLED = [
+  'thank you, the staff were very helpful',
+  'good service, fast and friendly',
+  'ຂອບໃຈຫຼາຍໆ ພະນັກງານບໍລິການດີ',
+  'very happy with the service today',
+  'ບໍລິການດີຫຼາຍ ໄວ ຂອບໃຈ',
+  'staff were kind and quick, thanks',
+  'ພະນັກງານສຸພາບ ເປັນກັນເອງ ຂອບໃຈ',
+  'great job odsc, well done',
+  'ດີໃຈຫຼາຍ ໄດ້ເອກະສານໄວ',
+  'excellent service thank you',
+];
 
 let p: TestPlatform;
 let staff: StaffAgent;
@@ -83,23 +100,48 @@ async function runJob() {
   const job = await retrain.queue.add(RETRAIN_JOB, {});
   return (await job.waitUntilFinished(events, 300_000)) as {
     trained: boolean;
+    activated: boolean;
+    reason: string;
     version?: string;
     corrections: number;
   };
 }
 
-test('after staff correct N messages of an unknown phrasing, the retrained model classifies new ones right; center, kind and topics do not drop on the locked split', async () => {
+async function correct(text: string, patch: Record<string, unknown>) {
+  const code = await submit(p, { centerCode: 'LA-VT-XAYSETHA', text });
+  const res = await staff.agent
+    .patch(`/api/v1/feedback/${code}`)
+    .set('X-CSRF-Token', staff.csrf)
+    .send(patch);
+  expect(res.status).toBe(200);
+}
+
+/** At most one message lost per field (the tolerance the guard states, rounding aside). */
+function expectNoDrop(before: EvalReport, after: EvalReport, topicLabels: number) {
+  const one = (n: number) => 1 / n + 0.001 + 1e-9;
+  expect(after.center.accuracy).toBeGreaterThanOrEqual(
+    before.center.accuracy - one(before.center.labelled),
+  );
+  expect(after.service.accuracy).toBeGreaterThanOrEqual(
+    before.service.accuracy - one(before.service.labelled),
+  );
+  expect(after.topics.f1).toBeGreaterThanOrEqual(before.topics.f1 - one(topicLabels));
+  expect(after.kind.accuracy).toBeGreaterThanOrEqual(before.kind.accuracy - one(before.n));
+}
+
+test('after staff correct N messages of an unknown phrasing, the retrained model classifies new ones right and is activated; a retrained version worse on the locked split stays inactive', async () => {
+  const { locked } = labelledSets();
+  const topicLabels = locked.reduce((n, m) => n + m.topics.length, 0);
+  const catalog = await loadCatalogView(p.catalog);
+  const rules = new TextClassifier(catalog, [], null);
+  const { Version, Weights } = classifierModels(p.conn);
+
   // Before: the shipped model does not know the phrasing.
   for (const text of PROBES) expect((await serviceOf(text)).code).not.toBe(TARGET);
 
   // Too few corrections: the job looks and does not train.
-  const early = await submit(p, { centerCode: 'LA-VT-XAYSETHA', text: CORRECTED[0] });
-  let res = await staff.agent
-    .patch(`/api/v1/feedback/${early}`)
-    .set('X-CSRF-Token', staff.csrf)
-    .send({ serviceCode: TARGET });
-  expect(res.status).toBe(200);
-  expect(await runJob()).toMatchObject({ trained: false, corrections: 1 });
+  await correct(CORRECTED[0]!, { serviceCode: TARGET });
+  expect(await runJob()).toMatchObject({ trained: false, activated: false, corrections: 1 });
   expect(await loadActiveModel(classifierModels(p.conn))).toBeNull();
 
   // A service correction also teaches a phrase alias (test/classify-learning.test.ts), which
@@ -108,39 +150,74 @@ test('after staff correct N messages of an unknown phrasing, the retrained model
   const Alias = aliasModel(p.conn);
   for (const text of CORRECTED.slice(1)) {
     await Alias.deleteMany({});
-    const code = await submit(p, { centerCode: 'LA-VT-XAYSETHA', text });
-    res = await staff.agent
-      .patch(`/api/v1/feedback/${code}`)
-      .set('X-CSRF-Token', staff.csrf)
-      .send({ serviceCode: TARGET });
-    expect(res.status).toBe(200);
+    await correct(text, { serviceCode: TARGET });
   }
   await Alias.deleteMany({});
   const corrections = await loadCorrections(p.Feedback);
   expect(corrections).toHaveLength(CORRECTED.length);
   expect(corrections.every((c) => c.service === TARGET)).toBe(true);
 
+  // Path 1: not worse on the locked split → active.
   const outcome = await runJob();
-  expect(outcome).toMatchObject({ trained: true, corrections: CORRECTED.length });
-  const stored = await classifierModels(p.conn).Version.findById(outcome.version).lean();
-  expect(stored).toMatchObject({ active: true, trainedOn: { corrections: CORRECTED.length } });
-  expect(stored?.evaluation).toMatchObject({ locked: { n: expect.any(Number) } });
+  expect(outcome).toMatchObject({
+    trained: true,
+    activated: true,
+    corrections: CORRECTED.length,
+  });
+  const stored = await Version.findById(outcome.version).lean();
+  expect(stored).toMatchObject({
+    active: true,
+    rejected: null,
+    trainedOn: { corrections: CORRECTED.length },
+    evaluation: { locked: { n: locked.length }, guard: { accepted: true } },
+  });
 
   // After: new messages in that phrasing (none of them corrected) get the service from the model.
   for (const text of PROBES)
     expect(await serviceOf(text)).toMatchObject({ code: TARGET, method: 'model' });
 
-  // No drop on the locked split for center, kind and topics: the new version scores at least as
-  // the shipped one, within one message of the split. Service is NOT held to it yet: these six
-  // corrections move it from 0.770 to 0.752 (5 of 280 locked messages), and nothing stops such a
-  // version from becoming active (docs/classification.md, "What is weak").
-  const model = (await loadActiveModel(classifierModels(p.conn)))!;
-  const { locked } = labelledSets();
-  const catalog = await loadCatalogView(p.catalog);
-  const before = evaluate(new TextClassifier(catalog, [], shippedModel()), locked);
-  const after = evaluate(new TextClassifier(catalog, [], model), locked);
-  const oneMessage = 1 / locked.length + 1e-9;
-  expect(after.center.accuracy).toBe(before.center.accuracy);
-  expect(after.kind.accuracy).toBeGreaterThanOrEqual(before.kind.accuracy - oneMessage);
-  expect(after.topics.f1).toBeGreaterThanOrEqual(before.topics.f1 - 0.01);
+  // No drop on the locked split beyond one message per field, scored here independently of the job.
+  const learned = (await loadActiveModel(classifierModels(p.conn)))!;
+  expect(learned.version).toBe(outcome.version);
+  const shippedScores = evaluate(rules.withModel(shippedModel()), locked);
+  const learnedScores = evaluate(rules.withModel(learned), locked);
+  expect(learnedScores.center.accuracy).toBe(shippedScores.center.accuracy);
+  expectNoDrop(shippedScores, learnedScores, topicLabels);
+
+  // Path 2: staff mark a batch of praise as complaints. The job trains on it, finds the new version
+  // worse on the locked split (kind), and keeps it inactive with the reason.
+  for (const text of MISLABELLED) await correct(text, { kind: 'complaint' });
+  expect(await loadCorrections(p.Feedback)).toHaveLength(CORRECTED.length + MISLABELLED.length);
+  const bad = await runJob();
+  expect(bad).toMatchObject({
+    trained: true,
+    activated: false,
+    corrections: CORRECTED.length + MISLABELLED.length,
+  });
+  expect(bad.reason).toMatch(/worse than the active version on the locked split: .*kind/);
+  const rejected = await Version.findById(bad.version).lean();
+  expect(rejected).toMatchObject({
+    active: false,
+    rejected: expect.stringMatching(/kind \d\.\d+ → \d\.\d+/),
+    evaluation: { guard: { accepted: false, against: learned.version } },
+  });
+  // The rejected version is kept (weights too), and it is indeed worse: scored here, its kind
+  // accuracy on the locked split is more than one message below the active version's.
+  const weights = await Weights.findById(bad.version).lean();
+  const candidate = ClassifierModel.fromFile(JSON.parse(weights!.file) as ModelFile);
+  const candidateScores = evaluate(rules.withModel(candidate), locked);
+  expect(candidateScores.kind.accuracy).toBeLessThan(
+    learnedScores.kind.accuracy - 1 / locked.length - 0.001,
+  );
+  // The active version is unchanged, and the worker still classifies with it.
+  expect((await loadActiveModel(classifierModels(p.conn)))!.version).toBe(learned.version);
+  for (const text of PROBES)
+    expect(await serviceOf(text)).toMatchObject({ code: TARGET, method: 'model' });
+
+  // The rejected run counts: the same corrections do not make the job train again.
+  expect(await runJob()).toMatchObject({
+    trained: false,
+    activated: false,
+    reason: '0 new corrections',
+  });
 }, 600_000);

@@ -711,15 +711,25 @@ export const EXTRA_PLACE_TERMS: Record<string, string[]> = {
     'vientiane',
     'viengchan',
     'vientian',
+    // ນວ (abbreviation of ນະຄອນຫຼວງ): only as a word of its own (WHOLE_WORD_PLACES).
+    'ນວ',
   ],
   'LA-LP': ['luang phrabang', 'lpb', 'louangphrabang'],
   'LA-SV': ['savan', 'savanakhet', 'ສະຫວັນ'],
   'LA-CH': ['champassack', 'champa'],
   'LA-VT-XAYSETHA': ['xaysettha', 'xaisetha', 'saisettha'],
-  'LA-VT-SISATTANAK': ['sisattanack', 'sisatanak'],
+  'LA-VT-SISATTANAK': ['sisattanack', 'sisatanak', 'ສີສັດ'],
+  'LA-VT-SIKHOTTABONG': ['ສີໂຄດ'],
+  'LA-CH-BACHIANGCHALEUNSOUK': ['ບາຈຽງ'],
   'LA-VT-CHANTHABOULY': ['chanthabouly', 'chantabouly', 'chanthabuly'],
   'LA-VT-HADXAIFONG': ['hatxaifong', 'hadxayfong'],
 };
+
+/**
+ * Short Lao place terms that are also the start of common words (ນວ / ນວດ "massage"): they count
+ * only where ICU's Lao word segmenter puts a word boundary on both sides.
+ */
+export const WHOLE_WORD_PLACES = new Set(['ນວ']);
 
 /** English words never treated as place or service names by the fuzzy matcher. */
 export const STOPWORDS = new Set(

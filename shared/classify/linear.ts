@@ -70,6 +70,32 @@ function order(n: number, next: () => number): number[] {
   return o;
 }
 
+/** A 32-bit mix (murmur3's finaliser). */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The visiting order of one epoch. With `keys` (a stable hash per message, e.g. of its text) each
+ * message's place depends on its own key, the epoch and the seed only: adding a few messages (staff
+ * corrections) slips them in without reshuffling all the others, so a retrained model moves where
+ * the new messages pull it rather than by a new random order. Without keys: a seeded shuffle.
+ */
+function epochOrder(
+  n: number,
+  epoch: number,
+  next: () => number,
+  seed: number,
+  keys?: ArrayLike<number>,
+): number[] {
+  if (!keys) return order(n, next);
+  const salt = mix(Math.imul(seed, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x7feb352d));
+  const k = Array.from({ length: n }, (_, j) => mix(keys[j]! ^ salt));
+  return Array.from({ length: n }, (_, j) => j).sort((a, b) => k[a]! - k[b]! || a - b);
+}
+
 export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /** Class probabilities of a softmax head for one message. */
@@ -105,6 +131,7 @@ export function trainSoftmax(
   features: number,
   classes: string[],
   opts: TrainOptions = DEFAULT_TRAIN,
+  keys?: ArrayLike<number>,
 ): SoftmaxHead {
   const k = classes.length;
   const head: SoftmaxHead = { classes, w: new Float32Array(features * k), b: new Float32Array(k) };
@@ -112,7 +139,7 @@ export function trainSoftmax(
   const g = new Array<number>(k);
   for (let e = 0; e < opts.epochs; e++) {
     const rate = opts.rate / (1 + e / 4);
-    for (const j of order(xs.length, next)) {
+    for (const j of epochOrder(xs.length, e, next, opts.seed, keys)) {
       const y = ys[j]!;
       if (y < 0) continue;
       const x = xs[j]!;
@@ -137,12 +164,13 @@ export function trainBinary(
   weights: number[],
   features: number,
   opts: TrainOptions = DEFAULT_TRAIN,
+  keys?: ArrayLike<number>,
 ): BinaryHead {
   const head: BinaryHead = { w: new Float32Array(features), b: 0 };
   const next = rng(opts.seed);
   for (let e = 0; e < opts.epochs; e++) {
     const rate = opts.rate / (1 + e / 4);
-    for (const j of order(xs.length, next)) {
+    for (const j of epochOrder(xs.length, e, next, opts.seed, keys)) {
       const y = ys[j]!;
       if (y < 0) continue;
       const x = xs[j]!;

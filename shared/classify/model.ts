@@ -5,12 +5,12 @@
  * database with its evaluation. Confidences are Platt-calibrated on cross-validated scores.
  */
 import { FEEDBACK_KINDS } from '../models/feedback.model';
+import { featureId, type FeatureIds } from './features';
 import {
-  binaryScore,
   DEFAULT_TRAIN,
   fromBase64,
+  RULE_VALUE,
   sigmoid,
-  softmaxScores,
   sparse,
   toBase64,
   trainBinary,
@@ -42,12 +42,12 @@ export interface Platt {
 export const IDENTITY: Platt = { a: 1, b: 0 };
 
 export interface ModelFile {
-  format: 1;
+  format: 2;
   version: string;
   createdAt: string;
   trainedOn: { examples: number; corrections: number; sources: string[] };
-  /** Feature names, one per line, in weight order. */
-  vocab: string;
+  /** Feature ids (features.ts `featureId`), base64 of little-endian uint32, in weight order. */
+  features: string;
   service: { classes: string[]; w: string; b: number[] };
   kind: { classes: string[]; w: string; b: number[] };
   topics: { code: string; w: string; b: number }[];
@@ -57,6 +57,9 @@ export interface ModelFile {
   /** Scores of this version (cross-validated and locked split), written by the trainer. */
   evaluation?: unknown;
 }
+
+/** The first format (until 2026-11): feature names, one per line, instead of their ids. */
+export type ModelFileV1 = Omit<ModelFile, 'format' | 'features'> & { format: 1; vocab: string };
 
 export interface Scored {
   code: string | null;
@@ -73,47 +76,146 @@ export interface ModelPrediction {
   topics: Scored[];
 }
 
-/** Rule features (`r:`) are strong: see linear.ts `sparse`. */
-function vectorize(names: string[], index: Map<string, number>): SparseVector {
-  const idx: number[] = [];
-  const strong: number[] = [];
-  for (const n of names) {
-    const i = index.get(n);
-    if (i !== undefined) (n.startsWith('r:') ? strong : idx).push(i);
+/**
+ * Feature id → weight row: an open-addressing table over typed arrays (no strings, no Map), so
+ * that looking up a message's few hundred features costs a few hundred array reads.
+ */
+class IdTable {
+  private readonly keys: Uint32Array;
+  private readonly rows: Int32Array;
+  private readonly mask: number;
+
+  constructor(ids: Uint32Array) {
+    let cap = 16;
+    while (cap < ids.length * 2) cap *= 2;
+    this.keys = new Uint32Array(cap);
+    this.rows = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    ids.forEach((id, row) => {
+      let s = this.slot(id);
+      while (this.rows[s]! >= 0) {
+        if (this.keys[s] === id) return; // a repeated id keeps its first row
+        s = (s + 1) & this.mask;
+      }
+      this.keys[s] = id;
+      this.rows[s] = row;
+    });
   }
-  return sparse(idx, strong);
+
+  private slot(id: number): number {
+    return (Math.imul(id ^ (id >>> 15), 0x2c1b3c6d) >>> 0) & this.mask;
+  }
+
+  /** The row of a feature id, or −1 when the model does not know it. */
+  get(id: number): number {
+    let s = this.slot(id);
+    for (;;) {
+      const row = this.rows[s]!;
+      if (row < 0 || this.keys[s] === id) return row;
+      s = (s + 1) & this.mask;
+    }
+  }
+}
+
+/** Training: a message's vector over a vocabulary (repeats counted once; rule features strong). */
+function vectorize(f: FeatureIds, index: Map<number, number>): SparseVector {
+  const pick = (ids: number[]) => {
+    const rows = new Set<number>();
+    for (const id of ids) {
+      const i = index.get(id);
+      if (i !== undefined) rows.add(i);
+    }
+    return [...rows];
+  };
+  return sparse(pick(f.text), pick(f.rules));
 }
 
 const logit = (p: number) => Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p));
 export const calibrate = (c: Platt, p: number) => sigmoid(c.a * logit(p) + c.b);
 
+const idsToBase64 = (a: Uint32Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+
+function idsFromBase64(s: string): Uint32Array {
+  const buf = Buffer.from(s, 'base64');
+  const out = new Uint32Array(buf.byteLength / 4);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+}
+
 export class ClassifierModel {
-  private readonly index = new Map<string, number>();
+  private readonly table: IdTable;
+  /** Every head's weights packed per feature row: service classes, kind classes, topics. */
+  private readonly packed: Float32Array;
+  private readonly biases: Float64Array;
+  private readonly width: number;
+  // Scratch of predict (one message at a time; JavaScript runs one at a time).
+  private readonly seen: Uint32Array;
+  private stamp = 0;
+  private rows = new Int32Array(1024);
+  private readonly z: Float64Array;
 
   constructor(
-    readonly vocab: string[],
+    /** Feature ids (features.ts `featureId`), one per weight row. */
+    readonly features: Uint32Array,
     readonly service: SoftmaxHead,
     readonly kind: SoftmaxHead,
     readonly topics: { code: string; head: BinaryHead }[],
-    readonly meta: Omit<ModelFile, 'vocab' | 'service' | 'kind' | 'topics'>,
+    readonly meta: Omit<ModelFile, 'features' | 'service' | 'kind' | 'topics'>,
   ) {
-    vocab.forEach((f, i) => this.index.set(f, i));
+    this.table = new IdTable(features);
+    const ks = service.classes.length;
+    const kk = kind.classes.length;
+    const width = ks + kk + topics.length;
+    this.width = width;
+    const n = features.length;
+    this.packed = new Float32Array(n * width);
+    for (let r = 0; r < n; r++) {
+      const o = r * width;
+      for (let c = 0; c < ks; c++) this.packed[o + c] = service.w[r * ks + c]!;
+      for (let c = 0; c < kk; c++) this.packed[o + ks + c] = kind.w[r * kk + c]!;
+      topics.forEach((t, c) => (this.packed[o + ks + kk + c] = t.head.w[r]!));
+    }
+    this.biases = Float64Array.from([
+      ...Array.from(service.b),
+      ...Array.from(kind.b),
+      ...topics.map((t) => t.head.b),
+    ]);
+    this.seen = new Uint32Array(n);
+    this.z = new Float64Array(width);
   }
 
   get version(): string {
     return this.meta.version;
   }
 
-  static fromFile(f: ModelFile): ClassifierModel {
-    if (f.format !== 1) throw new Error(`unknown classifier model format ${String(f.format)}`);
-    const { vocab, service, kind, topics, ...meta } = f;
+  /** Reads a model file: format 2 (feature ids), or format 1 (feature names, hashed here). */
+  static fromFile(f: ModelFile | ModelFileV1): ClassifierModel {
+    if (f.format !== 1 && f.format !== 2)
+      throw new Error(
+        `unknown classifier model format ${String((f as { format: unknown }).format)}`,
+      );
+    const { service, kind, topics } = f;
+    const features =
+      f.format === 2
+        ? idsFromBase64(f.features)
+        : Uint32Array.from(f.vocab ? f.vocab.split('\n') : [], featureId);
+    const meta = {
+      format: 2 as const,
+      version: f.version,
+      createdAt: f.createdAt,
+      trainedOn: f.trainedOn,
+      calibration: f.calibration,
+      triageAt: f.triageAt,
+      ...(f.evaluation !== undefined ? { evaluation: f.evaluation } : {}),
+    };
     const softmax = (h: ModelFile['service']): SoftmaxHead => ({
       classes: h.classes,
       w: fromBase64(h.w),
       b: Float32Array.from(h.b),
     });
     return new ClassifierModel(
-      vocab ? vocab.split('\n') : [],
+      features,
       softmax(service),
       softmax(kind),
       topics.map((t) => ({ code: t.code, head: { w: fromBase64(t.w), b: t.b } })),
@@ -128,39 +230,76 @@ export class ClassifierModel {
       b: Array.from(h.b),
     });
     return {
-      format: 1,
+      format: 2,
       version: this.meta.version,
       createdAt: this.meta.createdAt,
       trainedOn: this.meta.trainedOn,
       calibration: this.meta.calibration,
       triageAt: this.meta.triageAt,
       ...(this.meta.evaluation !== undefined ? { evaluation: this.meta.evaluation } : {}),
-      vocab: this.vocab.join('\n'),
+      features: idsToBase64(this.features),
       service: softmax(this.service),
       kind: softmax(this.kind),
       topics: this.topics.map((t) => ({ code: t.code, w: toBase64(t.head.w), b: t.head.b })),
     };
   }
 
-  vectorize(names: string[]): SparseVector {
-    return vectorize(names, this.index);
+  /** Collects the rows of `ids` not seen yet in this message into `this.rows` from `n`. */
+  private collect(ids: number[], n: number): number {
+    for (let j = 0; j < ids.length; j++) {
+      const r = this.table.get(ids[j]!);
+      if (r < 0 || this.seen[r] === this.stamp) continue;
+      this.seen[r] = this.stamp;
+      if (n === this.rows.length) {
+        const grown = new Int32Array(n * 2);
+        grown.set(this.rows);
+        this.rows = grown;
+      }
+      this.rows[n++] = r;
+    }
+    return n;
   }
 
-  predict(names: string[]): ModelPrediction {
-    const x = this.vectorize(names);
+  predict(f: FeatureIds): ModelPrediction {
+    if (++this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    const nText = this.collect(f.text, 0);
+    const n = this.collect(f.rules, nText);
+    // The same sums, in the same order, as linear.ts softmaxScores / binaryScore on sparse().
+    const { z, packed, width, rows } = this;
+    z.set(this.biases);
+    const scale = nText ? 1 / Math.sqrt(nText) : 0;
+    for (let j = 0; j < n; j++) {
+      const v = j < nText ? scale : RULE_VALUE;
+      const o = rows[j]! * width;
+      for (let c = 0; c < width; c++) z[c] = z[c]! + packed[o + c]! * v;
+    }
     const { calibration: cal } = this.meta;
-    const best = (head: SoftmaxHead, c: Platt): Scored => {
-      const p = softmaxScores(head, x);
-      let k = 0;
-      for (let i = 1; i < p.length; i++) if (p[i]! > p[k]!) k = i;
-      const code = head.classes[k]!;
-      return { code: code === NO_SERVICE ? null : code, p: p[k]!, confidence: calibrate(c, p[k]!) };
+    const best = (head: SoftmaxHead, from: number, c: Platt): Scored => {
+      const k = head.classes.length;
+      let max = -Infinity;
+      for (let i = 0; i < k; i++) if (z[from + i]! > max) max = z[from + i]!;
+      let sum = 0;
+      let top = 0;
+      let topE = -1;
+      for (let i = 0; i < k; i++) {
+        const e = Math.exp(z[from + i]! - max);
+        sum += e;
+        if (e > topE) [top, topE] = [i, e];
+      }
+      const p = topE / sum;
+      const code = head.classes[top]!;
+      return { code: code === NO_SERVICE ? null : code, p, confidence: calibrate(c, p) };
     };
+    const ks = this.service.classes.length;
+    const kk = this.kind.classes.length;
     return {
-      service: best(this.service, cal.service),
-      kind: best(this.kind, cal.kind),
-      topics: this.topics.map(({ code, head }) => {
-        const p = binaryScore(head, x);
+      service: best(this.service, 0, cal.service),
+      kind: best(this.kind, ks, cal.kind),
+      topics: this.topics.map(({ code }, i) => {
+        const p = sigmoid(z[ks + kk + i]!);
         // The confidence of the decision taken: p when the topic is given, 1 − p when not.
         const decided = p >= 0.5 ? p : 1 - p;
         return { code, p, confidence: calibrate(cal.topics, decided) };
@@ -175,6 +314,11 @@ export interface TrainSettings {
   opts: TrainOptions;
   /** Topic codes the model learns (labels outside it are ignored). */
   topics: readonly string[];
+  /**
+   * Visit messages in an order that follows from their texts (linear.ts epochOrder), so that a
+   * few added corrections do not reshuffle the rest; false: a seeded shuffle of the indexes.
+   */
+  stableOrder: boolean;
 }
 
 export const TOPIC_CODES = [
@@ -192,24 +336,31 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   minCount: 2,
   opts: DEFAULT_TRAIN,
   topics: TOPIC_CODES,
+  stableOrder: true,
 };
 
 /**
- * Trains a model on labelled messages, given their feature names (features.ts, with the rules'
+ * Trains a model on labelled messages, given their features (features.ts `featureIds`, with the rules'
  * signals). Calibration is the identity here; the trainer fits it on cross-validated scores.
  */
 export function trainModel(
   examples: TrainingExample[],
-  names: string[][],
+  feats: FeatureIds[],
   meta: Pick<ModelFile, 'version' | 'trainedOn'> & Partial<ModelFile>,
   settings: TrainSettings = DEFAULT_SETTINGS,
 ): ClassifierModel {
-  const counts = new Map<string, number>();
-  for (const ns of names) for (const n of ns) counts.set(n, (counts.get(n) ?? 0) + 1);
-  const vocab = [...counts].filter(([, c]) => c >= settings.minCount).map(([n]) => n);
-  const index = new Map(vocab.map((f, i) => [f, i]));
-  const xs = names.map((ns) => vectorize(ns, index));
+  const counts = new Map<number, number>();
+  for (const f of feats)
+    for (const id of new Set([...f.text, ...f.rules])) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const vocab = Uint32Array.from(
+    [...counts].filter(([, c]) => c >= settings.minCount).map(([id]) => id),
+  );
+  const index = new Map<number, number>();
+  vocab.forEach((id, i) => index.set(id, i));
+  const xs = feats.map((f) => vectorize(f, index));
   const weights = examples.map((e) => e.weight ?? 1);
+  // Each message's place in the training order follows from its text (linear.ts epochOrder).
+  const keys = settings.stableOrder ? examples.map((e) => featureId(e.text)) : undefined;
 
   const services = [
     NO_SERVICE,
@@ -222,6 +373,7 @@ export function trainModel(
     vocab.length,
     services,
     settings.opts,
+    keys,
   );
   const kinds = [...FEEDBACK_KINDS];
   const kind = trainSoftmax(
@@ -231,6 +383,7 @@ export function trainModel(
     vocab.length,
     kinds,
     settings.opts,
+    keys,
   );
   const topics = settings.topics.map((code) => ({
     code,
@@ -240,10 +393,11 @@ export function trainModel(
       weights,
       vocab.length,
       settings.opts,
+      keys,
     ),
   }));
   return new ClassifierModel(vocab, service, kind, topics, {
-    format: 1,
+    format: 2,
     createdAt: new Date().toISOString(),
     calibration: { service: IDENTITY, kind: IDENTITY, topics: IDENTITY },
     triageAt: { service: 0.6, kind: 0.5, topics: 0.5 },

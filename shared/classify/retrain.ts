@@ -4,6 +4,7 @@
  * the job only when enough new corrections have accumulated since the active version.
  */
 import type { CatalogView } from '../catalog/catalog';
+import { evaluate, type EvalReport, type LabelledMessage } from './evaluate';
 import type { ClassifierModel, TrainingExample } from './model';
 import { labelledSets } from './labelled-sets';
 import { TextClassifier } from './text-classifier';
@@ -47,17 +48,100 @@ export function trainFromSets(
   });
 }
 
-/** The quick retraining of the scheduled job (calibration kept from `base`). */
+/** One field of the guard: the active version's score, the candidate's, and what may be lost. */
+export interface GuardField {
+  field: 'center' | 'service' | 'topicsF1' | 'kind';
+  active: number;
+  candidate: number;
+  /** The largest drop allowed: one message's worth of this field's score, plus rounding. */
+  tolerance: number;
+}
+
+export interface GuardVerdict {
+  /** True when no field drops by more than its tolerance: the candidate may become active. */
+  accept: boolean;
+  /** Why, in one line (kept with the version). */
+  reason: string;
+  fields: GuardField[];
+}
+
+/** Scores are rounded to 3 decimals (evaluate.ts): allow for it. */
+const ROUNDING = 0.001;
+
+/**
+ * The activation rule of a retrained version: scored on the same locked split with the same rules,
+ * it must not be worse than the active version by more than one message in any field — center,
+ * service and kind accuracy may each lose at most one message of those they are counted on
+ * (1/labelled, 1/labelled, 1/messages), topics F1 at most 1/(topic labels in the split), about
+ * one topic decision. A version that fails is kept inactive, with the reason.
+ */
+export function guardVerdict(
+  locked: LabelledMessage[],
+  active: EvalReport,
+  candidate: EvalReport,
+): GuardVerdict {
+  const topicLabels = locked.reduce((n, m) => n + m.topics.length, 0);
+  const one = (denominator: number) => (denominator ? 1 / denominator : 0) + ROUNDING;
+  const fields: GuardField[] = [
+    {
+      field: 'center',
+      active: active.center.accuracy,
+      candidate: candidate.center.accuracy,
+      tolerance: one(active.center.labelled),
+    },
+    {
+      field: 'service',
+      active: active.service.accuracy,
+      candidate: candidate.service.accuracy,
+      tolerance: one(active.service.labelled),
+    },
+    {
+      field: 'topicsF1',
+      active: active.topics.f1,
+      candidate: candidate.topics.f1,
+      tolerance: one(topicLabels),
+    },
+    {
+      field: 'kind',
+      active: active.kind.accuracy,
+      candidate: candidate.kind.accuracy,
+      tolerance: one(active.n),
+    },
+  ].map((f) => ({ ...f, tolerance: Math.round(f.tolerance * 10000) / 10000 }) as GuardField);
+  const worse = fields.filter((f) => f.active - f.candidate > f.tolerance + 1e-9);
+  const show = (f: GuardField) => `${f.field} ${f.active.toFixed(3)} → ${f.candidate.toFixed(3)}`;
+  return {
+    accept: worse.length === 0,
+    reason: worse.length
+      ? `worse than the active version on the locked split: ${worse.map(show).join(', ')}`
+      : `not worse than the active version on the locked split (${fields.map(show).join(', ')})`,
+    fields,
+  };
+}
+
+export interface QuickRun {
+  model: ClassifierModel;
+  /** The candidate on the locked split. */
+  locked: DetailedReport;
+  /** The guard: the candidate against `base` on the same locked split. */
+  verdict: GuardVerdict;
+}
+
+/**
+ * The quick retraining of the scheduled job (calibration kept from `base`, the active version),
+ * with the guard's verdict against `base`. The verdict is also written into the candidate's
+ * evaluation (`guard`).
+ */
 export function quickTrainFromSets(
   catalog: CatalogView,
   corrections: TrainingExample[],
   base: ClassifierModel,
   files?: string[],
-): { model: ClassifierModel; locked: DetailedReport } {
+): QuickRun {
   const sets = labelledSets(files);
   const rules = new TextClassifier(catalog);
   const weighted = corrections.map((c) => ({ ...c, weight: c.weight ?? CORRECTION_WEIGHT }));
-  return buildQuick(
+  const run = buildQuick(
     rules,
     sets.open,
     sets.locked,
@@ -72,4 +156,19 @@ export function quickTrainFromSets(
     },
     base,
   );
+  const verdict = guardVerdict(
+    sets.locked,
+    evaluate(rules.withModel(base), sets.locked),
+    run.locked,
+  );
+  run.model.meta.evaluation = {
+    ...(run.model.meta.evaluation as object),
+    guard: {
+      against: base.version,
+      accepted: verdict.accept,
+      reason: verdict.reason,
+      fields: verdict.fields,
+    },
+  };
+  return { ...run, verdict };
 }

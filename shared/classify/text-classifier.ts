@@ -13,6 +13,7 @@ import {
   CONTRAST,
   EMOJI_POLARITY,
   EXTRA_PLACE_TERMS,
+  WHOLE_WORD_PLACES,
   NEGATORS_EN,
   NEGATORS_LO,
   POLARITY,
@@ -26,9 +27,9 @@ import {
   TOPIC_TERMS,
   type TopicCode,
 } from './lexicon';
-import { PhraseIndex, type Hit } from './phrase-index';
+import { PhraseIndex, prepareText, type Hit } from './phrase-index';
 import { combine } from './combine';
-import { featureNames, type RuleSignals } from './features';
+import { featureIds, type FeatureIds, type RuleSignals } from './features';
 import type { ClassifierModel } from './model';
 
 /** Below this confidence a field is left for people (needsTriage). */
@@ -103,6 +104,19 @@ function buildIndexes(catalog: CatalogView, learned: LearnedAlias[]) {
   return { names, topics, polarity, negators, cues };
 }
 
+const laoWords = new Intl.Segmenter('lo', { granularity: 'word' });
+
+/** Whether a hit starts and ends on word boundaries of the text (ICU's Lao dictionary). */
+function isWholeWord(t: string, h: { start: number; end: number }): boolean {
+  let startOk = false;
+  for (const seg of laoWords.segment(t)) {
+    if (seg.index === h.start) startOk = true;
+    if (seg.index === h.end) return startOk;
+    if (seg.index > h.end) return false;
+  }
+  return startOk && h.end === t.length;
+}
+
 export class TextClassifier {
   private indexes: ReturnType<typeof buildIndexes>;
 
@@ -132,7 +146,7 @@ export class TextClassifier {
     const t = fold(text);
     const r = this.rules(t, text);
     if (!this.model) return r.result;
-    return combine(r.result, this.model.predict(featureNames(t, r.signals, true)));
+    return combine(r.result, this.model.predict(featureIds(t, r.signals, true)));
   }
 
   /** What the rules alone say, and the signals the model reads from them. */
@@ -140,21 +154,26 @@ export class TextClassifier {
     return this.rules(fold(text), text);
   }
 
-  /** The feature names the model sees for a message (rules included). */
-  features(text: string): string[] {
+  /** The features the model sees for a message (rules included), as ids. */
+  features(text: string): FeatureIds {
     const t = fold(text);
-    return featureNames(t, this.rules(t, text).signals, true);
+    return featureIds(t, this.rules(t, text).signals, true);
   }
 
   private rules(t: string, text: string): { result: TextClassification; signals: RuleSignals } {
     const { names, topics, polarity, negators, cues } = this.indexes;
-    const nameHits = names.find(t, { fuzzy: true, stopwords: STOPWORDS });
-    const cueHits = cues.find(t);
-    const negHits = negators.find(t);
+    // Characters and words are split once for the five indexes.
+    const pt = prepareText(t);
+    const nameHits = names.find(pt, { fuzzy: true, stopwords: STOPWORDS });
+    const cueHits = cues.find(pt);
+    const negHits = negators.find(pt);
 
     const center = this.pickCenter(
       t,
-      nameHits.filter((h) => h.value.field === 'center'),
+      nameHits.filter(
+        (h) =>
+          h.value.field === 'center' && (!WHOLE_WORD_PLACES.has(h.phrase) || isWholeWord(t, h)),
+      ),
       cueHits,
     );
     const service = this.pickService(nameHits.filter((h) => h.value.field === 'service'));
@@ -172,7 +191,7 @@ export class TextClassifier {
         );
       });
 
-    const topicHits = topics.find(t);
+    const topicHits = topics.find(pt);
     const topicCodes = new Map<TopicCode, number>();
     for (const h of topicHits) topicCodes.set(h.value, (topicCodes.get(h.value) ?? 0) + 1);
     // A sum of money is about fees (informal payments are found by their own words).
@@ -193,7 +212,7 @@ export class TextClassifier {
       if (p < 0) neg -= p * w;
       else pos += p * w;
     };
-    const polarHits = polarity.find(t);
+    const polarHits = polarity.find(pt);
     for (const h of polarHits) addPolarity(negated(h) ? -h.value : h.value, weight(h));
     for (const h of topicHits) {
       if (polarHits.some((p) => p.start < h.end && h.start < p.end)) continue; // already counted as a polarity word

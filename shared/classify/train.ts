@@ -19,6 +19,7 @@ import {
   type TrainingExample,
   type TrainSettings,
 } from './model';
+import type { FeatureIds } from './features';
 import { sigmoid } from './linear';
 import type { TextClassification, TextClassifier } from './text-classifier';
 
@@ -40,7 +41,7 @@ export function foldOf(text: string, k = FOLDS): number {
 
 interface Prepared {
   rules: TextClassification;
-  names: string[];
+  names: FeatureIds;
 }
 
 function prepare(rules: TextClassifier, texts: string[]): Prepared[] {

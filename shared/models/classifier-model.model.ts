@@ -17,6 +17,8 @@ export interface ClassifierVersionDoc {
   active: boolean;
   trainedOn: ModelFile['trainedOn'];
   evaluation: unknown;
+  /** Why a version was stored inactive (the retraining guard's reason), or null. */
+  rejected?: string | null;
 }
 
 export interface ClassifierWeightsDoc {
@@ -33,6 +35,7 @@ const versionSchema = new Schema<ClassifierVersionDoc>(
     active: { type: Boolean, required: true },
     trainedOn: { type: Schema.Types.Mixed, required: true },
     evaluation: { type: Schema.Types.Mixed },
+    rejected: { type: String, default: null },
   },
   { versionKey: false },
 );
@@ -66,9 +69,17 @@ export function classifierModels(conn: Connection): ClassifierModels {
 /** How many versions are kept (older ones and their weights are deleted). */
 export const KEEP_VERSIONS = 10;
 
-/** Stores a trained model as the newest active version; older versions stay, inactive. */
-export async function saveModelVersion(m: ClassifierModels, model: ClassifierModel): Promise<void> {
+/**
+ * Stores a trained model: by default as the newest active version (older versions stay, inactive);
+ * with `{ rejected: reason }` as an inactive version that keeps the reason, the active one unchanged.
+ */
+export async function saveModelVersion(
+  m: ClassifierModels,
+  model: ClassifierModel,
+  opts: { rejected?: string } = {},
+): Promise<void> {
   const file = model.toFile();
+  const active = opts.rejected === undefined;
   // Weights first: a version document never points at missing weights.
   await m.Weights.updateOne(
     { _id: file.version },
@@ -80,9 +91,10 @@ export async function saveModelVersion(m: ClassifierModels, model: ClassifierMod
     {
       $set: {
         createdAt: new Date(file.createdAt),
-        active: true,
+        active,
         trainedOn: file.trainedOn,
         evaluation: file.evaluation ?? null,
+        rejected: opts.rejected ?? null,
       },
     },
     { upsert: true },
@@ -91,14 +103,21 @@ export async function saveModelVersion(m: ClassifierModels, model: ClassifierMod
     ClassifierVersionDoc[]
   >();
   all.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a._id < b._id ? 1 : -1));
+  // The version in use: this one, or (when this one is rejected) the newest active one.
+  const inUse = active ? file.version : all.find((v) => v.active)?._id;
   for (const [i, v] of all.entries()) {
-    if (i >= KEEP_VERSIONS) {
+    if (i >= KEEP_VERSIONS && v._id !== inUse) {
       await m.Version.deleteOne({ _id: v._id });
       await m.Weights.deleteOne({ _id: v._id });
-    } else if (v._id !== file.version && v.active) {
+    } else if (v._id !== inUse && v.active) {
       await m.Version.updateOne({ _id: v._id }, { $set: { active: false } });
     }
   }
+}
+
+/** The newest version, active or not (what the last training run produced), or null. */
+export async function latestVersion(m: ClassifierModels): Promise<ClassifierVersionDoc | null> {
+  return m.Version.findOne({}).sort({ createdAt: -1, _id: -1 }).lean<ClassifierVersionDoc>();
 }
 
 /** The newest active version, or null when the database has none. */

@@ -5,8 +5,8 @@
  */
 import { seedCatalogView } from '../../shared/catalog/catalog';
 import { combine } from '../../shared/classify/combine';
-import { evaluate } from '../../shared/classify/evaluate';
-import { featureNames } from '../../shared/classify/features';
+import { evaluate, type EvalReport } from '../../shared/classify/evaluate';
+import { featureId, featureIds, featureNames } from '../../shared/classify/features';
 import { labelledSets } from '../../shared/classify/labelled-sets';
 import {
   binaryScore,
@@ -17,8 +17,14 @@ import {
   trainBinary,
   trainSoftmax,
 } from '../../shared/classify/linear';
-import { ClassifierModel, trainModel, type ModelPrediction } from '../../shared/classify/model';
+import {
+  ClassifierModel,
+  trainModel,
+  type ModelFileV1,
+  type ModelPrediction,
+} from '../../shared/classify/model';
 import { ece } from '../../shared/classify/report';
+import { guardVerdict } from '../../shared/classify/retrain';
 import { shippedModel } from '../../shared/classify/shipped';
 import { isLockedTest } from '../../shared/classify/split';
 import { TextClassifier } from '../../shared/classify/text-classifier';
@@ -75,6 +81,29 @@ test('features: character 1–4-grams of folded text, Lao words from ICU, Latin 
     cues: ['question'],
   });
   expect(r).toEqual(expect.arrayContaining(['r:s:-', 'r:t:fees', 'r:k:complaint', 'r:c:question']));
+});
+
+test('feature ids are the hashes of the feature names, computed without building the names', () => {
+  // FNV-1a 32 over UTF-16 code units, by value: "a" → 0xe40c292c.
+  expect(featureId('a')).toBe(0xe40c292c);
+  const signals = { service: 'tax', topics: ['fees'], kind: 'complaint', cues: ['question'] };
+  const { locked } = labelledSets();
+  const texts = [
+    ...locked.slice(0, 150).map((m) => m.text),
+    '',
+    '   ',
+    'ລໍຖ້າ Slow queue 50,000 kip?',
+    'Hello 😀 ວຽງຈັນ  tab\there',
+  ];
+  for (const text of texts) {
+    const ids = featureIds(text, signals);
+    const names = featureNames(text, signals);
+    const ruleNames = names.filter((n) => n.startsWith('r:'));
+    // The same set, in the same first-seen order (the order sums are taken in).
+    expect([...new Set(ids.text)]).toEqual(names.filter((n) => !n.startsWith('r:')).map(featureId));
+    expect(ids.rules).toEqual(ruleNames.map(featureId));
+  }
+  expect(featureIds('x').rules).toEqual([]);
 });
 
 test('Platt calibration pulls over-confident scores down to the rate they are right', () => {
@@ -146,10 +175,25 @@ test('a trained model learns a phrasing, survives its file, and says "model" whe
     },
   );
   const copy = ClassifierModel.fromFile(JSON.parse(JSON.stringify(m.toFile())));
-  const names = rules.features('my tuk tuk licence');
-  expect(copy.predict(names)).toEqual(m.predict(names));
+  const names2 = rules.features('my tuk tuk licence');
+  expect(copy.predict(names2)).toEqual(m.predict(names2));
   const r = rules.withModel(copy).classify('my tuk tuk licence');
   expect(r.service).toMatchObject({ code: 'vehicle_registration', method: 'model' });
+
+  // A file of the first format (feature names instead of ids) still loads, to the same scores.
+  const names = new Map<number, string>();
+  for (const e of all)
+    for (const n of featureNames(e.text, rules.rulesWithSignals(e.text).signals))
+      names.set(featureId(n), n);
+  const { features, format, ...rest } = m.toFile();
+  expect(format).toBe(2);
+  const v1: ModelFileV1 = {
+    ...rest,
+    format: 1,
+    vocab: Array.from(copy.features, (id) => names.get(id)!).join('\n'),
+  };
+  expect(features.length).toBeGreaterThan(0);
+  expect(ClassifierModel.fromFile(v1).predict(names2)).toEqual(m.predict(names2));
 });
 
 const pred = (over: Partial<ModelPrediction>): ModelPrediction => ({
@@ -217,4 +261,55 @@ test('the shipped model beats the rules on the locked split and keeps center', (
   expect(withModel.service.accuracy).toBeGreaterThan(alone.service.accuracy);
   expect(withModel.topics.f1).toBeGreaterThan(alone.topics.f1);
   expect(withModel.kind.accuracy).toBeGreaterThan(alone.kind.accuracy);
+});
+
+test('the retraining guard allows at most one message lost per field on the locked split', () => {
+  // 200 messages: 100 labelled for center, 80 for service, 150 topic labels.
+  const locked = Array.from({ length: 200 }, (_, i) => ({
+    id: String(i),
+    text: `m${i}`,
+    center: null,
+    service: null,
+    topics: i < 150 ? ['fees'] : [],
+    kind: 'complaint',
+  }));
+  const report = (center: number, service: number, f1: number, kind: number): EvalReport => {
+    const field = (accuracy: number, labelled: number) => ({
+      accuracy,
+      precision: 1,
+      recall: accuracy,
+      noneKept: 1,
+      labelled,
+    });
+    return {
+      n: 200,
+      center: field(center, 100),
+      service: field(service, 80),
+      topics: { precision: f1, recall: f1, f1 },
+      kind: { accuracy: kind },
+      confusions: [],
+    };
+  };
+  const active = report(0.99, 0.8, 0.75, 0.88);
+  // One message less on service (1/80 = 0.0125) and on kind (1/200): accepted.
+  const ok = guardVerdict(locked, active, report(0.99, 0.7875, 0.75, 0.875));
+  expect(ok.accept).toBe(true);
+  expect(ok.fields.map((f) => [f.field, f.tolerance])).toEqual([
+    ['center', 0.011],
+    ['service', 0.0135],
+    ['topicsF1', 0.0077],
+    ['kind', 0.006],
+  ]);
+  // Two messages less on service: rejected, and the reason names the field and the scores.
+  const worse = guardVerdict(locked, active, report(0.99, 0.775, 0.76, 0.9));
+  expect(worse.accept).toBe(false);
+  expect(worse.reason).toBe(
+    'worse than the active version on the locked split: service 0.800 → 0.775',
+  );
+  // Better everywhere: accepted.
+  expect(guardVerdict(locked, active, report(1, 0.9, 0.8, 0.9)).accept).toBe(true);
+  // Topics F1 down by more than 1/150 + rounding: rejected.
+  expect(guardVerdict(locked, active, report(0.99, 0.8, 0.74, 0.88)).reason).toMatch(
+    /: topicsF1 0\.750 → 0\.740$/,
+  );
 });

@@ -3,8 +3,11 @@
  * schedule however many workers run) checks every RETRAIN_EVERY_MS how many staff corrections the
  * database holds; once RETRAIN_MIN_NEW more than the active version was trained on have
  * accumulated, it trains a new version (quick mode: calibration kept from the active version) on
- * the labelled sets plus the corrections, stores it with its locked-split evaluation, and workers
- * pick it up at their next catalog refresh. A job with `{ force: true }` retrains at once.
+ * the labelled sets plus the corrections and stores it with its locked-split evaluation. The new
+ * version becomes active only when, on the locked split, it is not worse than the active version
+ * by more than one message in any field (shared/classify/retrain.ts `guardVerdict`); otherwise it
+ * is stored inactive with the reason, and the active version stays. Workers pick up a new active
+ * version at their next catalog refresh. A job with `{ force: true }` retrains at once.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
@@ -17,6 +20,7 @@ import type { Logger } from '../../shared/logger';
 import { catalogModels } from '../../shared/models/catalog.model';
 import {
   classifierModels,
+  latestVersion,
   loadActiveModel,
   loadCorrections,
   saveModelVersion,
@@ -38,6 +42,8 @@ export interface RetrainDeps {
 
 export interface RetrainOutcome {
   trained: boolean;
+  /** A new version was trained and passed the guard: it is now the active one. */
+  activated: boolean;
   reason: string;
   version?: string;
   corrections: number;
@@ -46,27 +52,49 @@ export interface RetrainOutcome {
 /** One run: trains when enough new corrections have accumulated (or when forced). */
 export async function retrainIfDue(deps: RetrainDeps, force = false): Promise<RetrainOutcome> {
   const models = classifierModels(deps.conn);
-  const [active, corrections, catalog] = await Promise.all([
+  const [active, latest, corrections, catalog] = await Promise.all([
     loadActiveModel(models),
+    latestVersion(models),
     loadCorrections(feedbackModel(deps.conn)),
     loadCatalogView(catalogModels(deps.conn)),
   ]);
   const base = active ?? shippedModel();
-  const fresh = corrections.length - base.meta.trainedOn.corrections;
-  if (!force && fresh < (deps.minNew ?? RETRAIN_MIN_NEW))
-    return { trained: false, reason: `${fresh} new corrections`, corrections: corrections.length };
-  if (!labelledSets(deps.files).open.length)
-    return { trained: false, reason: 'no labelled sets here', corrections: corrections.length };
-  const run = quickTrainFromSets(catalog, corrections, base, deps.files);
-  await saveModelVersion(models, run.model);
-  deps.log.info('classifier retrained', {
-    version: run.model.version,
+  // Counted from the last training run, kept or rejected: a rejected version is not retrained
+  // every hour on the same corrections.
+  const seen = Math.max(base.meta.trainedOn.corrections, latest?.trainedOn.corrections ?? 0);
+  const fresh = corrections.length - seen;
+  const skip = (reason: string): RetrainOutcome => ({
+    trained: false,
+    activated: false,
+    reason,
     corrections: corrections.length,
-    locked: run.model.meta.evaluation,
   });
+  if (!force && fresh < (deps.minNew ?? RETRAIN_MIN_NEW)) return skip(`${fresh} new corrections`);
+  if (!labelledSets(deps.files).open.length) return skip('no labelled sets here');
+  const run = quickTrainFromSets(catalog, corrections, base, deps.files);
+  const { accept, reason } = run.verdict;
+  await saveModelVersion(models, run.model, accept ? {} : { rejected: reason });
+  const fields = Object.fromEntries(
+    run.verdict.fields.map((f) => [f.field, { active: f.active, candidate: f.candidate }]),
+  );
+  if (accept)
+    deps.log.info('classifier retrained and activated', {
+      version: run.model.version,
+      replaces: base.version,
+      corrections: corrections.length,
+      locked: fields,
+    });
+  else
+    deps.log.warn('classifier retrained but kept inactive: worse on the locked split', {
+      version: run.model.version,
+      active: base.version,
+      corrections: corrections.length,
+      locked: fields,
+    });
   return {
     trained: true,
-    reason: force ? 'forced' : `${fresh} new corrections`,
+    activated: accept,
+    reason: `${force ? 'forced' : `${fresh} new corrections`}; ${reason}`,
     version: run.model.version,
     corrections: corrections.length,
   };
