@@ -54,7 +54,8 @@ const isoDate = z.string().refine((s) => dayIndexOf(s) !== null, {
   message: 'must be a YYYY-MM-DD calendar date',
 });
 
-const holidayFileSchema = z
+/** The shape of lao-holidays.json (exported for its tests). */
+export const holidayFileSchema = z
   .object({
     source: z.string().min(1),
     substituteRule: z.string().optional(),

@@ -1,3 +1,4 @@
+import { fold } from '../../shared/classify/fold';
 import {
   detectScript,
   laoDigitsToAscii,
@@ -32,4 +33,11 @@ test('long text is cut at the bound and the cut is recorded', () => {
   expect(r.truncated).toBe(true);
   expect(Array.from(r.normalized)).toHaveLength(MAX_TEXT_LENGTH);
   expect(prepareText('short').truncated).toBe(false);
+});
+
+test('folding for matching: zero-width marks, Latin accents and runs of spaces go; the stored text is untouched', () => {
+  expect(fold('ລໍ\u200bຖ້າ\u00ad')).toBe(fold('ລໍຖ້າ'));
+  expect(fold('Café  RÉSUMÉ')).toBe('cafe resume');
+  expect(fold('a \u00a0\t b')).toBe('a b');
+  expect(fold('  ໜັງສື  ')).toBe('ຫນັງສື');
 });

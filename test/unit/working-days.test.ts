@@ -3,9 +3,11 @@
  * holidays. Every expected value is exact; weekdays are computed, not remembered.
  */
 import data from '../../shared/staff/lao-holidays.json';
+import { isDay, vientianeDayRange } from '../../shared/staff/vientiane-days';
 import {
   createWorkingCalendar,
   defaultHolidays,
+  holidayFileSchema,
   parseHolidayList,
   vientianeDay,
 } from '../../shared/staff/working-days';
@@ -169,8 +171,41 @@ describe('custom calendars', () => {
     expect(cal.workingDaysBetween(local('2026-01-09'), local('2026-01-13'))).toBe(1);
   });
 
+  it('a holiday that falls on a weekend changes no count, and the holiday list may come in any order', () => {
+    // 2026-01-10 is a Saturday, 2026-01-12 and 2026-01-14 weekdays; listed out of order.
+    const cal = createWorkingCalendar({ holidays: ['2026-01-14', '2026-01-10', '2026-01-12'] });
+    // Fri 9 → Fri 16: Mon 12 and Wed 14 off: Tue 13, Thu 15, Fri 16.
+    expect(cal.workingDaysBetween(local('2026-01-09'), local('2026-01-16'))).toBe(3);
+    // Thu 8 → Tue 13: Fri 9 and Tue 13 (Sat 10 was off anyway).
+    expect(cal.workingDaysBetween(local('2026-01-08'), local('2026-01-13'))).toBe(2);
+    expect(cal.addWorkingDays(local('2026-01-09'), 2).toISOString()).toBe(endOf('2026-01-15'));
+  });
+
+  it('a calendar with no working day ahead fails instead of looping', () => {
+    // Only Saturdays work, and every Saturday for eleven years is a holiday.
+    const saturdays: string[] = [];
+    for (
+      let t = Date.parse('2026-01-03T00:00:00Z');
+      t < Date.parse('2037-01-01');
+      t += 7 * 86_400_000
+    )
+      saturdays.push(new Date(t).toISOString().slice(0, 10));
+    const cal = createWorkingCalendar({ holidays: saturdays, weekend: [0, 1, 2, 3, 4, 5] });
+    expect(() => cal.addWorkingDays(local('2026-01-01'), 1)).toThrow(/no working day found/);
+    // Ten years of holidays is within the scan's reach: the next working Saturday is found.
+    const shorter = createWorkingCalendar({
+      holidays: saturdays.filter((d) => d < '2035-12-01'),
+      weekend: [0, 1, 2, 3, 4, 5],
+    });
+    expect(shorter.addWorkingDays(local('2026-01-01'), 1).toISOString()).toBe(endOf('2035-12-01'));
+  });
+
   it('rejects a bad weekend or holiday', () => {
     expect(() => createWorkingCalendar({ holidays: [], weekend: [7] })).toThrow(/weekend day 7/);
+    expect(() => createWorkingCalendar({ holidays: [], weekend: [-1] })).toThrow(/weekend day -1/);
+    expect(() => createWorkingCalendar({ holidays: [], weekend: [1.5] })).toThrow(
+      /weekend day 1.5/,
+    );
     expect(() => createWorkingCalendar({ holidays: [], weekend: [0, 1, 2, 3, 4, 5, 6] })).toThrow(
       /at least one working day/,
     );
@@ -191,6 +226,36 @@ describe('parseHolidayList', () => {
     expect(() => parseHolidayList('20260520')).toThrow(/"20260520"/);
     expect(() => parseHolidayList('2026-05-20;2026-07-13')).toThrow(/"2026-05-20;2026-07-13"/);
     expect(() => parseHolidayList('2026-13-01')).toThrow(Error);
+  });
+});
+
+describe('the holiday file schema', () => {
+  const name = { lo: 'ວັນພັກ', en: 'Holiday' };
+  it('refuses a date filed under another year, or one listed twice', () => {
+    const misplaced = holidayFileSchema.safeParse({
+      source: 'test',
+      years: { '2026': [{ date: '2027-01-01', name }] },
+    });
+    expect(misplaced.success).toBe(false);
+    expect(misplaced.error?.issues[0]?.message).toBe('misplaced or repeated date 2027-01-01');
+    const repeated = holidayFileSchema.safeParse({
+      source: 'test',
+      years: {
+        '2026': [
+          { date: '2026-05-01', name },
+          { date: '2026-05-01', name },
+        ],
+      },
+    });
+    expect(repeated.error?.issues.map((i) => i.message)).toEqual([
+      'misplaced or repeated date 2026-05-01',
+    ]);
+    expect(
+      holidayFileSchema.safeParse({
+        source: 'test',
+        years: { '2026': [{ date: '2026-05-01', name }] },
+      }).success,
+    ).toBe(true);
   });
 });
 
@@ -222,5 +287,23 @@ describe('lao-holidays.json', () => {
   it('is what defaultHolidays returns, sorted', () => {
     expect(defaultHolidays()).toEqual([...all].sort());
     expect(defaultHolidays()).toHaveLength(14);
+  });
+});
+
+describe('Vientiane day ranges (query-string days)', () => {
+  it('a local day runs from 17:00Z the day before to 17:00Z, end exclusive', () => {
+    const r = vientianeDayRange('2026-11-01');
+    expect(r.start.toISOString()).toBe('2026-10-31T17:00:00.000Z');
+    expect(r.end.toISOString()).toBe('2026-11-01T17:00:00.000Z');
+    const newYear = vientianeDayRange('2027-01-01');
+    expect(newYear.start.toISOString()).toBe('2026-12-31T17:00:00.000Z');
+  });
+
+  it('refuses what is not a calendar day', () => {
+    expect(() => vientianeDayRange('2026-02-30')).toThrow('not a day: 2026-02-30');
+    expect(() => vientianeDayRange('2026-2-3')).toThrow('not a day: 2026-2-3');
+    expect(isDay('2026-02-28')).toBe(true);
+    expect(isDay('2026-02-29')).toBe(false);
+    expect(isDay('2026-11-01T00:00')).toBe(false);
   });
 });
