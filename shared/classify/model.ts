@@ -319,6 +319,14 @@ export interface TrainSettings {
    * few added corrections do not reshuffle the rest; false: a seeded shuffle of the indexes.
    */
   stableOrder: boolean;
+  /**
+   * Subtracted from the "no service" logit after training. The labelled sets leave a service out
+   * when none is named, so the model learns to say "none" whenever it is unsure; the rules already
+   * said nothing there. Shifting it makes the model name its best service instead; a wrong one is
+   * caught by the calibrated confidence (triage). Chosen on cross-validated scores, never on the
+   * locked split.
+   */
+  noneShift: number;
 }
 
 export const TOPIC_CODES = [
@@ -337,6 +345,9 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   opts: DEFAULT_TRAIN,
   topics: TOPIC_CODES,
   stableOrder: true,
+  // Cross-validated (2,097 messages): service accuracy 84.2% / 87.4% / 89.6% with "none" kept on
+  // 99.2% / 97.1% / 94.1% of messages without a service, for shifts 0 / 1 / 2; 1.5 keeps ≥ 95%.
+  noneShift: 1.5,
 };
 
 /**
@@ -375,6 +386,8 @@ export function trainModel(
     settings.opts,
     keys,
   );
+  const none = services.indexOf(NO_SERVICE);
+  service.b[none] = service.b[none]! - settings.noneShift;
   const kinds = [...FEEDBACK_KINDS];
   const kind = trainSoftmax(
     xs,
