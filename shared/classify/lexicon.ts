@@ -711,8 +711,6 @@ export const EXTRA_PLACE_TERMS: Record<string, string[]> = {
     'vientiane',
     'viengchan',
     'vientian',
-    // ນວ (abbreviation of ນະຄອນຫຼວງ): only as a word of its own (WHOLE_WORD_PLACES).
-    'ນວ',
   ],
   'LA-LP': ['luang phrabang', 'lpb', 'louangphrabang'],
   'LA-SV': ['savan', 'savanakhet', 'ສະຫວັນ'],
@@ -726,10 +724,12 @@ export const EXTRA_PLACE_TERMS: Record<string, string[]> = {
 };
 
 /**
- * Short Lao place terms that are also the start of common words (ນວ / ນວດ "massage"): they count
- * only where ICU's Lao word segmenter puts a word boundary on both sides.
+ * Short Lao place terms that are also parts of common words (ນວ in ນວດ "massage", ຈຳນວນ "number",
+ * and across words in ການ|ວຽງຈັນ): never put in the phrase trie, where they would match inside
+ * words and hide the longer name after them; a place only when ICU's Lao word segmenter finds the
+ * term as a word of its own. Term → center code.
  */
-export const WHOLE_WORD_PLACES = new Set(['ນວ']);
+export const WHOLE_WORD_PLACES: Record<string, string> = { ນວ: 'LA-VT' };
 
 /** English words never treated as place or service names by the fuzzy matcher. */
 export const STOPWORDS = new Set(

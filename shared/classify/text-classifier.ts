@@ -105,16 +105,29 @@ function buildIndexes(catalog: CatalogView, learned: LearnedAlias[]) {
 }
 
 const laoWords = new Intl.Segmenter('lo', { granularity: 'word' });
+const WHOLE_WORD_TERMS = Object.keys(WHOLE_WORD_PLACES);
 
-/** Whether a hit starts and ends on word boundaries of the text (ICU's Lao dictionary). */
-function isWholeWord(t: string, h: { start: number; end: number }): boolean {
-  let startOk = false;
+/**
+ * Hits of the short place terms that count only as words of their own (lexicon WHOLE_WORD_PLACES),
+ * found with ICU's Lao word segmenter; positions in code points, like the phrase index's Lao hits.
+ * Costs nothing for a text that does not contain one of them.
+ */
+function wholeWordPlaces(t: string): Hit<Target>[] {
+  if (!WHOLE_WORD_TERMS.some((w) => t.includes(w))) return [];
+  const out: Hit<Target>[] = [];
   for (const seg of laoWords.segment(t)) {
-    if (seg.index === h.start) startOk = true;
-    if (seg.index === h.end) return startOk;
-    if (seg.index > h.end) return false;
+    const code = WHOLE_WORD_PLACES[seg.segment];
+    if (!code) continue;
+    const start = Array.from(t.slice(0, seg.index)).length;
+    out.push({
+      value: { field: 'center', code },
+      phrase: seg.segment,
+      start,
+      end: start + Array.from(seg.segment).length,
+      distance: 0,
+    });
   }
-  return startOk && h.end === t.length;
+  return out;
 }
 
 export class TextClassifier {
@@ -170,10 +183,7 @@ export class TextClassifier {
 
     const center = this.pickCenter(
       t,
-      nameHits.filter(
-        (h) =>
-          h.value.field === 'center' && (!WHOLE_WORD_PLACES.has(h.phrase) || isWholeWord(t, h)),
-      ),
+      [...nameHits.filter((h) => h.value.field === 'center'), ...wholeWordPlaces(t)],
       cueHits,
     );
     const service = this.pickService(nameHits.filter((h) => h.value.field === 'service'));

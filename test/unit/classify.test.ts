@@ -153,3 +153,22 @@ test('npm run classify: JSON lines in and out, bad lines answered, not fatal', (
   expect(lines[1].error).toMatch(/JSON/);
   expect(lines[2]).toMatchObject({ id: 'c', center: 'LA-CH', kind: 'praise' });
 });
+
+test('short Lao place terms count only as words of their own, and do not hide the names after them', () => {
+  const center = (text: string) => c.classify(text).center.code;
+  // ນວ (ນະຄອນຫຼວງ) alone, anywhere, even after an emoji.
+  expect(center('ນວ ບໍລິການແຍ່ລົງ ທຸກປີ')).toBe('LA-VT');
+  expect(center('ຢູ່ນວບໍລິການຊ້າ')).toBe('LA-VT');
+  expect(center('😀 ນວ ຊ້າ')).toBe('LA-VT');
+  // Not inside a word (ນວດ massage, ຈຳນວນ number) nor across two (ການ ວາງແຜນ).
+  expect(center('ໄປນວດຕີນ ແລ້ວໄປເຮັດປື້ມ')).toBeNull();
+  expect(center('ຈຳນວນຄົນຫຼາຍ')).toBeNull();
+  expect(center('ຫ້ອງການ ວາງແຜນ ຊ້າຫຼາຍ')).toBeNull();
+  // ການ|ວຽງຈັນ: the ນວ across the boundary does not swallow the start of ວຽງຈັນ.
+  expect(center('ຫ້ອງການວຽງຈັນຊ້າຫຼາຍ')).toBe('LA-VT');
+  expect(center('ໄປຍື່ນວຽງຈັນ')).toBe('LA-VT');
+  // The district nicknames.
+  expect(center('ສີສັດ ບໍລິການຄັກ')).toBe('LA-VT-SISATTANAK');
+  expect(center('ສີໂຄດ ລໍຖ້າດົນ')).toBe('LA-VT-SIKHOTTABONG');
+  expect(center('ຢູ່ປາກເຊ ບາຈຽງ ພະນັກງານດີ')).toBe('LA-CH-BACHIANGCHALEUNSOUK');
+});
