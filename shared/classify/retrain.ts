@@ -50,7 +50,7 @@ export function trainFromSets(
 
 /** One field of the guard: the active version's score, the candidate's, and what may be lost. */
 export interface GuardField {
-  field: 'center' | 'service' | 'topicsF1' | 'kind';
+  field: 'center' | 'service' | 'topicsF1' | 'kind' | 'centerNoneKept' | 'serviceNoneKept';
   active: number;
   candidate: number;
   /** The largest drop allowed: one message's worth of this field's score, plus rounding. */
@@ -73,7 +73,9 @@ const ROUNDING = 0.001;
  * it must not be worse than the active version by more than one message in any field — center,
  * service and kind accuracy may each lose at most one message of those they are counted on
  * (1/labelled, 1/labelled, 1/messages), topics F1 at most 1/(topic labels in the split), about
- * one topic decision. A version that fails is kept inactive, with the reason.
+ * one topic decision. Accuracy counts only labelled messages, so a version that names a center or
+ * service where there is none would pass on it alone: "none kept" (of the messages without one)
+ * may also lose at most one message. A version that fails is kept inactive, with the reason.
  */
 export function guardVerdict(
   locked: LabelledMessage[],
@@ -94,6 +96,18 @@ export function guardVerdict(
       active: active.service.accuracy,
       candidate: candidate.service.accuracy,
       tolerance: one(active.service.labelled),
+    },
+    {
+      field: 'centerNoneKept',
+      active: active.center.noneKept,
+      candidate: candidate.center.noneKept,
+      tolerance: one(active.n - active.center.labelled),
+    },
+    {
+      field: 'serviceNoneKept',
+      active: active.service.noneKept,
+      candidate: candidate.service.noneKept,
+      tolerance: one(active.n - active.service.labelled),
     },
     {
       field: 'topicsF1',

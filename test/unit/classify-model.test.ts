@@ -273,18 +273,24 @@ test('the retraining guard allows at most one message lost per field on the lock
     topics: i < 150 ? ['fees'] : [],
     kind: 'complaint',
   }));
-  const report = (center: number, service: number, f1: number, kind: number): EvalReport => {
-    const field = (accuracy: number, labelled: number) => ({
+  const report = (
+    center: number,
+    service: number,
+    f1: number,
+    kind: number,
+    serviceNoneKept = 1,
+  ): EvalReport => {
+    const field = (accuracy: number, labelled: number, noneKept = 1) => ({
       accuracy,
       precision: 1,
       recall: accuracy,
-      noneKept: 1,
+      noneKept,
       labelled,
     });
     return {
       n: 200,
       center: field(center, 100),
-      service: field(service, 80),
+      service: field(service, 80, serviceNoneKept),
       topics: { precision: f1, recall: f1, f1 },
       kind: { accuracy: kind },
       confusions: [],
@@ -297,6 +303,8 @@ test('the retraining guard allows at most one message lost per field on the lock
   expect(ok.fields.map((f) => [f.field, f.tolerance])).toEqual([
     ['center', 0.011],
     ['service', 0.0135],
+    ['centerNoneKept', 0.011],
+    ['serviceNoneKept', 0.0093],
     ['topicsF1', 0.0077],
     ['kind', 0.006],
   ]);
@@ -308,6 +316,13 @@ test('the retraining guard allows at most one message lost per field on the lock
   );
   // Better everywhere: accepted.
   expect(guardVerdict(locked, active, report(1, 0.9, 0.8, 0.9)).accept).toBe(true);
+  // Naming a service on two of the 120 messages without one (accuracy unchanged): rejected.
+  expect(guardVerdict(locked, active, report(0.99, 0.8, 0.75, 0.88, 1 - 2 / 120)).reason).toBe(
+    'worse than the active version on the locked split: serviceNoneKept 1.000 → 0.983',
+  );
+  expect(guardVerdict(locked, active, report(0.99, 0.8, 0.75, 0.88, 1 - 1 / 120)).accept).toBe(
+    true,
+  );
   // Topics F1 down by more than 1/150 + rounding: rejected.
   expect(guardVerdict(locked, active, report(0.99, 0.8, 0.74, 0.88)).reason).toMatch(
     /: topicsF1 0\.750 → 0\.740$/,
