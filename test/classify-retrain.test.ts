@@ -8,6 +8,7 @@
  * version is worse on the locked split, so the job stores it inactive with the reason and the
  * active version stays.
  */
+import type IORedis from 'ioredis';
 import { QueueEvents } from 'bullmq';
 import { loadCatalogView } from '../shared/catalog/catalog';
 import { evaluate, type EvalReport } from '../shared/classify/evaluate';
@@ -56,6 +57,7 @@ let p: TestPlatform;
 let staff: StaffAgent;
 let retrain: Awaited<ReturnType<typeof startRetrainJobs>>;
 let events: QueueEvents;
+let eventsRedis: IORedis;
 
 beforeAll(async () => {
   p = await startTestPlatform('retrain');
@@ -78,8 +80,9 @@ beforeAll(async () => {
     { conn: p.conn, log: createLogger('test', 'silent'), minNew: CORRECTED.length },
     0,
   );
+  eventsRedis = p.workerRedis.duplicate();
   events = new QueueEvents(retrain.queue.name, {
-    connection: p.workerRedis.duplicate(),
+    connection: eventsRedis,
     prefix: p.config.queuePrefix,
   });
   await events.waitUntilReady();
@@ -87,6 +90,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await events?.close();
+  eventsRedis?.disconnect();
   await retrain?.close();
   await p?.close();
 });
