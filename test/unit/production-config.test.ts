@@ -33,7 +33,13 @@ test('a clean production environment starts, with the real provider roots and th
   expect(c.twilio.apiBase).toBeUndefined();
   expect(c.sms.signatureBypass).toBe(false);
   expect(c.trustProxy).toBe('172.28.0.2');
-  expect(c.metrics).toEqual({ host: '127.0.0.1', apiPort: 9464, workerPort: 9465 });
+  expect(c.metrics).toEqual({
+    host: '127.0.0.1',
+    apiPort: 9464,
+    workerPort: 9465,
+    botPort: 9466,
+    token: undefined,
+  });
   // The real root written with a trailing slash is still the real root.
   expect(production({ TELEGRAM_API_ROOT: 'https://api.telegram.org/' }).telegram.apiRoot).toBe(
     'https://api.telegram.org',
