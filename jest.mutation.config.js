@@ -25,6 +25,7 @@ module.exports = {
       'working-days',
       'report-metrics',
       'report-definitions',
+      'combine',
     ]
   ).map((name) => `<rootDir>/test/unit/${name}.test.ts`),
   transform: {

@@ -54,6 +54,12 @@ export const MODULES: MutationModule[] = [
     min: 90,
   },
   {
+    name: 'classifier-decision-rules',
+    files: ['shared/classify/combine.ts'],
+    tests: ['combine'],
+    min: 80,
+  },
+  {
     name: 'report-definitions',
     files: ['shared/reports/metrics.ts'],
     tests: ['report-metrics', 'report-definitions'],

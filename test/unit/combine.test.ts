@@ -1,0 +1,152 @@
+/**
+ * The classifier's decision rules (shared/classify/combine.ts): which of rules and model decides
+ * each field, with which confidence and method. Pure inputs, no model file: every threshold of
+ * DEFAULT_POLICY is checked at its edge.
+ */
+import { combine, DEFAULT_POLICY } from '../../shared/classify/combine';
+import type { ModelPrediction } from '../../shared/classify/model';
+import type { TextClassification } from '../../shared/classify/text-classifier';
+import type { Classified } from '../../shared/models/feedback.model';
+
+const rules = (over: Partial<TextClassification> = {}): TextClassification => ({
+  center: { code: 'LA-LP', confidence: 0.9, method: 'keyword' },
+  service: { code: null, confidence: 0, method: 'none' },
+  topics: [],
+  kind: { code: 'complaint', confidence: 0.8, method: 'keyword' },
+  sentiment: -0.5,
+  ...over,
+});
+
+const model = (over: Partial<ModelPrediction> = {}): ModelPrediction => ({
+  service: { code: null, p: 0.9, confidence: 0.9 },
+  kind: { code: 'complaint', p: 0.9, confidence: 0.9 },
+  topics: [],
+  ...over,
+});
+
+const keyword = (code: string, confidence: number): Classified => ({
+  code,
+  confidence,
+  method: 'keyword',
+});
+
+test('the policy shipped', () => {
+  expect(DEFAULT_POLICY).toEqual({
+    serviceRuleWinsAt: 0.85,
+    keepRuleTopicAt: 0.15,
+    addModelTopicAt: 0.4,
+  });
+});
+
+describe('service', () => {
+  test('a learned phrase wins with its own confidence, whatever the model says', () => {
+    const learned: Classified = { code: 'land_title', confidence: 0.95, method: 'learned' };
+    for (const m of [
+      model({ service: { code: 'tax', p: 0.99, confidence: 0.99 } }),
+      model({ service: { code: 'land_title', p: 0.99, confidence: 0.99 } }),
+    ])
+      expect(combine(rules({ service: learned }), m).service).toEqual(learned);
+    // Even below the keyword threshold: staff taught it.
+    const taught: Classified = { code: 'land_title', confidence: 0.6, method: 'learned' };
+    expect(
+      combine(
+        rules({ service: taught }),
+        model({ service: { code: 'tax', p: 0.99, confidence: 0.99 } }),
+      ).service,
+    ).toEqual(taught);
+  });
+
+  test('a keyword at the threshold wins; agreeing, the higher confidence; disagreeing, 0.5', () => {
+    const at = rules({ service: keyword('family_book', 0.85) });
+    expect(
+      combine(at, model({ service: { code: 'family_book', p: 0.97, confidence: 0.9666 } })).service,
+    ).toEqual({ code: 'family_book', confidence: 0.967, method: 'keyword' });
+    expect(
+      combine(at, model({ service: { code: 'family_book', p: 0.5, confidence: 0.6 } })).service,
+    ).toEqual({ code: 'family_book', confidence: 0.85, method: 'keyword' });
+    expect(
+      combine(at, model({ service: { code: 'tax', p: 0.9, confidence: 0.9 } })).service,
+    ).toEqual({ code: 'family_book', confidence: 0.5, method: 'keyword' });
+    expect(combine(at, model()).service).toEqual({
+      code: 'family_book',
+      confidence: 0.5,
+      method: 'keyword',
+    });
+  });
+
+  test('a keyword under the threshold leaves the decision to the model', () => {
+    const weak = rules({ service: keyword('family_book', 0.849) });
+    expect(
+      combine(weak, model({ service: { code: 'tax', p: 0.7, confidence: 0.7004 } })).service,
+    ).toEqual({ code: 'tax', confidence: 0.7, method: 'model' });
+    // The model agreeing with a weak keyword keeps the keyword's method.
+    expect(
+      combine(weak, model({ service: { code: 'family_book', p: 0.7, confidence: 0.71 } })).service,
+    ).toEqual({ code: 'family_book', confidence: 0.71, method: 'keyword' });
+    // The model saying "none" overrules a weak keyword, and says it decided.
+    expect(
+      combine(weak, model({ service: { code: null, p: 0.8, confidence: 0.8123 } })).service,
+    ).toEqual({ code: null, confidence: 0.812, method: 'model' });
+  });
+
+  test('rules silent: the model names the service, or none', () => {
+    expect(
+      combine(rules(), model({ service: { code: 'tax', p: 0.6, confidence: 0.55 } })).service,
+    ).toEqual({ code: 'tax', confidence: 0.55, method: 'model' });
+    expect(
+      combine(rules(), model({ service: { code: null, p: 0.9, confidence: 0.93 } })).service,
+    ).toEqual({ code: null, confidence: 0.93, method: 'none' });
+  });
+});
+
+describe('topics', () => {
+  test("a rule's topic stays from keepRuleTopicAt; a model's is added from addModelTopicAt", () => {
+    const r = rules({
+      topics: [keyword('waiting_time', 0.8), keyword('fees', 0.8), keyword('documents', 0.8)],
+    });
+    const out = combine(
+      r,
+      model({
+        topics: [
+          { code: 'waiting_time', p: 0.15, confidence: 0.5 },
+          { code: 'fees', p: 0.149, confidence: 0.5 },
+          { code: 'documents', p: 0.9, confidence: 0.8888 },
+          { code: 'staff_conduct', p: 0.4, confidence: 0.61 },
+          { code: 'facilities', p: 0.399, confidence: 0.6 },
+        ],
+      }),
+    );
+    expect(out.topics).toEqual([
+      { code: 'waiting_time', confidence: 0.5, method: 'keyword' },
+      { code: 'documents', confidence: 0.889, method: 'keyword' },
+      { code: 'staff_conduct', confidence: 0.61, method: 'model' },
+    ]);
+  });
+
+  test('a topic the model does not know stays as the rules found it', () => {
+    const other = keyword('other', 0.7);
+    const out = combine(
+      rules({ topics: [other, keyword('fees', 0.8)] }),
+      model({ topics: [{ code: 'fees', p: 0.01, confidence: 0.99 }] }),
+    );
+    expect(out.topics).toEqual([other]);
+  });
+});
+
+describe('kind, center and sentiment', () => {
+  test("the model decides the kind; method says whether the rules' answer was the same", () => {
+    expect(
+      combine(rules(), model({ kind: { code: 'complaint', p: 0.9, confidence: 0.9012 } })).kind,
+    ).toEqual({ code: 'complaint', confidence: 0.901, method: 'keyword' });
+    expect(
+      combine(rules(), model({ kind: { code: 'suggestion', p: 0.6, confidence: 0.58 } })).kind,
+    ).toEqual({ code: 'suggestion', confidence: 0.58, method: 'model' });
+  });
+
+  test('center and sentiment stay with the rules', () => {
+    const r = rules();
+    const out = combine(r, model({ service: { code: 'tax', p: 0.99, confidence: 0.99 } }));
+    expect(out.center).toEqual(r.center);
+    expect(out.sentiment).toBe(-0.5);
+  });
+});
