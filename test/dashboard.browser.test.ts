@@ -360,6 +360,13 @@ describe('a taskforce member works the queue', () => {
     await page.selectOption('#bulk-status', 'in_progress');
     await page.click('.bulk form:has(#bulk-status) button[type=submit]');
     await confirmed(page, '2 updated, 0 failed.');
+    // The list reloads after the action; until its answer comes the old counts are on screen
+    // (and the page already looks loaded), so wait for the tab to count the two.
+    await page.waitForFunction(
+      () => document.querySelector('.tab-in_progress .count')?.textContent === '2',
+      undefined,
+      { timeout: 15_000 },
+    );
     await rows(page);
     expect(await page.textContent('.tab-in_progress .count')).toBe('2');
     for (const code of [codeOther, codeLp])
