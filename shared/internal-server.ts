@@ -88,3 +88,23 @@ export async function startInternalServer(opts: {
       }),
   };
 }
+
+/**
+ * The internal listener as every process starts it: none when its port is 0, and when the port
+ * cannot be taken the process runs on without it (logged), since metrics are not worth an outage.
+ */
+export async function startOptionalInternalServer(opts: {
+  host: string;
+  port: number;
+  log: Logger;
+  readiness?: ReadinessProbe;
+}): Promise<InternalServer | null> {
+  if (opts.port <= 0) return null;
+  return startInternalServer(opts).catch((err: Error) => {
+    opts.log.error('internal listener (metrics) cannot listen: running without it', {
+      port: opts.port,
+      error: err.message,
+    });
+    return null;
+  });
+}

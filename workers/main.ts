@@ -8,7 +8,7 @@ import { createLogger } from '../shared/logger';
 import { PiiVault } from '../shared/pii';
 import { alertOnDeadLetter, createIntakeQueue, redisConnection } from '../shared/queues';
 import { observeNotify, observeWorker, watchQueues } from '../shared/metrics';
-import { startInternalServer, storesReadiness } from '../shared/internal-server';
+import { startOptionalInternalServer, storesReadiness } from '../shared/internal-server';
 import { checkRedisForIntake, claimQueuePrefix } from '../shared/redis-checks';
 import { TrackingCodes } from '../shared/tracking-code';
 import { loadCatalogView } from '../shared/catalog/catalog';
@@ -146,21 +146,12 @@ async function main() {
   observeNotify(notify);
   const watched = [createIntakeQueue(config, connection), createNotifyQueue(config, connection)];
   watchQueues(...watched);
-  const internal =
-    config.metrics.workerPort > 0
-      ? await startInternalServer({
-          host: config.metrics.host,
-          port: config.metrics.workerPort,
-          log,
-          readiness: storesReadiness(connection, conn),
-        }).catch((err: Error) => {
-          log.error('internal listener (metrics) cannot listen: running without it', {
-            port: config.metrics.workerPort,
-            error: err.message,
-          });
-          return null;
-        })
-      : null;
+  const internal = await startOptionalInternalServer({
+    host: config.metrics.host,
+    port: config.metrics.workerPort,
+    log,
+    readiness: storesReadiness(connection, conn),
+  });
   await worker.waitUntilReady();
   await notify.waitUntilReady();
   if (transport.name === 'log')

@@ -26,7 +26,7 @@ import {
 import { createApp } from './app';
 import { twilioSignatureSelfTest, twilioWebhookUrls } from './channels/twilio-sms.self-test';
 import { markDraining, readiness } from './routes/health.routes';
-import { startInternalServer } from '../../shared/internal-server';
+import { startOptionalInternalServer } from '../../shared/internal-server';
 import { closePdf } from '../../shared/reports/pdf';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -130,21 +130,12 @@ async function main() {
   const intakeQueue = createIntakeQueue(config, redis);
   const app = createApp({ config, conn, redis, intakeQueue, log });
   // /metrics and the detailed /readyz, on the internal port only (docs/operations.md).
-  const internal =
-    config.metrics.apiPort > 0
-      ? await startInternalServer({
-          host: config.metrics.host,
-          port: config.metrics.apiPort,
-          log,
-          readiness: () => readiness({ conn, redis }, app.locals.draining === true),
-        }).catch((err: Error) => {
-          log.error('internal listener (metrics) cannot listen: running without it', {
-            port: config.metrics.apiPort,
-            error: err.message,
-          });
-          return null;
-        })
-      : null;
+  const internal = await startOptionalInternalServer({
+    host: config.metrics.host,
+    port: config.metrics.apiPort,
+    log,
+    readiness: () => readiness({ conn, redis }, app.locals.draining === true),
+  });
   let draining = false;
   const server = app.listen(config.port, () => {
     const port = (server.address() as { port: number }).port;

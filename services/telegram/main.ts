@@ -6,7 +6,7 @@
 import { TelegramError } from 'telegraf';
 import { ConfigError, loadConfig } from '../../shared/config';
 import { connectMongo } from '../../shared/db/mongo';
-import { startInternalServer, storesReadiness } from '../../shared/internal-server';
+import { startOptionalInternalServer, storesReadiness } from '../../shared/internal-server';
 import { createLogger } from '../../shared/logger';
 import { createIntakeQueue, redisConnection } from '../../shared/queues';
 import { checkRedisForIntake, claimQueuePrefix } from '../../shared/redis-checks';
@@ -40,21 +40,12 @@ async function main() {
   );
   const bot = telegramBotFromConfig({ config, conn, redis, producer, log })!;
   // Prometheus (odsc_telegram_poll_*, process metrics) and a detailed /readyz on BOT_METRICS_PORT.
-  const internal =
-    config.metrics.botPort > 0
-      ? await startInternalServer({
-          host: config.metrics.host,
-          port: config.metrics.botPort,
-          log,
-          readiness: storesReadiness(redis, conn),
-        }).catch((err: Error) => {
-          log.error('internal listener (metrics) cannot listen: running without it', {
-            port: config.metrics.botPort,
-            error: err.message,
-          });
-          return null;
-        })
-      : null;
+  const internal = await startOptionalInternalServer({
+    host: config.metrics.host,
+    port: config.metrics.botPort,
+    log,
+    readiness: storesReadiness(redis, conn),
+  });
 
   const ac = new AbortController();
   const stop = (signal: string) => {
