@@ -318,8 +318,14 @@ test('a tab closed in the middle of an answer loses nothing: the press is sent a
   await context.close();
 });
 
-test('a new release takes over the tablet by itself, when the screen is idle, and keeps the queue', async () => {
-  // Two releases on one origin: a front server hands requests to release 1 or release 2.
+/**
+ * Two releases on one origin: a front server hands requests to release 1, then to release 2, and
+ * the tablet must end on release 2 with its queue kept. With `early`, release 2's worker takes over
+ * while the reloaded page is held before its script has run (a synchronous request the front server
+ * answers only once the new worker is active), so the page never hears `controllerchange` and
+ * must notice by itself.
+ */
+async function releaseTakesOver(early: boolean) {
   const v1 = kioskAssets();
   const v2 = loadKioskAssets({
     transform: (name, body) =>
@@ -335,7 +341,15 @@ test('a new release takes over the tablet by itself, when the screen is idle, an
     kioskAssets: v2,
   });
   let current = p.app;
+  let holdReached!: () => void;
+  const held = new Promise<void>((r) => (holdReached = r));
+  let releaseHold!: () => void;
+  const released = new Promise<void>((r) => (releaseHold = r));
   const front = express();
+  front.get('/test-hold', (_req, res) => {
+    holdReached();
+    void released.then(() => res.status(204).end());
+  });
   front.use((req, res, next) => current(req, res, next));
   const served = await serveOnLocalhost(front);
   const { context, page, deviceId } = await tablet('LA-BK', { base: served.base });
@@ -346,9 +360,43 @@ test('a new release takes over the tablet by itself, when the screen is idle, an
     await context.setOffline(false);
 
     current = release2;
-    // The browser checks the service worker on navigation; the new one installs, takes over,
-    // and the page reloads itself because it is on the smileys.
-    await page.reload();
+    if (early) {
+      await page.addInitScript(() => {
+        if (sessionStorage.getItem('test-held')) return;
+        sessionStorage.setItem('test-held', '1');
+        const xhr = new XMLHttpRequest();
+        xhr.open('GET', '/test-hold', false); // synchronous: the page's script waits
+        xhr.send();
+      });
+      const reloading = page.reload();
+      await held;
+      // Release 1's worker is awake (it served the page): ask it to update, and wait until
+      // release 2's worker is active, which means it has claimed the held page.
+      const [oldWorker] = context.serviceWorkers();
+      const nextWorker = context.waitForEvent('serviceworker', { timeout: 20_000 });
+      await oldWorker!.evaluate(() =>
+        (self as unknown as { registration: { update(): Promise<unknown> } }).registration.update(),
+      );
+      const worker = await nextWorker;
+      await worker.evaluate(
+        () =>
+          new Promise<void>((resolve) => {
+            const me = (
+              self as unknown as {
+                serviceWorker: { state: string; addEventListener(t: string, f: () => void): void };
+              }
+            ).serviceWorker;
+            if (me.state === 'activated') return resolve();
+            me.addEventListener('statechange', () => me.state === 'activated' && resolve());
+          }),
+      );
+      releaseHold();
+      await reloading;
+    } else {
+      // The browser checks the service worker on navigation; the new one installs, takes over,
+      // and the page reloads itself because it is on the smileys.
+      await page.reload();
+    }
     await page.waitForFunction(
       (v) => document.getElementById('status-version')?.textContent === v,
       v2.version,
@@ -363,7 +411,16 @@ test('a new release takes over the tablet by itself, when the screen is idle, an
     const [doc] = await waitStored(deviceId, 1);
     expect(doc!.rating).toBe(4);
   } finally {
+    releaseHold();
     await context.close();
     await served.close();
   }
+}
+
+test('a new release takes over the tablet by itself, when the screen is idle, and keeps the queue', async () => {
+  await releaseTakesOver(false);
+});
+
+test('a release that takes over before the old page has started still reloads the tablet once', async () => {
+  await releaseTakesOver(true);
 });

@@ -40,6 +40,8 @@
   const REJECTED_MAX = 200;
   /** A tablet may run for weeks without a reload: the rules are applied again this often. */
   const PURGE_EVERY_MS = 60 * 60 * 1000;
+  /** ...and asks the server for a new release this often (the browser alone may wait a day). */
+  const UPDATE_EVERY_MS = 60 * 60 * 1000;
 
   // ---- IndexedDB: the queue of responses, and what the server rejected (kept, not resent) ----
 
@@ -577,16 +579,42 @@
   function registerServiceWorker() {
     if (!('serviceWorker' in navigator)) return;
     const hadController = !!navigator.serviceWorker.controller;
-    navigator.serviceWorker.register('/kiosk/sw.js', { scope: '/kiosk/' }).catch(() => undefined);
+    let reloading = false;
     // A new release took over: reload when nobody is in the middle of an answer.
+    const reloadWhenIdle = () => {
+      if (reloading) return;
+      reloading = true;
+      const attempt = () =>
+        document.body.dataset.screen === 'home' ? location.reload() : setTimeout(attempt, 5000);
+      attempt();
+    };
+    navigator.serviceWorker.register('/kiosk/sw.js', { scope: '/kiosk/' }).catch(() => undefined);
     navigator.serviceWorker.addEventListener('controllerchange', () => {
-      if (!hadController) return;
-      const reloadWhenIdle = () =>
-        document.body.dataset.screen === 'home'
-          ? location.reload()
-          : setTimeout(reloadWhenIdle, 5000);
-      reloadWhenIdle();
+      if (hadController) reloadWhenIdle();
     });
+    // The new release may have taken over before this script ran (the page came from the old
+    // release's cache while the browser installed the new worker): then no controllerchange comes,
+    // and the sign is that this page's cache is gone while another release's is there. Reload once
+    // per version, so a page and a worker from different releases cannot reload for ever.
+    navigator.serviceWorker.ready
+      .then(async (registration) => {
+        // Check for a release at start (the check the browser makes on navigation fails when the
+        // network is not back yet) and then every hour.
+        const update = () => navigator.onLine && registration.update().catch(() => undefined);
+        update();
+        setInterval(update, UPDATE_EVERY_MS);
+        if (!navigator.serviceWorker.controller || typeof caches === 'undefined') return;
+        if (await caches.has(`odsc-kiosk-${VERSION}`)) return;
+        const others = (await caches.keys()).filter((k) => k.startsWith('odsc-kiosk-'));
+        if (
+          others.length === 0 ||
+          window.sessionStorage.getItem('odsc-kiosk-took-over') === VERSION
+        )
+          return;
+        window.sessionStorage.setItem('odsc-kiosk-took-over', VERSION);
+        reloadWhenIdle();
+      })
+      .catch(() => undefined);
   }
 
   async function boot() {
