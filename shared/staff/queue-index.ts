@@ -12,6 +12,7 @@
  *   <p>:qi:doc:<status>  zset  codes of one staff status, score = receivedAt
  *   <p>:qi:due           zset  open codes, score = due time (ms), NO_DUE when none
  *   <p>:qi:ce:<center>   zset  codes of one center (`_` when not known yet), score = receivedAt
+ *   <p>:qi:doc:held      zset  held codes (in no official figure until released), score = receivedAt
  *
  * A list walks one sorted set in order, reads entries in chunks and filters them in the process;
  * the cursor is the last (score, code) seen, so new feedback never shifts a later page. Counts
@@ -85,8 +86,8 @@ export function decodeCursor(raw: string): QueueCursor | null {
 
 // Writes one entry and moves its code between the sorted sets, atomically. KEYS: doc, recv, open,
 // due, txt, excerpt. ARGV: code, entry JSON, receivedAt, due score, status, open (1|0), onlyIfAbsent
-// (1|0), center key ('_' when unknown), folded text, the center-set key prefix, excerpt, then the
-// statuses. The entry stays small (about 150 bytes) because counts read every entry.
+// (1|0), center key ('_' when unknown), folded text, the center-set key prefix, excerpt, held (1|0),
+// then the statuses. The entry stays small (about 150 bytes) because counts read every entry.
 const PUT = `
 local code = ARGV[1]
 local old = redis.call('hget', KEYS[1], code)
@@ -109,7 +110,12 @@ else
   redis.call('zrem', KEYS[3], code)
   redis.call('zrem', KEYS[4], code)
 end
-for i = 12, #ARGV do
+if ARGV[12] == '1' then
+  redis.call('zadd', KEYS[1] .. ':held', ARGV[3], code)
+else
+  redis.call('zrem', KEYS[1] .. ':held', code)
+end
+for i = 13, #ARGV do
   local key = KEYS[1] .. ':' .. ARGV[i]
   if ARGV[i] == ARGV[5] then redis.call('zadd', key, ARGV[3], code) else redis.call('zrem', key, code) end
 end
@@ -135,6 +141,7 @@ if ce == cjson.null or ce == nil then ce = '_' end
 redis.call('zrem', KEYS[9] .. ce, code)
 for i = 1, 3 do redis.call('hdel', KEYS[i], code) end
 for i = 4, 6 do redis.call('zrem', KEYS[i], code) end
+redis.call('zrem', KEYS[1] .. ':held', code)
 for i = 4, #ARGV do redis.call('zrem', KEYS[1] .. ':' .. ARGV[i], code) end
 redis.call('incr', KEYS[7])
 redis.call('rpush', KEYS[8], code)
@@ -178,6 +185,7 @@ export class QueueIndex {
       due: `${this.base}:due`,
       // Status sets are named `<doc>:<status>` so the script can build their names.
       status: (s: StaffStatus) => `${doc}:${s}`,
+      held: `${doc}:held`,
       centerPrefix: `${this.base}:ce:`,
       center: (c: string | null) => `${this.base}:ce:${c ?? '_'}`,
     };
@@ -207,6 +215,7 @@ export class QueueIndex {
       t,
       k.centerPrefix,
       x,
+      e.hd === 1 ? '1' : '0',
       ...STAFF_STATUSES,
     );
     return r === 1;
@@ -293,6 +302,11 @@ export class QueueIndex {
     return Object.fromEntries(
       STAFF_STATUSES.map((s, i) => [s, Number(res[i]?.[1] ?? 0)]),
     ) as Record<StaffStatus, number>;
+  }
+
+  /** How many indexed items are held (the unfiltered "held" count), without reading an entry. */
+  async heldCount(): Promise<number> {
+    return this.redis.zcard(this.keys.held);
   }
 
   async size(): Promise<number> {
@@ -444,6 +458,7 @@ export class QueueIndex {
       k.open,
       k.due,
       ...STAFF_STATUSES.map(k.status),
+      k.held,
       ...centers,
     );
   }

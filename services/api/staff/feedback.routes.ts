@@ -27,6 +27,10 @@ const PatchSchema = z
 
 const TextSchema = (max: number) => z.object({ text: z.string().trim().min(1).max(max) }).strict();
 
+const ReleaseSchema = z
+  .object({ trackingCodes: z.array(z.string().max(20)).min(1).max(200) })
+  .strict();
+
 const BulkSchema = z
   .object({
     trackingCodes: z.array(z.string().max(20)).min(1).max(200),
@@ -67,6 +71,13 @@ export function feedbackRoutes(ws: Workspace): Router {
   r.post(`${base}/bulk`, requireStaff('act'), async (req, res) => {
     const body = parseBody(BulkSchema, req.body);
     res.json({ results: await ws.bulk(me(req), body.trackingCodes, body.set, req.ip) });
+  });
+
+  // Many held items released at once (each as the one-item release below: counted once, audited).
+  r.post(`${base}/release`, requireStaff('act'), async (req, res) => {
+    const body = parseBody(ReleaseSchema, req.body);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ results: await ws.releaseMany(me(req), body.trackingCodes, req.ip) });
   });
 
   r.get(`${base}/:trackingCode`, requireStaff('read'), async (req, res) => {

@@ -172,9 +172,11 @@ export class Workspace {
       number
     >;
     let overdue = 0;
+    let held = 0;
     if (filter.unfiltered) {
       Object.assign(byStatus, await this.d.index.statusCards());
       overdue = await this.d.index.overdueCount(now);
+      held = await this.d.index.heldCount();
     } else {
       // A center manager's centers are read from their sets; a text search needs the texts; any
       // other filter counts this process's snapshot of the index.
@@ -186,10 +188,11 @@ export class Workspace {
         if (!filter.keep(e)) continue;
         byStatus[e.st]++;
         if (isOverdue(e, now)) overdue++;
+        if (e.hd === 1) held++;
       }
     }
     const open = OPEN_STATUSES.reduce((n, s) => n + byStatus[s], 0);
-    return { byStatus, open, overdue };
+    return { byStatus, open, overdue, held };
   }
 
   async item(who: StaffPrincipal, rawCode: string, ip?: string): Promise<ItemView> {
@@ -551,7 +554,17 @@ export class Workspace {
   }
 
   /** The same change on many items, each on its own (its own checks, history and audit entry). */
-  async bulk(who: StaffPrincipal, codes: string[], set: ItemPatch, ip?: string) {
+  bulk(who: StaffPrincipal, codes: string[], set: ItemPatch, ip?: string) {
+    return this.eachItem(codes, (code) => this.update(who, code, set, ip));
+  }
+
+  /** Releases many held items, each on its own as `release` does (an item not held: NOT_HELD). */
+  releaseMany(who: StaffPrincipal, codes: string[], ip?: string) {
+    return this.eachItem(codes, (code) => this.release(who, code, ip));
+  }
+
+  /** Runs one action per item, in order; each item's result says whether it worked, and why not. */
+  private async eachItem(codes: string[], act: (code: string) => Promise<unknown>) {
     const results: {
       trackingCode: string;
       ok: boolean;
@@ -559,7 +572,7 @@ export class Workspace {
     }[] = [];
     for (const code of codes) {
       try {
-        await this.update(who, code, set, ip);
+        await act(code);
         results.push({ trackingCode: code, ok: true });
       } catch (err) {
         // One item failing (even for a server reason) never stops the others: each says why.

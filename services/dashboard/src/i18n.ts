@@ -89,6 +89,12 @@ const S = {
   bulkStatus: ['ປ່ຽນສະຖານະເປັນ', 'Set status to'],
   apply: ['ນຳໃຊ້', 'Apply'],
   markSpam: ['ໝາຍເປັນສະແປມ', 'Mark as spam'],
+  releaseSelected: ['ປ່ອຍທີ່ເລືອກ: ນັບເຂົ້າໃນຕົວເລກ', 'Release the selected: count them'],
+  heldOnly: ['ສະເພາະທີ່ຍັງບໍ່ນັບເຂົ້າໃນຕົວເລກ', 'Held only (not counted)'],
+  heldWaiting: [
+    '{n} ລາຍການ ຍັງບໍ່ນັບເຂົ້າໃນຕົວເລກ: ເບິ່ງ ແລະ ປ່ອຍ',
+    '{n} held, not counted in any figure: review and release',
+  ],
   clearSelection: ['ຍົກເລີກການເລືອກ', 'Clear selection'],
   choose: ['— ເລືອກ —', '— choose —'],
   bulkDone: ['ສຳເລັດ {ok} ລາຍການ, ບໍ່ສຳເລັດ {failed} ລາຍການ.', '{ok} updated, {failed} failed.'],

@@ -1,6 +1,7 @@
 /**
  * Bulk actions on the selected rows: assign, set a status, mark as spam, through
- * POST /api/v1/feedback/bulk. Each item succeeds or fails on its own; the summary names failures.
+ * POST /api/v1/feedback/bulk; on the held view, release (POST /api/v1/feedback/release). Each item
+ * succeeds or fails on its own; the summary names failures.
  */
 import { useState } from 'preact/hooks';
 import { api, errorMessage } from './api';
@@ -19,23 +20,28 @@ const BULK_STATUSES: StaffStatus[] = ['triaged', 'in_progress', 'closed', 'spam'
 
 interface Props {
   codes: string[];
+  /** The queue shows held items only: offer to release them. */
+  held?: boolean;
   onDone(results: BulkResult[] | null, error?: string): void;
   onClear(): void;
 }
 
-export function BulkBar({ codes, onDone, onClear }: Props) {
+export function BulkBar({ codes, held, onDone, onClear }: Props) {
   const { staff } = useSession();
   const [assignee, setAssignee] = useState('');
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
 
-  const run = async (set: { status?: string; assigneeId?: string | null }) => {
+  const run = async (set: { status?: string; assigneeId?: string | null } | 'release') => {
     setBusy(true);
     try {
-      const r = await api.post<{ results: BulkResult[] }>('/feedback/bulk', {
-        trackingCodes: codes,
-        set,
-      });
+      const r =
+        set === 'release'
+          ? await api.post<{ results: BulkResult[] }>('/feedback/release', { trackingCodes: codes })
+          : await api.post<{ results: BulkResult[] }>('/feedback/bulk', {
+              trackingCodes: codes,
+              set,
+            });
       onDone(r.results);
     } catch (e) {
       onDone(null, errorMessage(e));
@@ -47,6 +53,16 @@ export function BulkBar({ codes, onDone, onClear }: Props) {
   return (
     <section class="bulk" aria-label={t('bulkActions')}>
       <strong class="bulk-count">{t('selected', { n: codes.length })}</strong>
+      {held && (
+        <button
+          type="button"
+          data-action="bulk-release"
+          disabled={busy}
+          onClick={() => run('release')}
+        >
+          {t('releaseSelected')}
+        </button>
+      )}
       <form
         class="inline-form"
         onSubmit={(e) => {

@@ -18,6 +18,7 @@ export const FILTER_KEYS = [
   'rating',
   'needsTriage',
   'overdue',
+  'held',
   'assignee',
   'from',
   'to',
@@ -169,6 +170,7 @@ export function QueueFilters({ filters, sort, onChange, onClear }: Props) {
           <div class="checks">
             {check('needsTriage', 'true', t('needsTriage'))}
             {check('overdue', 'true', t('overdue'))}
+            {check('held', 'true', t('heldOnly'))}
             {canAct && check('assignee', 'me', t('assignedToMe'))}
           </div>
           {active > 0 && (

@@ -142,12 +142,20 @@ export function Queue({ route }: { route: Route }) {
           );
         })}
       </nav>
+      {!!counts?.held && filters.held !== 'true' && (
+        <p class="held-waiting">
+          <Link href={href({ held: 'true' })} data-held-link>
+            {t('heldWaiting', { n: counts.held })}
+          </Link>
+        </p>
+      )}
       <QueueFilters filters={filters} sort={sort} onChange={update} onClear={clear} />
       <ExportLink filters={filters} status={status} />
       <Notice notice={notice} />
       {canAct && selected.size > 0 && (
         <BulkBar
           codes={[...selected]}
+          held={filters.held === 'true'}
           onClear={() => setSelected(new Set())}
           onDone={(results, error) => {
             if (results) show(results.every((r) => r.ok) ? 'ok' : 'error', bulkSummary(results));

@@ -68,6 +68,8 @@ export interface Counts {
   byStatus: Record<StaffStatus, number>;
   open: number;
   overdue: number;
+  /** Held items under the same filters (all statuses): in no official figure until released. */
+  held?: number;
 }
 
 export interface Classified {
