@@ -164,6 +164,28 @@ test('unknown, malformed and missing tokens get 401 and store nothing', async ()
   expect((await send(other, [item()])).status).toBe(401);
 });
 
+test('a field this api does not know is refused with retry (a newer app mid roll-out); any other fault is not', async () => {
+  const { token } = await paired('LA-LP');
+  const batch = [
+    { ...item(), mood: 'calm' }, // only an unknown field
+    { ...item(), contact: { phone: '020 5555 1234', consent: true, channel: 'sms' } }, // nested
+    { ...item(), mood: 'calm', rating: 3 }, // unknown field and a wrong rating
+    { ...item(), rating: 3 }, // a wrong rating alone
+  ];
+  const res = await send(token, batch);
+  expect(res.status).toBe(200);
+  expect(res.body.accepted).toEqual([]);
+  expect(
+    res.body.rejected.map((r: { index: number; retry?: boolean }) => [r.index, r.retry]),
+  ).toEqual([
+    [0, true],
+    [1, true],
+    [2, undefined],
+    [3, undefined],
+  ]);
+  expect(res.body.rejected[0].errors[0].message).toContain('mood');
+});
+
 test('a batch with duplicates and malformed items: the good ones stored once, the bad ones reported', async () => {
   const { token, deviceId } = await paired('LA-LP');
   const good = [

@@ -13,7 +13,7 @@ import { createLogger } from '../shared/logger';
 import type { FeedbackDoc } from '../shared/models/feedback.model';
 import { kioskDeviceModel, type KioskDeviceModel } from '../shared/models/kiosk-device.model';
 import { ARTIFACTS, launchChromium } from './helpers/browser';
-import { onScreen, pairedTablet, queued } from './helpers/kiosk-tablet';
+import { onScreen, pairedTablet, queued, readStore, writeStore } from './helpers/kiosk-tablet';
 import {
   serveOnLocalhost,
   startTestPlatform,
@@ -423,4 +423,65 @@ test('a new release takes over the tablet by itself, when the screen is idle, an
 
 test('a release that takes over before the old page has started still reloads the tablet once', async () => {
   await releaseTakesOver(true);
+});
+
+test('a newer app whose field the api does not know yet: the answer stays queued and is retried, and is set aside after 24 h', async () => {
+  // The tablet runs an app that sends a field this api does not know (an app ahead of its api
+  // during a roll-out).
+  const newer = loadKioskAssets({
+    transform: (name, body) =>
+      name === 'app.js'
+        ? Buffer.from(
+            body
+              .toString('utf8')
+              .replace(
+                'const out = { id: r.id, rating: r.rating, createdAt: r.createdAt };',
+                "const out = { id: r.id, rating: r.rating, createdAt: r.createdAt, mood: 'calm' };",
+              ),
+          )
+        : body,
+  });
+  expect(newer.version).not.toBe(kioskAssets().version);
+  const app = createApp({
+    config: p.config,
+    conn: p.conn,
+    redis: p.redis,
+    intakeQueue: p.queue,
+    log: createLogger('test', 'silent'),
+    kioskAssets: newer,
+  });
+  const served = await serveOnLocalhost(app);
+  const { context, page } = await tablet('LA-OU', { base: served.base });
+  try {
+    const before = Date.now();
+    await answer(page, 5);
+    // Refused for the unknown field only: kept in the queue with its next try ten minutes on.
+    const [kept] = await waitFor(async () => {
+      const rs = await readStore(page, 'responses');
+      return rs.length === 1 && rs[0]!.retryAt ? rs : null;
+    }, 'the refused answer kept for a retry');
+    expect(await readStore(page, 'rejected')).toEqual([]);
+    const retryIn = Number(kept!.retryAt) - before;
+    expect(retryIn).toBeGreaterThanOrEqual(10 * 60_000 - 1000);
+    expect(retryIn).toBeLessThanOrEqual(10 * 60_000 + 60_000);
+    expect(Date.parse(String(kept!.refusedSince))).toBeGreaterThanOrEqual(before - 1000);
+    expect(await queued(page)).toBe(1);
+
+    // A day later the api still refuses it: now it is set aside like any refused answer.
+    await writeStore(page, 'responses', [
+      { ...kept!, retryAt: 0, refusedSince: new Date(Date.now() - 25 * 3_600_000).toISOString() },
+    ]);
+    await context.setOffline(true);
+    await context.setOffline(false); // back online: the tablet syncs at once
+    const [set] = await waitFor(async () => {
+      const rs = await readStore(page, 'rejected');
+      return rs.length === 1 ? rs : null;
+    }, 'the answer set aside');
+    expect(set!.id).toBe(kept!.id);
+    expect(JSON.stringify(set!.errors)).toContain('mood');
+    expect(await readStore(page, 'responses')).toEqual([]);
+  } finally {
+    await context.close();
+    await served.close();
+  }
 });

@@ -5,7 +5,9 @@
  * - `GET  /api/v1/kiosk/config` (Bearer) → the center, the menus and the tablet's settings
  * - `POST /api/v1/kiosk/responses` (Bearer) `{responses: [...]}` → `{accepted, rejected, warnings}`:
  *   every valid item is on the intake queue (a UUID sent again is accepted again and stored once),
- *   every invalid one is reported with its reasons; the tablet deletes only what is accepted.
+ *   every invalid one is reported with its reasons (and `retry: true` when its only fault is a
+ *   field this api does not know: a newer app during a roll-out); the tablet deletes only what is
+ *   accepted.
  * - `POST /api/v1/kiosk/heartbeat` (Bearer) → 204; what staff see of each tablet.
  * An unknown, replaced or revoked token gets 401 and the tablet asks to be paired again.
  */
@@ -201,6 +203,7 @@ export function kioskRoutes(deps: KioskDeps): Router {
       index: number;
       id: string | null;
       errors: { field: string; message: string }[];
+      retry?: true;
     }[] = [];
     const warnings: { id: string; message: string }[] = [];
     const envs: IntakeEnvelope[] = [];
@@ -217,6 +220,11 @@ export function kioskRoutes(deps: KioskDeps): Router {
             field: i.path.join('.') || '(item)',
             message: i.message,
           })),
+          // Only fields this api does not know: a newer app during a roll-out, which a later
+          // replica will accept. The tablet keeps such a response and tries it again later.
+          ...(parsed.error.issues.every((i) => i.code === 'unrecognized_keys')
+            ? { retry: true as const }
+            : {}),
         });
         return;
       }

@@ -40,6 +40,13 @@
   const REJECTED_MAX = 200;
   /** A tablet may run for weeks without a reload: the rules are applied again this often. */
   const PURGE_EVERY_MS = 60 * 60 * 1000;
+  /**
+   * A response refused only for a field the api does not know (a newer app while the api rolls
+   * out) stays queued and is tried again this often, for at most NEWER_MAX_MS from the first refusal;
+   * past that it is set aside as refused like any other.
+   */
+  const NEWER_RETRY_MS = 10 * 60 * 1000;
+  const NEWER_MAX_MS = 24 * 60 * 60 * 1000;
   /** ...and asks the server for a new release this often (the browser alone may wait a day). */
   const UPDATE_EVERY_MS = 60 * 60 * 1000;
 
@@ -408,7 +415,7 @@
       }
       const due = all.filter(
         (r) =>
-          r.state === 'ready' ||
+          (r.state === 'ready' && !(r.retryAt > now)) ||
           (r.state === 'draft' &&
             (!current || current.id !== r.id) &&
             now - Date.parse(r.createdAt) > DRAFT_MAX_AGE_MS),
@@ -426,10 +433,22 @@
         // Only what the server holds leaves the tablet.
         await deleteResponses(body.accepted || []);
         const bad = (body.rejected || [])
-          .map((r) => ({ item: batch[r.index], errors: r.errors }))
+          .map((r) => ({ item: batch[r.index], errors: r.errors, retry: r.retry === true }))
           .filter((r) => r.item && !(body.accepted || []).includes(r.item.id));
-        if (bad.length) {
-          await moveToRejected(bad);
+        const later = bad.filter(
+          (r) =>
+            r.retry &&
+            !olderThan(r.item.refusedSince || new Date(now).toISOString(), NEWER_MAX_MS, now),
+        );
+        for (const { item } of later)
+          await putResponse({
+            ...item,
+            refusedSince: item.refusedSince || new Date(now).toISOString(),
+            retryAt: now + NEWER_RETRY_MS,
+          });
+        const refused = bad.filter((r) => !later.includes(r));
+        if (refused.length) {
+          await moveToRejected(refused);
           await purge(); // the count bound
         }
         localStorage.setItem(KEY.lastSync, new Date().toISOString());
