@@ -19,6 +19,17 @@ export interface CombinePolicy {
   keepRuleTopicAt: number;
   /** A topic the rules did not find is added when the model gives it at least this. */
   addModelTopicAt: number;
+  /**
+   * Per topic, thresholds that replace the two above (the trainer fits them on out-of-fold scores
+   * and keeps them in the model file as `topicThresholds`): the model's probabilities are not
+   * equally sharp for every topic.
+   */
+  topicAt?: Readonly<Record<string, TopicThresholds>>;
+}
+
+export interface TopicThresholds {
+  keep: number;
+  add: number;
 }
 
 export const DEFAULT_POLICY: CombinePolicy = {
@@ -67,7 +78,10 @@ export function combine(
   const topics: Classified[] = [];
   for (const t of m.topics) {
     const byRule = ruleTopics.has(t.code);
-    if (t.p >= (byRule ? policy.keepRuleTopicAt : policy.addModelTopicAt))
+    const at = policy.topicAt?.[t.code!];
+    const keep = at?.keep ?? policy.keepRuleTopicAt;
+    const add = at?.add ?? policy.addModelTopicAt;
+    if (t.p >= (byRule ? keep : add))
       topics.push({
         code: t.code,
         confidence: round(t.confidence),
@@ -84,4 +98,20 @@ export function combine(
     method: m.kind.code === rules.kind.code ? 'keyword' : 'model',
   };
   return { ...rules, service, topics, kind };
+}
+
+const policies = new WeakMap<object, CombinePolicy>();
+
+/** The policy a model is combined with: DEFAULT_POLICY and the model's own topic thresholds. */
+export function policyOf(
+  model: { meta: { topicThresholds?: Record<string, TopicThresholds> } } | null,
+): CombinePolicy {
+  const at = model?.meta.topicThresholds;
+  if (!model || !at) return DEFAULT_POLICY;
+  let p = policies.get(model);
+  if (!p || p.topicAt !== at) {
+    p = { ...DEFAULT_POLICY, topicAt: at };
+    policies.set(model, p);
+  }
+  return p;
 }

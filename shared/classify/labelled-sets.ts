@@ -1,8 +1,9 @@
 /**
  * The labelled sets the model is trained and scored on: test/fixtures/classify-dev.jsonl (the set
- * the word lists were tuned on), test/fixtures/classify-labelled.jsonl and
- * test/fixtures/classify-labelled-2.jsonl (both written to docs/labelling.md), each split by
- * split.ts into the messages we may train on and the locked test split we only score on.
+ * the word lists were tuned on), test/fixtures/classify-labelled.jsonl,
+ * test/fixtures/classify-labelled-2.jsonl and test/fixtures/classify-labelled-3.jsonl (written to
+ * docs/labelling.md), each split by split.ts into the messages we may train on and the locked test
+ * split we only score on.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +25,7 @@ export const LABELLED_FILES = [
   'classify-dev.jsonl',
   'classify-labelled.jsonl',
   'classify-labelled-2.jsonl',
+  'classify-labelled-3.jsonl',
 ];
 
 export function readLabelled(file: string): LabelledMessage[] {

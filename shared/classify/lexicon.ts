@@ -696,6 +696,124 @@ export const SERVICE_TERMS: Record<string, string[]> = {
   tourism_culture_sport: ['tourism', 'tour guide', 'tourism license', 'ທ່ອງທ່ຽວ', 'ໄກດ໌'],
 };
 
+/**
+ * Everyday, romanised and abbreviated names of services (docs/labelling.md, "everyday words"), with
+ * the spelling variants romanised Lao takes (k/kh, j/ch, oe/eu/eu). Matched like SERVICE_TERMS
+ * (Latin on word boundaries); kept apart so that they can be counted and tested on their own.
+ */
+export const EVERYDAY_SERVICE_TERMS: Record<string, string[]> = {
+  land_registration: ['tadin', 'bai tadin', 'on din', 'ohn din', 'land transfer', 'title deed'],
+  family_book: [
+    'house book',
+    'house register',
+    'sam ma no krua',
+    'sammanokhoua',
+    'samanokhoua',
+    'pum khua',
+    'pum sam ma no',
+  ],
+  enterprise_registration: [
+    'jot tabian bolisat',
+    'jod tabian bolisat',
+    'chot thabian bolisat',
+    'tabian visahakit',
+    'tabian wisahakit',
+    'register a business',
+    'register my business',
+  ],
+  business_operating_licence: [
+    'shop licence',
+    'restaurant licence',
+    'restaurant license',
+    'trading licence',
+    'trading license',
+    'bai anuyat thurakit',
+    'bai anuyat ran',
+  ],
+  import_export: ['namkhao', 'nam khao', 'song ok', 'form d', 'certificate of origin', 'ຟອມ d'],
+  construction_permit: [
+    'puk heuan',
+    'pluk heuan',
+    'puk hueane',
+    'bai anuyat puk heuan',
+    'bai anuyat pluk heuan',
+    'building licence',
+    'building license',
+    'house plans',
+  ],
+  driving_licence: ['bai khup khi', 'bai kap khi', 'bai khap', 'driving test', 'driving exam'],
+  vehicle_registration: [
+    'tabian lot',
+    'thabian lot',
+    'pai tabian lot',
+    'plate number',
+    'plates',
+    'on lot',
+  ],
+  national_id_card: ['bat pajamtua', 'bat pa jam tua', 'bat pacham tua', 'id renewal'],
+  birth_registration: [
+    'jaeng keut',
+    'jaeng kert',
+    'chaeng koet',
+    'bai jaeng keut',
+    'birth cert',
+    'register a birth',
+    'register the birth',
+  ],
+  marriage_registration: [
+    'wedding registration',
+    'marriage cert',
+    'jot tabian somlot',
+    'tabian somlot',
+    'register a marriage',
+  ],
+  divorce_certificate: ['ya hang', 'yahang', 'divorce papers', 'divorce cert'],
+  death_certificate: [
+    'death cert',
+    'bai molanabat',
+    'jaeng tai',
+    'jaeng tay',
+    'report a death',
+    'register a death',
+    'register the death',
+  ],
+  notarisation: ['yuen yan ekasan', 'notarised', 'notarized', 'certify a copy', 'certify copies'],
+  tax: [
+    'jai akon',
+    'akon',
+    'phasi',
+    'pasi',
+    'tin',
+    'vat refund',
+    'pay vat',
+    'tax id',
+    'road tax',
+    'income tax',
+    'ເລກປະຈຳຕົວຜູ້ເສຍອາກອນ',
+  ],
+  investment_licence: [
+    'investor',
+    'fdi',
+    'long theun',
+    'bai anuyat long theun',
+    'concession',
+    'ສຳປະທານ',
+  ],
+  tourism_culture_sport: [
+    'guide licence',
+    'guide license',
+    'guide card',
+    'event permit',
+    'festival permit',
+    'guesthouse licence',
+    'guesthouse license',
+    'homestay',
+    'tour operator',
+    'tour company',
+    'ເຮືອນພັກ',
+  ],
+};
+
 /** Words that make "Vientiane" / ວຽງຈັນ mean the province, not the capital. */
 export const PROVINCE_WORDS = ['province', 'provincial', 'khoueng', 'khoeng', 'ແຂວງ'];
 /** Extra ways people write a few places. */

@@ -54,6 +54,11 @@ export interface ModelFile {
   calibration: { service: Platt; kind: Platt; topics: Platt };
   /** Calibrated confidence under which a field goes to triage (chosen on cross-validated scores). */
   triageAt: { service: number; kind: number; topics: number };
+  /**
+   * Per topic, the model probability from which a topic the rules found is kept and one they did
+   * not find is added (combine.ts), fitted on cross-validated scores. Absent: DEFAULT_POLICY's.
+   */
+  topicThresholds?: Record<string, { keep: number; add: number }>;
   /** Scores of this version (cross-validated and locked split), written by the trainer. */
   evaluation?: unknown;
 }
@@ -207,6 +212,7 @@ export class ClassifierModel {
       trainedOn: f.trainedOn,
       calibration: f.calibration,
       triageAt: f.triageAt,
+      ...(f.topicThresholds ? { topicThresholds: f.topicThresholds } : {}),
       ...(f.evaluation !== undefined ? { evaluation: f.evaluation } : {}),
     };
     const softmax = (h: ModelFile['service']): SoftmaxHead => ({
@@ -236,6 +242,7 @@ export class ClassifierModel {
       trainedOn: this.meta.trainedOn,
       calibration: this.meta.calibration,
       triageAt: this.meta.triageAt,
+      ...(this.meta.topicThresholds ? { topicThresholds: this.meta.topicThresholds } : {}),
       ...(this.meta.evaluation !== undefined ? { evaluation: this.meta.evaluation } : {}),
       features: idsToBase64(this.features),
       service: softmax(this.service),
@@ -338,16 +345,22 @@ export const TOPIC_CODES = [
   'documents',
   'facilities',
   'digital_system',
+  // "other" (a concrete matter none of the eight covers: a mistake in an issued paper, mixed-up
+  // files, privacy…) is learned like the others; before, the model never gave it (recall 0).
+  'other',
 ] as const;
 
 export const DEFAULT_SETTINGS: TrainSettings = {
   minCount: 2,
-  opts: DEFAULT_TRAIN,
+  // L2 3e-4 (was 1e-4): cross-validated service 0.886 → 0.894, kind 0.880 → 0.884, topics equal.
+  opts: { ...DEFAULT_TRAIN, l2: 3e-4 },
   topics: TOPIC_CODES,
   stableOrder: true,
   // Cross-validated (2,097 messages): service accuracy 84.2% / 87.4% / 89.6% with "none" kept on
-  // 99.2% / 97.1% / 94.1% of messages without a service, for shifts 0 / 1 / 2; 1.5 keeps ≥ 95%.
-  noneShift: 1.5,
+  // 99.2% / 97.1% / 94.1% of messages without a service, for shifts 0 / 1 / 2; 1.5 kept ≥ 95%.
+  // Again with the everyday service names and 2,191 messages: 91.6% / 92.0% / 92.5% / 93.6% with
+  // "none" kept on 96.5% / 95.9% / 94.8% / 92.3% for 1.5 / 1.75 / 2 / 2.5: 1.75 keeps ≥ 95%.
+  noneShift: 1.75,
 };
 
 /**

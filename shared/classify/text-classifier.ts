@@ -12,6 +12,7 @@ import {
   BAD_WHEN_MENTIONED,
   CONTRAST,
   EMOJI_POLARITY,
+  EVERYDAY_SERVICE_TERMS,
   EXTRA_PLACE_TERMS,
   WHOLE_WORD_PLACES,
   NEGATORS_EN,
@@ -28,7 +29,8 @@ import {
   type TopicCode,
 } from './lexicon';
 import { PhraseIndex, prepareText, type Hit } from './phrase-index';
-import { combine } from './combine';
+import { combine, policyOf } from './combine';
+import { kindCues } from './cues';
 import { featureIds, type FeatureIds, type RuleSignals } from './features';
 import type { ClassifierModel } from './model';
 
@@ -84,6 +86,7 @@ function buildIndexes(catalog: CatalogView, learned: LearnedAlias[]) {
     for (const a of s.aliases) add(a, t);
     add(s.name.en, t);
     for (const term of SERVICE_TERMS[s.code] ?? []) add(term, t);
+    for (const term of EVERYDAY_SERVICE_TERMS[s.code] ?? []) add(term, t);
   }
   for (const l of learned)
     names.add(fold(l.phrase), { field: l.field, code: l.code, learned: true });
@@ -159,7 +162,11 @@ export class TextClassifier {
     const t = fold(text);
     const r = this.rules(t, text);
     if (!this.model) return r.result;
-    return combine(r.result, this.model.predict(featureIds(t, r.signals, true)));
+    return combine(
+      r.result,
+      this.model.predict(featureIds(t, r.signals, true)),
+      policyOf(this.model),
+    );
   }
 
   /** What the rules alone say, and the signals the model reads from them. */
@@ -256,6 +263,8 @@ export class TextClassifier {
           ...(negHits.length ? ['negator'] : []),
           ...(neg > pos ? ['negative'] : pos > neg ? ['positive'] : []),
           ...(service.confidence < 0.6 && service.code ? ['service-ambiguous'] : []),
+          // What the writer is doing (asking, proposing, thanking…): for the model only (cues.ts).
+          ...kindCues(t).map((c) => `k:${c}`),
         ]),
       ],
     };

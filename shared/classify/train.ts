@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { scorePredictions, type EvalReport, type LabelledMessage } from './evaluate';
 import { detailedReport, type DetailedReport } from './report';
-import { combine } from './combine';
+import { combine, DEFAULT_POLICY, type TopicThresholds } from './combine';
 import {
   ClassifierModel,
   DEFAULT_SETTINGS,
@@ -191,6 +191,72 @@ export function decisionPoints(labelled: LabelledMessage[], model: ModelPredicti
   return { service, kind, topics };
 }
 
+/** The thresholds tried for a topic (combine.ts keep / add). */
+const TOPIC_GRID = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7];
+
+/**
+ * Per-topic thresholds (keep a rule's topic / add a model's) that maximise micro-averaged topic F1
+ * over out-of-fold scores: first one pair shared by all topics, then each topic's pair in turn
+ * (two rounds of coordinate ascent over TOPIC_GRID). A topic keeps the shared pair unless its own
+ * gains at least one more right decision than it loses.
+ */
+export function chooseTopicThresholds(
+  labelled: LabelledMessage[],
+  ruleTopics: string[][],
+  model: ModelPrediction[],
+): Record<string, TopicThresholds> {
+  const codes = model[0]?.topics.map((t) => t.code!) ?? [];
+  const rows = labelled.map((m, j) => ({
+    y: new Set(m.topics),
+    r: new Set(ruleTopics[j]),
+    p: model[j]!.topics.map((t) => t.p),
+  }));
+  // Labels of topics the model does not score are missed whatever the thresholds: counted as such.
+  const missed = labelled.reduce(
+    (n, m) => n + m.topics.filter((t) => !codes.includes(t)).length,
+    0,
+  );
+  const f1 = (th: TopicThresholds[]) => {
+    let tp = 0;
+    let fp = 0;
+    let fn = missed;
+    for (const row of rows)
+      codes.forEach((c, i) => {
+        const given = row.p[i]! >= (row.r.has(c) ? th[i]!.keep : th[i]!.add);
+        const wanted = row.y.has(c);
+        if (given && wanted) tp++;
+        else if (given) fp++;
+        else if (wanted) fn++;
+      });
+    return (2 * tp) / (2 * tp + fp + fn || 1);
+  };
+  let best = { keep: DEFAULT_POLICY.keepRuleTopicAt, add: DEFAULT_POLICY.addModelTopicAt };
+  let bestF1 = f1(codes.map(() => best));
+  for (const keep of TOPIC_GRID)
+    for (const add of TOPIC_GRID) {
+      const v = f1(codes.map(() => ({ keep, add })));
+      if (v > bestF1) [best, bestF1] = [{ keep, add }, v];
+    }
+  const th = codes.map(() => ({ ...best }));
+  // One more right decision than before changes micro F1 by about 1 / (labels + decisions given).
+  const labels = rows.reduce((n, r) => n + r.y.size, 0);
+  const minGain = 1 / (2 * labels);
+  for (let round = 0; round < 2; round++)
+    codes.forEach((_, i) => {
+      for (const k of ['keep', 'add'] as const) {
+        let bestV = th[i]![k];
+        for (const v of TOPIC_GRID) {
+          th[i]![k] = v;
+          const score = f1(th);
+          if (score > bestF1 + minGain) [bestV, bestF1] = [v, score];
+        }
+        th[i]![k] = bestV;
+        bestF1 = f1(th);
+      }
+    });
+  return Object.fromEntries(codes.map((c, i) => [c, th[i]!]));
+}
+
 export interface TrainResult {
   model: ClassifierModel;
   cv: CrossValidation;
@@ -225,11 +291,18 @@ export function trainCalibrated(
     kind: chooseThreshold(calibrated(points.kind, calibration.kind)),
     topics: chooseThreshold(calibrated(points.topics, calibration.topics)),
   };
+  const topicThresholds = chooseTopicThresholds(
+    labelled,
+    cv.combined.map((_, j) =>
+      rules.rulesWithSignals(labelled[j]!.text).result.topics.map((t) => t.code!),
+    ),
+    cv.model,
+  );
   const all = [...labelled.map(toExample), ...corrections];
   const model = trainModel(
     all,
     all.map((e) => rules.features(e.text)),
-    { ...meta, calibration, triageAt },
+    { ...meta, calibration, triageAt, topicThresholds },
     settings,
   );
   return { model, cv };
@@ -272,8 +345,23 @@ export function buildModel(
 ): { model: ClassifierModel; evaluation: ModelEvaluation } {
   const { model, cv } = trainCalibrated(rules, open, corrections, meta, settings);
   const cal = model.meta.calibration;
-  const cvCombined = open.map((m, j) =>
-    combine(rules.rulesWithSignals(m.text).result, recalibrate(cv.model[j]!, cal)),
+  // Each fold is combined with topic thresholds chosen on the other folds' out-of-fold scores, so
+  // that the cross-validated topic F1 is not flattered by thresholds fitted on the scored messages.
+  const ruleResults = open.map((m) => rules.rulesWithSignals(m.text).result);
+  const folds = open.map((m) => foldOf(m.text));
+  const foldPolicy = Array.from({ length: FOLDS }, (_, f) => {
+    const idx = folds.flatMap((g, j) => (g === f ? [] : [j]));
+    return {
+      ...DEFAULT_POLICY,
+      topicAt: chooseTopicThresholds(
+        idx.map((j) => open[j]!),
+        idx.map((j) => ruleResults[j]!.topics.map((t) => t.code!)),
+        idx.map((j) => cv.model[j]!),
+      ),
+    };
+  });
+  const cvCombined = open.map((_, j) =>
+    combine(ruleResults[j]!, recalibrate(cv.model[j]!, cal), foldPolicy[folds[j]!]),
   );
   const withModel = rules.withModel(model);
   const evaluation: ModelEvaluation = {
@@ -328,7 +416,12 @@ export function buildQuick(
   const model = trainModel(
     all,
     all.map((e) => rules.features(e.text)),
-    { ...meta, calibration: base.meta.calibration, triageAt: base.meta.triageAt },
+    {
+      ...meta,
+      calibration: base.meta.calibration,
+      triageAt: base.meta.triageAt,
+      ...(base.meta.topicThresholds ? { topicThresholds: base.meta.topicThresholds } : {}),
+    },
     settings,
   );
   const withModel = rules.withModel(model);

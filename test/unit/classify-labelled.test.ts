@@ -190,3 +190,35 @@ describe('the second set, classify-labelled-2.jsonl (written in other voices)', 
     expect(m.laoDigits).toBeGreaterThanOrEqual(50);
   });
 });
+
+describe('the third set, classify-labelled-3.jsonl (kinds, everyday service words, topic "other")', () => {
+  const third = readSet('classify-labelled-3.jsonl');
+
+  test('well formed, with unique ids n0001, n0002, …, and codes from the catalog', () => {
+    expect(third.length).toBeGreaterThanOrEqual(100);
+    expect(malformed(third, /^n\d{4,}$/)).toEqual([]);
+    expect(new Set(third.map((m) => m.id)).size).toBe(third.length);
+    expect(unknownCodes(third)).toEqual([]);
+  });
+
+  test('no text repeats one of its own or of the earlier sets', () => {
+    const earlier = new Set(
+      ['classify-dev.jsonl', 'classify-labelled.jsonl', 'classify-labelled-2.jsonl']
+        .flatMap((f) => readSet(f))
+        .map((m) => normalise(m.text)),
+    );
+    const seen = new Set<string>();
+    const dup: string[] = [];
+    for (const m of third) {
+      const key = normalise(m.text);
+      if (seen.has(key) || earlier.has(key)) dup.push(`${m.id}: ${m.text}`);
+      seen.add(key);
+    }
+    expect(dup).toEqual([]);
+  });
+
+  test('every kind at least 12 times; most name no center', () => {
+    expect(thinClasses(third, { service: 0, topic: 0, kind: 12 })).toEqual([]);
+    expect(mix(third).noCenter).toBeGreaterThanOrEqual(0.6);
+  });
+});

@@ -3,7 +3,7 @@
  * each field, with which confidence and method. Pure inputs, no model file: every threshold of
  * DEFAULT_POLICY is checked at its edge.
  */
-import { combine, DEFAULT_POLICY } from '../../shared/classify/combine';
+import { combine, DEFAULT_POLICY, policyOf } from '../../shared/classify/combine';
 import type { ModelPrediction } from '../../shared/classify/model';
 import type { TextClassification } from '../../shared/classify/text-classifier';
 import type { Classified } from '../../shared/models/feedback.model';
@@ -121,6 +121,50 @@ describe('topics', () => {
       { code: 'documents', confidence: 0.889, method: 'keyword' },
       { code: 'staff_conduct', confidence: 0.61, method: 'model' },
     ]);
+  });
+
+  test('per-topic thresholds (topicAt) replace the shared ones for their topic only', () => {
+    const r = rules({ topics: [keyword('waiting_time', 0.8), keyword('fees', 0.8)] });
+    const m = model({
+      topics: [
+        { code: 'waiting_time', p: 0.2, confidence: 0.6 },
+        { code: 'fees', p: 0.2, confidence: 0.6 },
+        { code: 'other', p: 0.3, confidence: 0.7 },
+        { code: 'documents', p: 0.3, confidence: 0.7 },
+      ],
+    });
+    expect(combine(r, m).topics.map((t) => t.code)).toEqual(['waiting_time', 'fees']);
+    const policy = {
+      ...DEFAULT_POLICY,
+      topicAt: { waiting_time: { keep: 0.2, add: 0.9 }, fees: { keep: 0.201, add: 0 } },
+    };
+    expect(
+      combine(r, m, { ...policy, topicAt: { ...policy.topicAt, other: { keep: 1, add: 0.3 } } })
+        .topics,
+    ).toEqual([
+      { code: 'waiting_time', confidence: 0.6, method: 'keyword' },
+      { code: 'other', confidence: 0.7, method: 'model' },
+    ]);
+    // Just under its own add threshold: not added; documents keeps the shared 0.4.
+    expect(
+      combine(r, m, {
+        ...policy,
+        topicAt: { ...policy.topicAt, other: { keep: 0, add: 0.301 } },
+      }).topics.map((t) => t.code),
+    ).toEqual(['waiting_time']);
+  });
+
+  test("policyOf: DEFAULT_POLICY, with the model's own topic thresholds when it has them", () => {
+    expect(policyOf(null)).toBe(DEFAULT_POLICY);
+    expect(policyOf({ meta: {} })).toBe(DEFAULT_POLICY);
+    const at = { fees: { keep: 0.1, add: 0.2 } };
+    const withAt = { meta: { topicThresholds: at } };
+    expect(policyOf(withAt)).toEqual({ ...DEFAULT_POLICY, topicAt: at });
+    // The same object for the same model (no allocation per message), a new one when they change.
+    expect(policyOf(withAt)).toBe(policyOf(withAt));
+    const other = { fees: { keep: 0.3, add: 0.3 } };
+    withAt.meta.topicThresholds = other;
+    expect(policyOf(withAt).topicAt).toBe(other);
   });
 
   test('a topic the model does not know stays as the rules found it', () => {

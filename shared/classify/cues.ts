@@ -1,0 +1,53 @@
+/**
+ * Cues of a message's kind that only the learned model reads (as `r:c:<cue>` features): they do
+ * not change the rules' own kind or sentiment. The rules' word lists say whether a message is
+ * good or bad news; these say what the writer is doing — asking (a question particle at the end,
+ * "is it", romanised "bo"), proposing ("ນ່າຈະ", "maybe", "would save"), thanking or praising in
+ * words the polarity list lacks ("respect", "ນັບຖື", "5 stars"), telling of a quick service
+ * ("in 15 minutes", "ມື້ດຽວ"), greeting or testing ("hi", "test", "ສະບາຍດີ"), or telling of a plan
+ * ("next week", "ອາທິດໜ້າ"). Lao is matched inside the text (no spaces between words), Latin on
+ * word boundaries. The text is folded (fold.ts): ໜ is ຫນ, ໝ is ຫມ, ຳ is ໍາ, digits are ASCII.
+ */
+
+/** Lao question particles and words: ບໍ (not ບໍ່, not the start of ບໍລິການ), ແນວໃດ, ໃສ, … */
+const ASK_LO =
+  /ບໍ(?=$|[\s?!.,)]|ນໍ|ດ)|ແມ່ນບໍ່|ຫລືບໍ່|ໄດ້ບໍ່\s*$|ແນວໃດ|ເທົ່າໃດ|ປານໃດ|ຈັກ(?:ມື້|ກີບ|ຄົນ|ແຜ່ນ|ເດືອນ)|ຢູ່ໃສ|ໄປໃສ|ແນວໃດ|ຫຍັງແດ່|ຫລືວ່າ|ບໍ່\s*\?/;
+/** English and romanised Lao question openings and particles. */
+const ASK_LATIN =
+  /(^|[\s,.;:])(can i|can we|can you|can my|do i|do we|does|is it|is there|is a|are there|must i|must it|should i|how|what|when|where|which|who|why|whether|any way|yu sai|tao dai|jak mue|jak kip|dai bo|bo nor|bor|bo)(?=$|[\s?!.,])/;
+/** A question mark, or a Lao question particle, ending the message. */
+const ASK_END = /(\?|ບໍ|ບໍ່|ແນວໃດ|ໃສ|ຫຍັງ|ເທົ່າໃດ|ປານໃດ|ແດ່|ບໍນໍ|\bbo|\bbor)\s*[?!.]*\s*$/;
+
+const SUGGEST =
+  /ນ່າຈະ|ອະຍາກໃຫ້|ຢາກໃຫ້|ຢາກສະເຫນີ|ສະເຫນີ|ຄວນ|ຂໍໃຫ້|ຖ້າ.{0,40}ຈະ(?:ດີ|ຊ່ວຍ|ສະດວກ)|ເພີ່ມ.{0,20}ອີກ|(^|[\s,.;:])(maybe|perhaps|allow|please|should|could (?:you|the|they)|would (?:save|help|be)|why not|needs? (?:a|an|more)|suggest|recommend|it'd|khuan|yak hai|kho hai)(?=$|[\s?!.,])/;
+
+const PRAISE =
+  /ຂອບໃຈ|ຂອບຄຸນ|ນັບຖື|ຊົມເຊີຍ|ປະທັບໃຈ|ມືອາຊີບ|ໂປ່ງໃສ|ສົມເຫດສົມຜົນ|ອົດທົນ|ນ່າຮັກ|ພຽງພໍ|ຄົບຖ້ວນ|ຊັດເຈນ|ເປັນກັນເອງ|ບໍ່ຍຸ່ງຍາກ|ບໍ່ຫຍຸ້ງຍາກ|ບໍ່ຕ້ອງລໍຖ້າ|ສະດວກສະບາຍ|👍|🙏|❤|(^|[\s,.;:!])(thanks?|thank you|thx|respect|impressed|impressive|welcoming|lovely|fastest|smooth|worked well|no problems?|without (?:a )?problems?|in and out|well done|good job|stars?|appreciate|grateful|kudos|bravo|fair|patient|transparent|reasonable|khop ?(?:chai|jai|khun))(?=$|[\s?!.,])/;
+
+/** A short time the service took ("15 min", "in 2 days", "ມື້ດຽວ", "same day"). */
+const QUICK =
+  /ມື້ດຽວ|ພາຍໃນ|ບໍ່ຮອດ|ບໍ່ເຖິງ|ທັນທີ|ໄດ້ເລີຍ|ໄດ້ໄວ|ໄວກວ່າ|ໄວຂຶ້ນ|(^|[\s,.;:(])(\d+ ?(?:min|mins|minutes|minute)|same (?:day|week|morning|afternoon)|in (?:\d+|one|two|an?) (?:hour|hours|day|days|min|minutes)|within|while (?:we|i) waited|faster|quicker)(?=$|[\s?!.,)])/;
+
+/** Greetings, tests, wrong numbers: messages with no matter in them. */
+const GREETING =
+  /^(hi+|hello|hey|test(?:ing)?|ok(?:ay)?|sorry|\d+|ສະບາຍດີ|ທົດລອງ|ທົດສອບ|ໂອເຄ|ເທສ)(?=$|[\s?!.,])|wrong (?:chat|number|person)|sent (?:from|by mistake)|meant to send/;
+
+/** A plan or a plain fact told ahead: "next week", "tomorrow", "ອາທິດໜ້າ", "ຈະໄປ". */
+const PLAN =
+  /ອາທິດຫນ້າ|ເດືອນຫນ້າ|ມື້ອື່ນ|ຈະໄປ|ຈະມາ|ກໍາລັງຈະ|(^|[\s,.;:])(next (?:week|month|year)|tomorrow|going to|will (?:go|come|do|bring|register|apply))(?=$|[\s?!.,])/;
+
+/** The kind cues of a folded text, by name. */
+export function kindCues(t: string): string[] {
+  const out: string[] = [];
+  if (ASK_LO.test(t) || ASK_LATIN.test(t)) out.push('ask');
+  if (ASK_END.test(t)) out.push('ask-end');
+  if (SUGGEST.test(t)) out.push('suggest');
+  if (PRAISE.test(t)) out.push('praise');
+  if (QUICK.test(t)) out.push('quick');
+  if (GREETING.test(t)) out.push('greeting');
+  if (PLAN.test(t)) out.push('plan');
+  // Very short messages are mostly greetings, one-word praise or tests.
+  const words = t.split(' ').length;
+  if (words <= 2 && t.length <= 20) out.push('short');
+  return out;
+}
