@@ -1,6 +1,7 @@
 # One image for every process of the platform (api, worker, seed); docker-compose.yml picks the command.
-# Node 24 (LTS; Node 20 is past end of life). deploy/pin-images.sh pins both FROM lines by digest.
-FROM node:24-bookworm-slim AS build
+# Node 24 (LTS; Node 20 is past end of life), pinned by digest (docs/deploy.md#images);
+# deploy/pin-images.sh refreshes both FROM lines.
+FROM node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -14,7 +15,7 @@ COPY bench ./bench
 # before the prune) into dist/dashboard, which the runtime image gets with dist/.
 RUN npx tsc -p tsconfig.build.json && node dist/scripts/build-dashboard.js && npm prune --omit=dev
 
-FROM node:24-bookworm-slim
+FROM node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./

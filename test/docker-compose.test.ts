@@ -69,7 +69,7 @@ test('the Dockerfile builds the entry points compose runs', () => {
   const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
   // A supported Node LTS in both stages (Node 20 is past end of life).
   expect(
-    dockerfile.match(/^FROM node:24-bookworm-slim(@sha256:[0-9a-f]{64})?( AS build)?$/gm),
+    dockerfile.match(/^FROM node:24-bookworm-slim@sha256:[0-9a-f]{64}( AS build)?$/gm),
   ).toHaveLength(2);
   expect(dockerfile).not.toMatch(/FROM node:20/);
   expect(dockerfile).toMatch(/tsc -p tsconfig\.build\.json/);
@@ -152,14 +152,14 @@ test('the proxy terminates TLS for SITE_ADDRESS with HSTS and never forwards /me
   expect(caddy).toMatch(/dynamic a api 3000/);
 });
 
-test('images name a release line (never latest or a bare major), and the pin script covers them all', () => {
+test('images name a release line (never latest or a bare major) pinned by digest, and the pin script covers them all', () => {
   const images = Object.values(compose.services as Record<string, { image?: string }>)
     .map((v) => v.image)
     .filter((i): i is string => Boolean(i));
   expect(images.sort()).toEqual([
-    expect.stringMatching(/^caddy:2\.\d+-alpine(@sha256:[0-9a-f]{64})?$/),
-    expect.stringMatching(/^mongo:7\.0(@sha256:[0-9a-f]{64})?$/),
-    expect.stringMatching(/^redis:7\.4-bookworm(@sha256:[0-9a-f]{64})?$/),
+    expect.stringMatching(/^caddy:2\.\d+-alpine@sha256:[0-9a-f]{64}$/),
+    expect.stringMatching(/^mongo:7\.0@sha256:[0-9a-f]{64}$/),
+    expect.stringMatching(/^redis:7\.4-bookworm@sha256:[0-9a-f]{64}$/),
   ]);
   const script = readFileSync(path.join(root, 'deploy/pin-images.sh'), 'utf8');
   expect(script).toContain('docker buildx imagetools inspect');
