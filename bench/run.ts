@@ -121,6 +121,10 @@ const PIPELINE_N = Number(process.env.BENCH_PIPELINE_N ?? 5000);
 const CONNECTIONS = 50;
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
 const PII_KEY = 'b'.repeat(64);
+/** BENCH_CPU_PROF=<folder>: the api and the worker each write a CPU profile there. */
+const cpuProf = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
 
 const body = JSON.stringify({
   centerCode: 'LA-VT-XAYSETHA',
@@ -259,6 +263,8 @@ async function main() {
       cpuModel: os.cpus()[0]?.model,
       memGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
+      // The machine is shared: its 1-minute load average when the run started and ended.
+      loadAverage: { start: +os.loadavg()[0]!.toFixed(1), end: 0 },
     },
     when: new Date().toISOString(),
     settings: {
@@ -270,6 +276,7 @@ async function main() {
     classification,
   };
 
+  const partial = !!(process.env.BENCH_SKIP_HTTP || process.env.BENCH_SKIP_PIPELINE);
   const children: ChildProcess[] = [];
   try {
     // (a) HTTP intake vs the bare endpoint; each server is its own process, like production.
@@ -283,16 +290,20 @@ async function main() {
       await stop(bare);
       const apiPort = await freePort();
       const botApi = await startBotApiStub();
-      const api = spawn(process.execPath, [path.join(DIST, 'services', 'api', 'main.js')], {
-        env: {
-          ...env,
-          PORT: String(apiPort),
-          TELEGRAM_BOT_TOKEN: TG_TOKEN,
-          TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-          TELEGRAM_API_ROOT: botApi.url,
+      const api = spawn(
+        process.execPath,
+        [...cpuProf, path.join(DIST, 'services', 'api', 'main.js')],
+        {
+          env: {
+            ...env,
+            PORT: String(apiPort),
+            TELEGRAM_BOT_TOKEN: TG_TOKEN,
+            TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+            TELEGRAM_API_ROOT: botApi.url,
+          },
+          stdio: ['ignore', 'ignore', 'inherit'],
         },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      );
       children.push(api);
       await waitReady(`http://127.0.0.1:${apiPort}/readyz`);
       const intakeUrl = `http://127.0.0.1:${apiPort}/api/v1/feedback`;
@@ -410,6 +421,7 @@ async function main() {
       console.log('intake', results.intake);
     }
 
+    if (process.env.BENCH_SKIP_PIPELINE) return;
     // Clear the HTTP run's jobs so the pipeline measures only its own.
     const conn = redisConnection(redis.url, 'worker');
     const queue = new Queue<IntakeEnvelope>(QUEUE_INTAKE, { connection: conn, prefix });
@@ -496,16 +508,10 @@ async function main() {
     // clock runs until the last one is stored and counted.
     const rss: number[] = [];
     let polls = 0;
-    const worker = spawn(
-      process.execPath,
-      [
-        ...(process.env.BENCH_CPU_PROF
-          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-          : []),
-        path.join(DIST, 'workers', 'main.js'),
-      ],
-      { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const worker = spawn(process.execPath, [...cpuProf, path.join(DIST, 'workers', 'main.js')], {
+      env: { ...env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     children.push(worker);
     await new Promise<void>((resolve, reject) => {
       let out = '';
@@ -611,6 +617,12 @@ async function main() {
     await redis.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
+  // A partial run (BENCH_SKIP_HTTP or BENCH_SKIP_PIPELINE, to measure or profile one part) prints
+  // its figures and leaves bench/results/latest.json as it was.
+  if (partial) return console.log('partial run: bench/results/latest.json not written');
+  (results.machine as { loadAverage: { end: number } }).loadAverage.end = +os
+    .loadavg()[0]!
+    .toFixed(1);
   const outDir = path.join(ROOT, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');

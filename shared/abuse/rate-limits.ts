@@ -61,14 +61,47 @@ export function addressKey(ip: string | undefined): string {
     .join(':')}::/64`;
 }
 
+/**
+ * The two feedback limits in one round trip: a point of the hard limit, then — only when that one
+ * is not exceeded — a point of the soft one. Each is a fixed window counted in the same key and the
+ * same way as the RateLimiterRedis limiters (an integer that expires `duration` after its first
+ * point; refused beyond `points`), so it is exactly the two `consume` calls in a row that `take`
+ * makes, without waiting for Redis twice per submission.
+ * Answers `{0}` (ok), `{1, ms}` (hard limit exceeded, ms left) or `{2, ms}` (soft).
+ */
+const FEEDBACK_SCRIPT = `
+local function point(key, seconds)
+  local n = redis.call('incr', key)
+  local left = redis.call('pttl', key)
+  if left < 0 then
+    left = tonumber(seconds) * 1000
+    redis.call('pexpire', key, left)
+  end
+  return {n, left}
+end
+local hard = point(KEYS[1], ARGV[1])
+if hard[1] > tonumber(ARGV[2]) then return {1, hard[2]} end
+local soft = point(KEYS[2], ARGV[3])
+if soft[1] > tonumber(ARGV[4]) then return {2, soft[2]} end
+return {0}`;
+
+type FeedbackScript = (hardKey: string, softKey: string, ...args: string[]) => Promise<number[]>;
+
 export class RateLimits {
   private readonly limiters = new Map<LimitName, RateLimiterRedis>();
+  /** Both feedback limits in one call (FEEDBACK_SCRIPT); absent for a window of 0 (no expiry). */
+  private readonly feedbackScript?: FeedbackScript;
 
   constructor(
     redis: IORedis,
-    prefix: string,
+    private readonly prefix: string,
     readonly rules: Record<LimitName, LimitRule>,
   ) {
+    if (rules.web.durationS > 0 && rules.webHeld.durationS > 0) {
+      redis.defineCommand('odscFeedbackLimits', { numberOfKeys: 2, lua: FEEDBACK_SCRIPT });
+      const r = redis as unknown as { odscFeedbackLimits: FeedbackScript };
+      this.feedbackScript = (...a) => r.odscFeedbackLimits(...a);
+    }
     for (const [name, rule] of Object.entries(rules) as [LimitName, LimitRule][]) {
       this.limiters.set(
         name,
@@ -107,6 +140,29 @@ export class RateLimits {
    * beyond the soft one, else ok. Refusals are counted for /metrics.
    */
   async feedback(address: string): Promise<LimitVerdict> {
+    if (this.feedbackScript) {
+      const { web, webHeld } = this.rules;
+      let r: number[];
+      try {
+        r = await this.feedbackScript(
+          `${this.prefix}:rl:web:${address}`,
+          `${this.prefix}:rl:webHeld:${address}`,
+          String(web.durationS),
+          String(web.points),
+          String(webHeld.durationS),
+          String(webHeld.points),
+        );
+      } catch {
+        return { kind: 'ok' }; // fails open, as take() does
+      }
+      if (r[0] === 1) {
+        countRefusal('web');
+        return { kind: 'refused', limit: 'web', retryAfterS: Math.max(1, Math.ceil(r[1]! / 1000)) };
+      }
+      if (r[0] !== 2) return { kind: 'ok' };
+      countRefusal('webHeld');
+      return { kind: 'held', reason: 'rate:web' };
+    }
     const hard = await this.take('web', address);
     if (hard.kind === 'refused') {
       countRefusal('web');

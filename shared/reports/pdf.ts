@@ -11,7 +11,8 @@
  * Each render runs in a fresh context with JavaScript off and the network cut: a report is
  * self-contained HTML and must never fetch anything.
  */
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+// Loaded when the first PDF is asked for, not at start-up: the api and the worker need it rarely.
+import type { Browser, BrowserContext } from 'playwright-core';
 
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 /** Pages rendering at once per process (a PDF takes a CPU core for a moment). */
@@ -53,7 +54,9 @@ export class PdfEngine {
 
   private launch(executablePath: string): Promise<Browser> {
     if (this.browser) return this.browser;
-    const p = chromium.launch({ executablePath, headless: true, args: ARGS });
+    const p = import('playwright-core').then(({ chromium }) =>
+      chromium.launch({ executablePath, headless: true, args: ARGS }),
+    );
     this.browser = p;
     this.launches++;
     const forget = () => {

@@ -159,7 +159,7 @@ export class FeedbackStore {
   private async indexNew(doc: FeedbackDoc): Promise<void> {
     if (this.deps.index && indexAtIntake(doc))
       await this.deps.index.put(queueEntry(doc), { onlyIfAbsent: true });
-    if (doc.kind?.code === 'complaint') await this.deps.marks?.markCases([doc._id]);
+    if (doc.kind?.code === 'complaint') await this.deps.marks?.markCases([doc._id], doc.day);
   }
 
   constructor(private readonly deps: FeedbackStoreDeps) {
