@@ -22,6 +22,7 @@ import { createGunzip, createGzip } from 'node:zlib';
 import mongoose, { type Connection } from 'mongoose';
 import { loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
+import { markNotBackfilled } from '../shared/privacy/lookups';
 
 const { EJSON } = mongoose.mongo.BSON;
 export const MANIFEST = 'manifest.json';
@@ -184,6 +185,9 @@ export async function restoreDatabase(
       throw new Error(`${e.file}: ${n} documents read, the manifest says ${e.documents}`);
     restored[e.collection] = n;
   }
+  // Erasure's look-up records were read apart from the feedback, so they may miss a feedback the
+  // backup holds: the first erasure or retention sweep rebuilds them (docs/privacy.md).
+  await markNotBackfilled(conn);
   return { manifest, restored };
 }
 

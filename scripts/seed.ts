@@ -17,6 +17,7 @@ import { catalogModels } from '../shared/models/catalog.model';
 import { migrationModel } from '../shared/models/migration.model';
 import { feedbackModel } from '../shared/models/feedback.model';
 import { rollupBatchModel, rollupModel } from '../shared/models/rollup.model';
+import { ensureLookupCollection } from '../shared/privacy/lookups';
 
 export async function seed(mongoUrl: string) {
   const conn = await connectMongo(mongoUrl);
@@ -35,6 +36,7 @@ export async function seed(mongoUrl: string) {
       telegramChatModel(conn).init(),
       kioskDeviceModel(conn).init(),
       migrationModel(conn).init(),
+      ensureLookupCollection(conn),
     ]);
     const added = await seedCatalog(models);
     return { ...added, migrations: await runMigrations(conn) };

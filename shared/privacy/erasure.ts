@@ -9,16 +9,29 @@
  * Used three ways: the nightly retention job (older than PII_RETENTION_DAYS), the admin action
  * `POST /api/v1/privacy/erasures` and `npm run erase` (by tracking code or number), both audited.
  *
- * FerretDB pushes down no filter but `_id` equality (docs/storage.md), so the feedback is walked
- * once with a cursor and a projection, and every write is by `_id`.
+ * FerretDB pushes down no filter but `_id` equality (docs/storage.md), so the feedback is found
+ * through the look-up records (lookups.ts: per sender hash, per contact-number hash, per received
+ * day), read by `_id`, and every write is by `_id`. A database whose feedback predates the records
+ * is backfilled first (one full scan, once).
  */
 import type { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
+import { localBuckets } from '../models/feedback.model';
 import { toE164 } from '../phone';
 import { senderHashInput, type PiiVault } from '../pii';
 import { followupKey, threadKey as smsThreadKey } from '../sms-conversation';
 import { telegramOwnerKey, telegramSessionKey, telegramThreadKey } from '../telegram-keys';
+import {
+  contactKey,
+  contactPhoneHash,
+  contactPhoneHashOf,
+  dayKey,
+  holdsPersonalData,
+  lookupKeysOf,
+  PrivacyLookups,
+  senderKey,
+} from './lookups';
 
 export interface ErasureDeps {
   conn: Connection;
@@ -27,6 +40,8 @@ export interface ErasureDeps {
   queuePrefix: string;
   /** The queues whose dead-lettered (failed) jobs may name a citizen: intake and notify. */
   queues: Queue[];
+  /** The look-up records (built from conn, redis and queuePrefix when not given). */
+  lookups?: PrivacyLookups;
 }
 
 /** What an erasure touched: counts only, never an identifier. */
@@ -43,7 +58,7 @@ interface SenderFields {
   _id: string;
   receivedAt?: Date;
   sender?: { kind?: string; idSealed?: string; idHash?: string };
-  meta?: { contactPhoneSealed?: string; chatTag?: string };
+  meta?: { contactPhoneSealed?: string; contactPhoneHash?: string; chatTag?: string };
   replies?: { id: string }[];
   piiErasedAt?: Date;
 }
@@ -58,9 +73,6 @@ const empty = (): ErasureResult => ({
   jobs: 0,
   markers: 0,
 });
-
-const holdsPersonalData = (d: SenderFields) =>
-  Boolean(d.sender?.idSealed || d.sender?.idHash || d.meta?.contactPhoneSealed || d.meta?.chatTag);
 
 /** The clear identifiers of a feedback (to find the failed jobs naming them), best effort. */
 function clearIds(vault: PiiVault, d: SenderFields): string[] {
@@ -100,6 +112,7 @@ async function eraseDocs(
           'sender.idSealed': '',
           'sender.idHash': '',
           'meta.contactPhoneSealed': '',
+          'meta.contactPhoneHash': '',
           'meta.chatTag': '',
         },
         $set: { 'sender.consentToContact': false, piiErasedAt: at },
@@ -181,10 +194,42 @@ async function eraseJobs(
   }
 }
 
+/** Runs fn over items, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Feedback read by `_id` (the only filter FerretDB answers from an index), missing ones left out. */
+async function fetchByIds(deps: ErasureDeps, ids: string[]): Promise<SenderFields[]> {
+  const Feedback = deps.conn.collection<SenderFields>('feedback');
+  const out: SenderFields[] = [];
+  await eachLimited(ids, 16, async (id) => {
+    const d = await Feedback.findOne({ _id: id }, { projection: PROJECTION });
+    if (d) out.push(d);
+  });
+  return out;
+}
+
+const lookupsOf = (deps: ErasureDeps) =>
+  deps.lookups ?? new PrivacyLookups(deps.conn, deps.redis, deps.queuePrefix);
+
+/** Adds ids to a removal plan: record key → ids to take out of it. */
+function plan(into: Map<string, string[]>, key: string, id: string) {
+  const ids = into.get(key);
+  if (ids) ids.push(id);
+  else into.set(key, [id]);
+}
+
 /**
  * A citizen's data, on request, found by a tracking code (the sender of that feedback: all their
  * feedback goes, not only this one) or by a phone number (everything sent from it or left as a
- * contact number, verified or not).
+ * contact number, verified or not). The feedback is found through the look-up records of the
+ * sender hashes and the contact-number hash, each read by `_id`; a database never backfilled is
+ * backfilled first, so nothing stored before the records existed is missed.
  */
 export async function eraseCitizen(
   deps: ErasureDeps,
@@ -193,8 +238,15 @@ export async function eraseCitizen(
 ): Promise<ErasureResult> {
   const result = empty();
   const Feedback = deps.conn.collection<SenderFields>('feedback');
-  const match = new Set<string>(); // look-up hashes of the citizen
+  const lookups = lookupsOf(deps);
   let phone: string | null = null;
+  if (!('trackingCode' in by)) {
+    phone = toE164(by.phone);
+    if (!phone) throw new Error('not a phone number');
+  }
+  await lookups.ensureBackfilled(deps.vault);
+  const match = new Set<string>(); // look-up hashes of the citizen
+  let contact: string | null = null; // the keyed hash of the citizen's number as a contact number
   let direct: SenderFields | null = null;
   if ('trackingCode' in by) {
     direct = await Feedback.findOne({ _id: by.trackingCode }, { projection: PROJECTION });
@@ -202,34 +254,40 @@ export async function eraseCitizen(
     if (direct.sender?.idHash) match.add(direct.sender.idHash);
     if (direct.meta?.contactPhoneSealed) {
       try {
-        phone = deps.vault.decrypt(direct.meta.contactPhoneSealed, 'phone');
+        phone = toE164(deps.vault.decrypt(direct.meta.contactPhoneSealed, 'phone'));
       } catch {
         phone = null;
       }
     }
-  } else {
-    phone = toE164(by.phone);
-    if (!phone) throw new Error('not a phone number');
+    if (direct.meta?.contactPhoneHash) contact = direct.meta.contactPhoneHash;
   }
   if (phone) {
     match.add(deps.vault.hash(senderHashInput('phone', phone)));
     match.add(deps.vault.hash(senderHashInput('phone', phone, false)));
+    contact = contactPhoneHash(deps.vault, phone);
   }
+  const keys = [...[...match].map(senderKey), ...(contact ? [contactKey(contact)] : [])];
+  const listed = new Set<string>();
+  for (const key of keys) for (const id of await lookups.ids(key)) listed.add(id);
+  if (direct) listed.delete(direct._id);
+  const mine = (d: SenderFields) => {
+    if (d.sender?.idHash && match.has(d.sender.idHash)) return true;
+    if (!contact || !d.meta?.contactPhoneSealed) return false;
+    const hash =
+      d.meta.contactPhoneHash ?? contactPhoneHashOf(deps.vault, d.meta.contactPhoneSealed);
+    return hash === contact;
+  };
+  const removal = new Map<string, string[]>();
   const docs: SenderFields[] = direct ? [direct] : [];
-  // Documents with a contact number hold it sealed only: opened to compare, one at a time.
-  for await (const d of Feedback.find({}, { projection: PROJECTION, batchSize: 1000 })) {
-    if (d._id === direct?._id) continue;
-    let mine = Boolean(d.sender?.idHash && match.has(d.sender.idHash));
-    if (!mine && phone && d.meta?.contactPhoneSealed) {
-      try {
-        mine = deps.vault.decrypt(d.meta.contactPhoneSealed) === phone;
-      } catch {
-        mine = false;
-      }
-    }
-    if (mine) docs.push(d);
+  for (const d of await fetchByIds(deps, [...listed])) {
+    if (mine(d)) docs.push(d);
+    // Listed but no longer this citizen's (erased before): out of the records read.
+    else for (const key of keys) plan(removal, key, d._id);
   }
+  // Erased: out of every record it was in (its sender's, its contact number's, its day's).
+  for (const d of docs) for (const key of lookupKeysOf(d)) plan(removal, key, d._id);
   const found = await eraseDocs(deps, docs, at, result);
+  await lookups.remove(removal);
   for (const h of match) found.hashes.add(h);
   if (phone) found.ids.add(phone);
   await eraseRecords(deps, found, result);
@@ -240,7 +298,9 @@ export async function eraseCitizen(
 /**
  * The retention sweep: personal data of feedback received more than `days` days ago, records of
  * chats and numbers not seen for that long (opt-outs kept), and dead-lettered jobs older than
- * that. Run nightly by the staff-jobs queue; `days` 0 erases nothing.
+ * that. Run nightly by the staff-jobs queue; `days` 0 erases nothing. The feedback is found
+ * through the day records (every day up to the cutoff's), read by `_id`; a day left with nothing
+ * to erase leaves the list.
  */
 export async function eraseExpired(
   deps: ErasureDeps,
@@ -251,20 +311,33 @@ export async function eraseExpired(
   if (days <= 0) return result;
   const cutoff = now - days * 86_400_000;
   const at = new Date(now);
-  const Feedback = deps.conn.collection<SenderFields>('feedback');
-  const old: SenderFields[] = [];
-  const flush = async () => {
-    const found = await eraseDocs(deps, old.splice(0), at, result);
-    // Codes only: the markers of old feedback (their chats may have written since).
-    for (const code of found.codes)
-      result.markers += await deps.redis.del(telegramOwnerKey(deps.queuePrefix, code));
-  };
-  for await (const d of Feedback.find({}, { projection: PROJECTION, batchSize: 1000 })) {
-    if (!d.receivedAt || d.receivedAt.getTime() >= cutoff || !holdsPersonalData(d)) continue;
-    old.push(d);
-    if (old.length >= 500) await flush();
+  const lookups = lookupsOf(deps);
+  await lookups.ensureBackfilled(deps.vault);
+  const cutoffDay = localBuckets(new Date(cutoff)).day;
+  for (const day of await lookups.days()) {
+    if (day > cutoffDay) break;
+    const whole = day < cutoffDay; // every feedback of the day is past the cutoff
+    const ids = await lookups.ids(dayKey(day));
+    if (!ids.length && whole) await lookups.dropDayIfEmpty(day);
+    for (let i = 0; i < ids.length; i += 500) {
+      const docs = await fetchByIds(deps, ids.slice(i, i + 500));
+      const removal = new Map<string, string[]>();
+      const old: SenderFields[] = [];
+      for (const d of docs) {
+        if (!holdsPersonalData(d))
+          plan(removal, dayKey(day), d._id); // erased on request
+        else if (d.receivedAt && d.receivedAt.getTime() < cutoff) {
+          old.push(d);
+          for (const key of lookupKeysOf(d)) plan(removal, key, d._id);
+        }
+      }
+      const found = await eraseDocs(deps, old, at, result);
+      // Codes only: the markers of old feedback (their chats may have written since).
+      for (const code of found.codes)
+        result.markers += await deps.redis.del(telegramOwnerKey(deps.queuePrefix, code));
+      await lookups.remove(removal, whole ? new Set([day]) : new Set());
+    }
   }
-  await flush();
   const before = new Date(cutoff);
   const Contacts = deps.conn.collection<{ _id: string; optedOut?: boolean; updatedAt?: Date }>(
     'sms_contacts',

@@ -7,6 +7,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { IntakeEnvelope } from '../../shared/intake-envelope.schema';
 import { toE164 } from '../../shared/phone';
 import { senderHashInput, type PiiPurpose, type PiiVault } from '../../shared/pii';
+import { contactPhoneHashOf } from '../../shared/privacy/lookups';
 import { prepareText, type NormalizedText } from '../../shared/text-normalize';
 
 export interface NormalizedSender {
@@ -21,6 +22,8 @@ export interface NormalizedSender {
 export interface NormalizedIntake {
   text?: NormalizedText & { raw: string };
   sender: NormalizedSender;
+  /** Keyed hash of a contact number left in meta (Telegram flow): erasure by number finds it. */
+  contactPhoneHash?: string;
 }
 
 export function normalizeIntake(env: IntakeEnvelope, vault: PiiVault): NormalizedIntake {
@@ -57,7 +60,10 @@ export function normalizeIntake(env: IntakeEnvelope, vault: PiiVault): Normalize
       ...(unverified ? { verified: false } : {}),
     };
   }
-  return { text, sender };
+  const sealedContact = env.meta.contactPhoneSealed;
+  const contactHash =
+    typeof sealedContact === 'string' ? contactPhoneHashOf(vault, sealedContact) : null;
+  return { text, sender, ...(contactHash ? { contactPhoneHash: contactHash } : {}) };
 }
 
 /** A sender id is a chat id for Telegram and a phone number otherwise (SMS, web form, kiosk). */

@@ -34,6 +34,7 @@ import { ReportMarks } from '../../shared/reports/report-days';
 import { indexAtIntake, queueEntry, staffStatusOf } from '../../shared/staff/queue-query';
 import { citizenStatus } from '../../shared/staff/staff-status';
 import { heldReasonOf } from '../../shared/abuse/hold';
+import { PrivacyLookups, withContactHash } from '../../shared/privacy/lookups';
 
 export type NewFeedback = Omit<
   FeedbackDoc,
@@ -70,7 +71,7 @@ export function buildFeedback(
     needsTriage: cls.needsTriage,
     locale: env.locale,
     source: typeof env.meta.source === 'string' ? env.meta.source : undefined,
-    meta: env.meta,
+    meta: withContactHash(env.meta, norm.contactPhoneHash),
     staffStatus: norm.text || norm.sender.idSealed ? 'new' : 'closed',
     statusAt: receivedAt,
   };
@@ -118,6 +119,8 @@ export interface FeedbackStoreDeps {
   index?: QueueIndex;
   /** Marks stored complaints for the report days (shared/reports/report-days.ts). */
   marks?: ReportMarks;
+  /** Erasure's look-up records (shared/privacy/lookups.ts), written before the batch's insert. */
+  lookups?: PrivacyLookups;
   /** Largest batch, and how long the first document of a batch waits for company. */
   maxBatch?: number;
   maxWaitMs?: number;
@@ -200,6 +203,13 @@ export class FeedbackStore {
       createdAt: now,
       updatedAt: now,
     }));
+    try {
+      // Before the insert: a stored feedback with personal data is always findable for erasure.
+      await this.deps.lookups?.add(docs);
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
     const duplicate = new Set<number>();
     try {
       await this.col.insertMany(docs, { ordered: false });
@@ -325,6 +335,7 @@ export async function createFeedbackStore(
     lock,
     index: new QueueIndex(redis, prefix),
     marks,
+    lookups: new PrivacyLookups(conn, redis, prefix),
     ...batching,
   });
 }
