@@ -13,7 +13,14 @@ import { createLogger } from '../shared/logger';
 import type { FeedbackDoc } from '../shared/models/feedback.model';
 import { kioskDeviceModel, type KioskDeviceModel } from '../shared/models/kiosk-device.model';
 import { ARTIFACTS, launchChromium } from './helpers/browser';
-import { onScreen, pairedTablet, queued, readStore, writeStore } from './helpers/kiosk-tablet';
+import {
+  deleteFromStore,
+  onScreen,
+  pairedTablet,
+  queued,
+  readStore,
+  writeStore,
+} from './helpers/kiosk-tablet';
 import {
   serveOnLocalhost,
   startTestPlatform,
@@ -466,6 +473,25 @@ test('a newer app whose field the api does not know yet: the answer stays queued
     expect(retryIn).toBeLessThanOrEqual(10 * 60_000 + 60_000);
     expect(Date.parse(String(kept!.refusedSince))).toBeGreaterThanOrEqual(before - 1000);
     expect(await queued(page)).toBe(1);
+
+    // While it waits it is not sent again, as a finished answer or as an old draft (an answer
+    // interrupted before Done is sent after two minutes): another answer goes out and is refused
+    // the same way, and the waiting one keeps the next try it was given.
+    const planted = Date.now() + 5 * 60_000;
+    const asDraft = {
+      ...kept!,
+      state: 'draft',
+      createdAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+      retryAt: planted,
+    };
+    await writeStore(page, 'responses', [asDraft]);
+    await answer(page, 4);
+    const both = await waitFor(async () => {
+      const rs = await readStore(page, 'responses');
+      return rs.length === 2 && rs.every((r) => r.retryAt) ? rs : null;
+    }, 'the second answer refused and kept');
+    expect(both.find((r) => r.id === kept!.id)!.retryAt).toBe(planted);
+    await deleteFromStore(page, 'responses', [both.find((r) => r.id !== kept!.id)!.id]);
 
     // A day later the api still refuses it: now it is set aside like any refused answer.
     await writeStore(page, 'responses', [

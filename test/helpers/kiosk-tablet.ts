@@ -84,3 +84,23 @@ export const writeStore = (page: Page, store: KioskStore, records: KioskRecord[]
       }),
     { s: store, rs: records },
   );
+
+/** Deletes records by id from one of the tablet's stores. */
+export const deleteFromStore = (page: Page, store: KioskStore, ids: string[]) =>
+  page.evaluate(
+    ({ s, ids }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('odsc-kiosk');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const t = open.result.transaction(s, 'readwrite');
+          for (const id of ids) t.objectStore(s).delete(id);
+          t.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          t.onerror = () => reject(t.error);
+        };
+      }),
+    { s: store, ids },
+  );

@@ -415,10 +415,11 @@
       }
       const due = all.filter(
         (r) =>
-          (r.state === 'ready' && !(r.retryAt > now)) ||
-          (r.state === 'draft' &&
-            (!current || current.id !== r.id) &&
-            now - Date.parse(r.createdAt) > DRAFT_MAX_AGE_MS),
+          !(r.retryAt > now) && // refused for a field the api does not know yet: wait (NEWER_RETRY_MS)
+          (r.state === 'ready' ||
+            (r.state === 'draft' &&
+              (!current || current.id !== r.id) &&
+              now - Date.parse(r.createdAt) > DRAFT_MAX_AGE_MS)),
       );
       const batch = due.slice(0, BATCH);
       if (batch.length) {
