@@ -221,7 +221,12 @@ test('many held items are released at once: each counts once, one already counte
     const r = await request(p.app)
       .post('/api/v1/feedback')
       .set('X-Forwarded-For', ip)
-      .send({ centerCode: center, rating: 4, text: `ບໍລິການດີ ${i} / good service` });
+      .send({
+        centerCode: center,
+        rating: 4,
+        text: `ບໍລິການດີ ${i} / good service`,
+        contact: { phone: `020 5555 770${i}`, consentToContact: true },
+      });
     codes.push(r.body.trackingCode);
   }
   for (const c of codes) await p.counted(c);
@@ -259,6 +264,17 @@ test('many held items are released at once: each counts once, one already counte
     ids.includes(String(a.target)),
   );
   expect(audit.map((a) => a.target).sort()).toEqual(ids.slice(0, 3).sort());
+  // The batch answers only ok or not: no item view was built, so no number was shown or audited
+  // as seen (one item opened afterwards is, which shows this role sees numbers).
+  const viewed = async () =>
+    (await auditModel(p.conn).find({ action: 'view_contact' }).lean())
+      .map((a) => String(a.target))
+      .filter((t) => ids.includes(t));
+  expect(await viewed()).toEqual([]);
+  expect((await admin.agent.get(`/api/v1/feedback/${batch[0]}`)).body.contact.value).toBe(
+    `+856205555770${COUNTED}`,
+  );
+  expect(await viewed()).toEqual([ids[0]]);
   expect((await admin.agent.get(`/api/v1/feedback/counts?center=${center}`)).body.held).toBe(0);
   expect((await admin.agent.get('/api/v1/feedback/counts')).body.held).toBe(await heldDocs());
   // A second batch changes nothing: every item says it is not held.

@@ -217,9 +217,22 @@ export class Workspace {
    * Applies a PATCH. Every check runs before anything is written (a refused request changes
    * nothing); then corrections of center and service go through the classifier's own path (the
    * rollups move, the phrase is learned), and the rest is one update, its history, its audit
-   * entries, and the queue index.
+   * entries, and the queue index. Answers the item view.
    */
   async update(who: StaffPrincipal, rawCode: string, p: ItemPatch, ip?: string): Promise<ItemView> {
+    return this.view(who, await this.change(who, rawCode, p, ip), ip);
+  }
+
+  /**
+   * `update` without the item view (for bulk actions, which answer only whether each worked: a
+   * view shows the number to roles that may see it, and that is audited as a view).
+   */
+  private async change(
+    who: StaffPrincipal,
+    rawCode: string,
+    p: ItemPatch,
+    ip?: string,
+  ): Promise<FeedbackDoc> {
     const doc0 = await this.load(who, rawCode);
     const id = doc0._id;
     let resolvedNow = false;
@@ -303,7 +316,7 @@ export class Workspace {
       // The question is now in the item's thread.
       latest = (await this.d.Feedback.findById(id).lean<FeedbackDoc>()) ?? latest;
     }
-    return this.view(who, latest, ip);
+    return latest;
   }
 
   /** Checks a PATCH against the item as it is and says what it changes; throws before any write. */
@@ -463,6 +476,15 @@ export class Workspace {
    * does — and the report days read it again. Audited; a second release is a 409.
    */
   async release(who: StaffPrincipal, rawCode: string, ip?: string): Promise<ItemView> {
+    return this.view(who, await this.releaseOne(who, rawCode, ip), ip);
+  }
+
+  /** `release` without the item view (for the bulk release, as `change` is for bulk). */
+  private async releaseOne(
+    who: StaffPrincipal,
+    rawCode: string,
+    ip?: string,
+  ): Promise<FeedbackDoc> {
     const { _id: id } = await this.load(who, rawCode);
     let latest: FeedbackDoc | null = null;
     await this.withLock(id, async () => {
@@ -492,7 +514,7 @@ export class Workspace {
       if (latest) await this.d.index.put(queueEntry(latest));
       await this.markCase(id);
     });
-    return this.view(who, latest ?? (await this.load(who, rawCode)), ip);
+    return latest ?? (await this.load(who, rawCode));
   }
 
   async addNote(who: StaffPrincipal, rawCode: string, text: string, ip?: string): Promise<string> {
@@ -555,12 +577,12 @@ export class Workspace {
 
   /** The same change on many items, each on its own (its own checks, history and audit entry). */
   bulk(who: StaffPrincipal, codes: string[], set: ItemPatch, ip?: string) {
-    return this.eachItem(codes, (code) => this.update(who, code, set, ip));
+    return this.eachItem(codes, (code) => this.change(who, code, set, ip));
   }
 
   /** Releases many held items, each on its own as `release` does (an item not held: NOT_HELD). */
   releaseMany(who: StaffPrincipal, codes: string[], ip?: string) {
-    return this.eachItem(codes, (code) => this.release(who, code, ip));
+    return this.eachItem(codes, (code) => this.releaseOne(who, code, ip));
   }
 
   /** Runs one action per item, in order; each item's result says whether it worked, and why not. */
