@@ -186,6 +186,33 @@ test('a field this api does not know is refused with retry (a newer app mid roll
   expect(res.body.rejected[0].errors[0].message).toContain('mood');
 });
 
+test("the contract's field names (topicCodes, serviceCode, consentToContact) are read like the app's", async () => {
+  const { token } = await paired('LA-OU');
+  const a = {
+    ...item({ rating: 2 }),
+    topicCodes: ['waiting_time'],
+    serviceCode: 'land_registration',
+    contact: { phone: '020 5555 6611', consentToContact: true },
+  };
+  const both = { ...item(), topics: ['fees'], topicCodes: ['fees'] }; // both names: refused
+  const res = await send(token, [a, both]);
+  expect(res.status).toBe(200);
+  expect(res.body.accepted).toEqual([a.id]);
+  expect(res.body.rejected).toHaveLength(1);
+  expect(res.body.rejected[0]).toMatchObject({
+    id: both.id,
+    error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('topicCodes') },
+  });
+  const doc = await stored(a.id as string);
+  expect(doc.service).toMatchObject({ code: 'land_registration', method: 'explicit' });
+  expect(doc.topics.map((t) => t.code)).toContain('waiting_time');
+  expect(doc).toMatchObject({
+    sender: { kind: 'phone', consentToContact: true },
+    meta: { contactRequested: true },
+  });
+  expect(p.vault.decrypt(doc.sender.idSealed!)).toBe('+8562055556611');
+});
+
 test('a batch with duplicates and malformed items: the good ones stored once, the bad ones reported', async () => {
   const { token, deviceId } = await paired('LA-LP');
   const good = [

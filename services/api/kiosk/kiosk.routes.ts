@@ -39,8 +39,31 @@ export const MAX_BATCH = 100;
 const MAX_AGE_MS = 60 * 86_400_000;
 const MAX_AHEAD_MS = 10 * 60_000;
 
+/**
+ * The contract's names (ARCHITECTURE.md: `topicCodes`, `serviceCode`, and the web form's
+ * `consentToContact`) for the app's shorter ones (`topics`, `service`, `consent`): either is read.
+ * Both at once leaves the long one unknown, and the item is refused.
+ */
+function contractNames(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  const r = { ...(raw as Record<string, unknown>) };
+  const rename = (o: Record<string, unknown>, from: string, to: string) => {
+    if (from in o && !(to in o)) {
+      o[to] = o[from];
+      delete o[from];
+    }
+  };
+  rename(r, 'topicCodes', 'topics');
+  rename(r, 'serviceCode', 'service');
+  if (r.contact && typeof r.contact === 'object' && !Array.isArray(r.contact)) {
+    r.contact = { ...(r.contact as Record<string, unknown>) };
+    rename(r.contact as Record<string, unknown>, 'consentToContact', 'consent');
+  }
+  return r;
+}
+
 /** One kiosk response as the app sends it. The smileys are ratings 1, 2, 4 and 5. */
-export const KioskResponseSchema = z.strictObject({
+const KioskResponseFields = z.strictObject({
   id: z.uuid(),
   rating: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(5)]),
   topics: z.array(TopicCodeSchema).max(9).optional(),
@@ -56,7 +79,8 @@ export const KioskResponseSchema = z.strictObject({
   /** A number was given but waited on the tablet past its bound and was dropped unsent. */
   contactExpired: z.literal(true).optional(),
 });
-export type KioskResponse = z.infer<typeof KioskResponseSchema>;
+export const KioskResponseSchema = z.preprocess(contractNames, KioskResponseFields);
+export type KioskResponse = z.infer<typeof KioskResponseFields>;
 
 const HeartbeatSchema = z.object({
   appVersion: z.string().max(40),
@@ -202,6 +226,8 @@ export function kioskRoutes(deps: KioskDeps): Router {
     const rejected: {
       index: number;
       id: string | null;
+      /** The first reason, as ARCHITECTURE.md's `{ id, error }` names it. */
+      error: { code: 'VALIDATION_FAILED'; message: string };
       errors: { field: string; message: string }[];
       retry?: true;
     }[] = [];
@@ -213,13 +239,18 @@ export function kioskRoutes(deps: KioskDeps): Router {
       const parsed = KioskResponseSchema.safeParse(raw);
       if (!parsed.success) {
         const id = (raw as { id?: unknown })?.id;
+        const errors = parsed.error.issues.map((i) => ({
+          field: i.path.join('.') || '(item)',
+          message: i.message,
+        }));
         rejected.push({
           index,
           id: typeof id === 'string' ? id.slice(0, 64) : null,
-          errors: parsed.error.issues.map((i) => ({
-            field: i.path.join('.') || '(item)',
-            message: i.message,
-          })),
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+          },
+          errors,
           // Only fields this api does not know: a newer app during a roll-out, which a later
           // replica will accept. The tablet keeps such a response and tries it again later.
           ...(parsed.error.issues.every((i) => i.code === 'unrecognized_keys')
