@@ -460,3 +460,90 @@ describe('figures stay equal to the records', () => {
     expect(after.complaints.open).toBe(before.complaints.open - 1);
   });
 });
+
+describe('report marks during a rolling deploy', () => {
+  /** How the previous release's refresh removed the marks it had read (understood or not). */
+  const PREVIOUS_RELEASE_UNMARK = `
+local n = 0
+for i = 1, #ARGV, 2 do
+  if redis.call('hget', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+    redis.call('hdel', KEYS[1], ARGV[i]); n = n + 1
+  end
+end
+return n`;
+
+  /** The previous release's refresh, as far as marks go: it scans `rep:dirty` and removes all it saw. */
+  async function previousReleaseRefresh(prefix: string): Promise<number> {
+    const key = `${prefix}:rep:dirty`;
+    const args: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, flat] = await p.redis.hscan(key, cursor, 'COUNT', 1000);
+      cursor = next;
+      args.push(...flat);
+    } while (cursor !== '0');
+    if (!args.length) return 0;
+    return Number(await p.redis.eval(PREVIOUS_RELEASE_UNMARK, 1, key, ...args));
+  }
+
+  /** Report days on marks of their own (a prefix no request refreshes), writing the same days. */
+  function isolated(name: string) {
+    return reportDaysFor(
+      p.conn,
+      p.redis,
+      `${p.config.queuePrefix}:${name}`,
+      Deadlines.fromConfig(p.config).calendar,
+      new RedisLock(p.redis, p.config.queuePrefix),
+    );
+  }
+
+  /** The platform's own marks applied, so that the days hold the records. */
+  async function settle(): Promise<void> {
+    const platform = reportDaysFor(
+      p.conn,
+      p.redis,
+      p.config.queuePrefix,
+      Deadlines.fromConfig(p.config).calendar,
+      new RedisLock(p.redis, p.config.queuePrefix),
+    );
+    await waitFor(async () => (await platform.refresh()).left === 0 || null, 'marks applied');
+  }
+
+  const dayOf = async (code: string) => (await feedbackModel(p.conn).findById(code).lean())!.day;
+
+  test("a previous release's refresh beside this release's marks loses none of them", async () => {
+    await settle();
+    const Days = reportDayModel(p.conn);
+    const reports = isolated('rolling');
+    // b1 is stored by this release's intake (a mark with its day); a1 changed by a replica of the
+    // previous release (a mark without). Both days lose the case, as if the change were not in yet.
+    const marked = { b1: codes.b1!, a1: codes.a1! };
+    const days = { b1: await dayOf(marked.b1), a1: await dayOf(marked.a1) };
+    const cases = async (day: string) =>
+      JSON.parse((await Days.findById(day).lean())!.cases) as Record<string, unknown>;
+    const want = { b1: (await cases(days.b1))[marked.b1], a1: (await cases(days.a1))[marked.a1] };
+    expect(want.b1).toBeDefined();
+    expect(want.a1).toBeDefined();
+    for (const name of ['b1', 'a1'] as const) {
+      const c = await cases(days[name]);
+      delete c[marked[name]];
+      await Days.updateOne({ _id: days[name] }, { $set: { cases: JSON.stringify(c) } });
+    }
+
+    await reports.marks.markCases([marked.b1], days.b1);
+    await previousReleaseRefresh(`${p.config.queuePrefix}:rolling`);
+    await reports.marks.markCases([marked.a1]);
+
+    expect(await reports.refresh()).toEqual({ buckets: 0, cases: 2, days: 2, left: 0 });
+    expect((await cases(days.b1))[marked.b1]).toEqual(want.b1);
+    expect((await cases(days.a1))[marked.a1]).toEqual(want.a1);
+  });
+
+  test('a document marked with and without its day is read and counted once', async () => {
+    await settle();
+    const reports = isolated('both-marks');
+    await reports.marks.markCases([codes.b3!]);
+    await reports.marks.markCases([codes.b3!], await dayOf(codes.b3!));
+    expect(await reports.refresh()).toEqual({ buckets: 0, cases: 1, days: 1, left: 0 });
+  });
+});

@@ -16,6 +16,18 @@
  *   and `npm run reports:rebuild`): the safety net for a process that died between its write and
  *   its mark.
  *
+ * Two hashes, because a refresh removes every field it scanned, understood or not:
+ * - `<prefix>:rep:dirty` holds `b:<bucket>` and `c:<code>` marks, the ones every release writes and
+ *   reads; a `c:` mark costs the refresh one more read, for the document's day;
+ * - `<prefix>:rep:dirty:cases` holds `d:<day>|<code>` marks, made when the writer knows the day (the
+ *   intake: every stored complaint), so the refresh reads that document once.
+ * During a rolling deploy a refresh of the previous release, which knows only the first hash, still
+ * runs beside this one. It never sees the second hash, so it cannot remove a day-carrying mark it
+ * does not understand; this release reads both (the `c:` marks of an older writer included). A
+ * day-carrying mark made by this release while only older ones refresh (or after a roll-back) waits
+ * in its hash for the first refresh of this release; the nightly rebuild of the two days before
+ * repairs a day in any case. A new kind of mark goes in a hash of its own for the same reason.
+ *
  * Rows and cases are stored as JSON strings: FerretDB stores every key of a map with its own type
  * information, which makes a document of a thousand keys slow to read and write (see
  * rollup.model.ts); a string is one value.
@@ -248,12 +260,19 @@ export class ReportMarks {
     private readonly prefix: string,
   ) {}
 
+  /** The hash every release reads and empties: `b:` and `c:` marks. */
   get key(): string {
     return `${this.prefix}:rep:dirty`;
   }
 
+  /** The hash of day-carrying `d:` marks, which a release before them never reads nor empties. */
+  get dayKey(): string {
+    return `${this.prefix}:rep:dirty:cases`;
+  }
+
   async markBuckets(ids: Iterable<string>): Promise<void> {
-    await this.mark([...ids].map((id) => `b:${id}`));
+    const fields = [...ids].map((id) => `b:${id}`);
+    await this.mark(this.key, fields);
   }
 
   /**
@@ -261,19 +280,20 @@ export class ReportMarks {
    * does) the mark carries it, and the refresh reads each document once instead of twice.
    */
   async markCases(codes: Iterable<string>, day?: string): Promise<void> {
-    await this.mark([...codes].map((c) => (day ? `d:${day}|${c}` : `c:${c}`)));
+    const fields = [...codes].map((c) => (day ? `d:${day}|${c}` : `c:${c}`));
+    await this.mark(day ? this.dayKey : this.key, fields);
   }
 
-  private async mark(fields: string[]): Promise<void> {
+  private async mark(key: string, fields: string[]): Promise<void> {
     if (!fields.length) return;
     // One field (the intake marks each stored complaint, a bucket write its bucket): one command,
     // not MULTI, HINCRBY and EXEC.
     if (fields.length === 1) {
-      await this.redis.hincrby(this.key, fields[0]!, 1);
+      await this.redis.hincrby(key, fields[0]!, 1);
       return;
     }
     const m = this.redis.multi();
-    for (const f of fields) m.hincrby(this.key, f, 1);
+    for (const f of fields) m.hincrby(key, f, 1);
     await m.exec();
   }
 }
@@ -319,15 +339,12 @@ export class ReportDays {
   }
 
   private async refreshOnce(limit: number): Promise<RefreshResult> {
-    const key = this.marks.key;
-    const seen = new Map<string, string>();
-    let cursor = '0';
-    do {
-      const [next, flat] = await this.d.redis.hscan(key, cursor, 'COUNT', 1000);
-      cursor = next;
-      for (let i = 0; i + 1 < flat.length; i += 2) seen.set(flat[i]!, flat[i + 1]!);
-    } while (cursor !== '0' && seen.size < limit);
-    if (!seen.size) return { buckets: 0, cases: 0, days: 0, left: 0 };
+    // Each hash gets at least half the limit when both are full, so a flood in one (the intake's
+    // marks, a rebuild's re-marks) does not hold the other back; and all of it when the other
+    // holds little.
+    const marks = await this.scan(this.marks.key, Math.ceil(limit / 2));
+    const dayMarks = await this.scan(this.marks.dayKey, limit - marks.size);
+    if (!marks.size && !dayMarks.size) return { buckets: 0, cases: 0, days: 0, left: 0 };
 
     const byDay = new Map<string, { buckets: string[]; cases: Set<string> }>();
     const dayOf = (day: string) => {
@@ -335,43 +352,69 @@ export class ReportDays {
       if (!e) byDay.set(day, (e = { buckets: [], cases: new Set() }));
       return e;
     };
-    const codes: string[] = [];
+    /** Codes whose day came with a mark; the other marked codes, whose day is read. */
+    const dayKnown = new Set<string>();
+    const unknown = new Set<string>();
     let buckets = 0;
-    let cases = 0;
-    for (const f of seen.keys()) {
+    // A `d:` field in the first hash (where day-carrying marks went before they had a hash of their
+    // own) is read as well.
+    for (const f of [...dayMarks.keys(), ...marks.keys()]) {
       if (f.startsWith('b:')) {
         const id = f.slice(2);
         dayOf(bucketFields(id).day).buckets.push(id);
         buckets++;
-      } else if (f.startsWith('c:')) {
-        codes.push(f.slice(2));
-        cases++;
-      } else if (f.startsWith('d:')) {
+      } else if (f.startsWith('c:')) unknown.add(f.slice(2));
+      else if (f.startsWith('d:')) {
         // `d:<day>|<code>`: the day came with the mark.
         const i = f.indexOf('|');
-        dayOf(f.slice(2, i)).cases.add(f.slice(i + 1));
-        cases++;
+        const code = f.slice(i + 1);
+        dayOf(f.slice(2, i)).cases.add(code);
+        dayKnown.add(code);
       }
     }
-    // Which day each marked document belongs to (its receipt day never changes).
+    // Which day each other marked document belongs to (its receipt day never changes). A code
+    // marked both ways is read, and counted, once.
+    const codes = [...unknown].filter((c) => !dayKnown.has(c));
     const docs = await pool(codes, 16, (code) =>
       this.d.Feedback.findById(code, { day: 1 }).lean<{ _id: string; day: string }>(),
     );
     for (const doc of docs) if (doc) dayOf(doc.day).cases.add(doc._id);
 
     await pool([...byDay], 4, ([day, work]) => this.applyDay(day, work.buckets, [...work.cases]));
+    const removed =
+      (await this.unmark(this.marks.dayKey, dayMarks)) + (await this.unmark(this.marks.key, marks));
+    const [left1, left2] = await Promise.all([
+      this.d.redis.hlen(this.marks.dayKey),
+      this.d.redis.hlen(this.marks.key),
+    ]);
+    return {
+      buckets,
+      cases: dayKnown.size + codes.length,
+      days: byDay.size,
+      left: Math.max(left1 + left2, marks.size + dayMarks.size - removed),
+    };
+  }
+
+  /** Up to about `limit` fields of a mark hash, with their values. */
+  private async scan(key: string, limit: number): Promise<Map<string, string>> {
+    const seen = new Map<string, string>();
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.d.redis.hscan(key, cursor, 'COUNT', 1000);
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) seen.set(flat[i]!, flat[i + 1]!);
+    } while (cursor !== '0' && seen.size < limit);
+    return seen;
+  }
+
+  /** Removes the given marks that no writer marked again since they were read; how many. */
+  private async unmark(key: string, seen: Map<string, string>): Promise<number> {
     const args: string[] = [];
     for (const [f, v] of seen) args.push(f, v);
     let removed = 0;
     for (let i = 0; i < args.length; i += 2000)
       removed += Number(await this.d.redis.eval(DEL_IF_SAME, 1, key, ...args.slice(i, i + 2000)));
-    const left = await this.d.redis.hlen(key);
-    return {
-      buckets,
-      cases,
-      days: byDay.size,
-      left: Math.max(left, seen.size - removed),
-    };
+    return removed;
   }
 
   /** Rereads the given buckets and documents of one day and rewrites their parts, under the day's lock. */
