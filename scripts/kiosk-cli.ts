@@ -2,6 +2,7 @@
  * Kiosk devices from the command line (until the dashboard does it):
  *   npm run kiosk:pair -- --center <code> [--label "<where>"]   a new device and its pairing code
  *   npm run kiosk:pair -- --device <id>                          a new code for an existing device
+ *     (the code alone on stdout; the device id and instructions on stderr)
  *   npm run kiosk:revoke -- --device <id>                        its token gets 401 from now on
  *   npm run kiosk:list                                           every device and how it is doing
  * A pairing code works once and expires after KIOSK_PAIRING_TTL_H hours.
@@ -48,7 +49,16 @@ const ago = (d: Date | undefined, now: number) => {
       : `${Math.round(s / 3600)}h ago`;
 };
 
-export async function kioskCli(argv: string[], config = loadConfig()): Promise<string> {
+/**
+ * Runs one command and returns what goes to stdout. `kiosk:pair` returns the pairing code alone
+ * (so `code=$(npm run --silent kiosk:pair -- --center …)` works); what it explains (the device id,
+ * the center, how to use the code) goes to `note`, stderr by default.
+ */
+export async function kioskCli(
+  argv: string[],
+  config = loadConfig(),
+  note: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<string> {
   const [cmd, ...args] = argv;
   const conn = await connectMongo(config.mongoUrl);
   const redis = redisConnection(config.redisUrl, 'producer');
@@ -80,7 +90,9 @@ export async function kioskCli(argv: string[], config = loadConfig()): Promise<s
           if (!d) throw new UsageError(`no kiosk device ${deviceId} (npm run kiosk:list)`);
           const code = await devices.issueCode(deviceId);
           await cli('device_pair', deviceId, { center: d.centerCode, newCode: true });
-          return `Pairing code for ${deviceId} (${d.centerCode}): ${formatPairingCode(code)}\nOpen /kiosk/ on the tablet and enter it within ${hours} hours; it works once.`;
+          note(`New pairing code for ${deviceId} (${d.centerCode}):`);
+          note(`Open /kiosk/ on the tablet and enter it within ${hours} hours; it works once.`);
+          return formatPairingCode(code);
         }
         const center = flag(args, 'center')?.toUpperCase();
         if (!center)
@@ -91,7 +103,9 @@ export async function kioskCli(argv: string[], config = loadConfig()): Promise<s
         if (!known) throw new UsageError(`no active center ${center} in the catalog`);
         const { deviceId: id, code } = await devices.create(center, flag(args, 'label'));
         await cli('device_pair', id, { center });
-        return `Kiosk ${id} created for ${center} (${known.name.en}).\nPairing code: ${formatPairingCode(code)}\nOpen /kiosk/ on the tablet and enter it within ${hours} hours; it works once.`;
+        note(`Kiosk ${id} created for ${center} (${known.name.en}). Its pairing code:`);
+        note(`Open /kiosk/ on the tablet and enter it within ${hours} hours; it works once.`);
+        return formatPairingCode(code);
       }
       case 'revoke': {
         const deviceId = flag(args, 'device');

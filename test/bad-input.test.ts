@@ -52,12 +52,7 @@ const cases: [string, unknown, string, number][] = [
     'contact.phone',
     422,
   ],
-  [
-    'phone without consent',
-    validBody({ contact: { phone: '020 5555 1234', consentToContact: false } }),
-    'contact.consentToContact',
-    422,
-  ],
+  // A phone without consent is not an error in the JSON API: it is dropped (intake.e2e.test.ts).
   [
     'anonymous with a phone',
     validBody({ anonymous: true, contact: { phone: '020 5555 1234', consentToContact: true } }),
@@ -148,6 +143,33 @@ test('the HTML form re-renders with Lao error messages and the entered values, n
   expect(res.text).toContain('ເບີໂທນີ້ບໍ່ຖືກຕ້ອງ'); // phone invalid
   expect(res.text).toContain('ຂ້ອຍລໍຖ້າດົນ'); // the comment is kept
   expect(res.text).toContain('aria-invalid="true"');
+  await expectNothingQueued();
+});
+
+test('the HTML form still asks for consent when a phone is typed without the box ticked', async () => {
+  const res = await request(p.app)
+    .post('/feedback')
+    .type('form')
+    .send({
+      centerCode: 'LA-VT',
+      rating: '2',
+      phone: '020 5555 1234',
+      idempotencyKey: 'form-key-0002',
+    })
+    .expect(422);
+  expect(res.text).toContain('ກະລຸນາໝາຍຍິນຍອມ'); // consent_required, in Lao
+  const en = await request(p.app)
+    .post('/feedback?lang=en')
+    .type('form')
+    .send({
+      centerCode: 'LA-VT',
+      rating: '2',
+      phone: '020 5555 1234',
+      idempotencyKey: 'form-key-0003',
+    })
+    .expect(422);
+  expect(en.text).toContain('Tick the consent box to be contacted, or remove the number.');
+  expect(en.text).toContain('020 5555 1234'); // the value is kept for the citizen to correct
   await expectNothingQueued();
 });
 

@@ -188,12 +188,17 @@ test("the tracking code is derived once, by the api, and carried to the worker: 
   }
 });
 
-test('status of an unknown code is 404 and a malformed code is 400, both in the error format', async () => {
+test('status of an unknown or a malformed code is 404 NOT_FOUND in the error format', async () => {
   const unknown = await request(p.app).get('/api/v1/status/ABCDE-FGHJK').expect(404);
   expect(unknown.body.error).toMatchObject({ code: 'NOT_FOUND' });
   expect(unknown.body.error.requestId).toBeTruthy();
-  const bad = await request(p.app).get('/api/v1/status/not-a-code').expect(400);
-  expect(bad.body.error.code).toBe('INVALID_TRACKING_CODE');
+  // A code that cannot be one is unknown too (ARCHITECTURE.md), with the format as a hint.
+  const bad = await request(p.app).get('/api/v1/status/not-a-code').expect(404);
+  expect(bad.body.error).toMatchObject({
+    code: 'NOT_FOUND',
+    details: [{ field: 'trackingCode', message: expect.stringMatching(/10 letters and digits/) }],
+  });
+  expect(bad.body.error.requestId).toBeTruthy();
 });
 
 test('healthz answers and readyz reports both stores', async () => {
@@ -218,10 +223,38 @@ test('the status page answers in Lao by default and in English, and says what is
   expect((await request(p.app).get('/status?code=ABCDE-FGHJK').expect(404)).text).toContain(
     'ບໍ່ພົບລະຫັດນີ້',
   );
-  expect((await request(p.app).get('/status?lang=en&code=hello').expect(400)).text).toContain(
-    '10 letters and digits',
-  );
+  // A code that cannot be one is not found either, in both languages, with the format as a hint.
+  const hello = (await request(p.app).get('/status?lang=en&code=hello').expect(404)).text;
+  expect(hello).toContain('This code was not found');
+  expect(hello).toContain('10 letters and digits');
+  expect((await request(p.app).get('/status?code=hello').expect(404)).text).toContain('ບໍ່ພົບລະຫັດນີ້');
   expect((await request(p.app).get('/status').expect(200)).text).toContain('name="code"');
   // No personal data on the page, only the status and dates.
   expect(lo.text).not.toMatch(/5555|ລໍຖ້າ/);
+});
+
+test('the JSON API takes a phone sent without consent as no number: 202, nothing of it stored', async () => {
+  const body = validBody({
+    text: 'no call back please',
+    contact: { phone: '020 5555 7788', consentToContact: false },
+  });
+  const res = await request(p.app).post('/api/v1/feedback').send(body).expect(202);
+  const doc = await storedByCode(res.body.trackingCode);
+  expect(doc.sender).toMatchObject({ kind: 'anonymous', consentToContact: false });
+  expect(doc.sender.idSealed).toBeUndefined();
+  expect(doc.sender.idHash).toBeUndefined();
+  expect(doc.meta.phoneUnverified).toBeUndefined();
+  // Not in the document, sealed, hashed or clear.
+  const raw = JSON.stringify(
+    await p.conn.db!.collection('feedback').findOne({ _id: doc._id as never }),
+  );
+  expect(raw).not.toMatch(/5555\s?7788|55557788/);
+  expect(raw).not.toContain(p.vault.hash('unverified-phone:+8562055557788'));
+  // The same number with consent is still stored sealed (the drop is only for consent: false).
+  const withConsent = await request(p.app)
+    .post('/api/v1/feedback')
+    .send(validBody({ contact: { phone: '020 5555 7788', consentToContact: true } }))
+    .expect(202);
+  const kept = await storedByCode(withConsent.body.trackingCode);
+  expect(p.vault.decrypt(kept.sender.idSealed!)).toBe('+8562055557788');
 });

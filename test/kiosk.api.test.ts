@@ -58,9 +58,16 @@ const stored = (id: string) =>
   );
 
 test('kiosk:pair makes a device and a one-time code; the code gives a token once; kiosk:list and kiosk:revoke', async () => {
-  const out = await kioskCli(['pair', '--center', 'la-ch', '--label', 'Pakse door'], p.config);
-  const deviceId = /Kiosk (kd_[0-9A-Z]{10}) created for LA-CH/.exec(out)![1]!;
-  const shown = /Pairing code: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(out)![1]!;
+  // The code alone is the output (stdout); the device id and the instructions are notes (stderr).
+  const notes: string[] = [];
+  const shown = await kioskCli(
+    ['pair', '--center', 'la-ch', '--label', 'Pakse door'],
+    p.config,
+    (line) => notes.push(line),
+  );
+  expect(shown).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  const deviceId = /Kiosk (kd_[0-9A-Z]{10}) created for LA-CH/.exec(notes.join('\n'))![1]!;
+  expect(notes.join('\n')).toMatch(/enter it within \d+ hours/);
   await expect(kioskCli(['pair', '--center', 'LA-XX'], p.config)).rejects.toThrow(UsageError);
   await expect(kioskCli(['pair'], p.config)).rejects.toThrow(/--center/);
 
@@ -72,7 +79,7 @@ test('kiosk:pair makes a device and a one-time code; the code gives a token once
   expect(parsePairingCode(typed)).toBe(shown.replace(/-/g, ''));
   const res = await request(p.app).post('/api/v1/kiosk/pair').send({ pairingCode: typed });
   expect(res.status).toBe(200);
-  expect(res.body).toMatchObject({ deviceId, center: { code: 'LA-CH' } });
+  expect(res.body).toMatchObject({ deviceId, center: { code: 'LA-CH' }, centerCode: 'LA-CH' });
   expect(res.body.center.name.lo).toContain('ຈຳປາສັກ');
   const token: string = res.body.deviceToken;
   // Only a hash of the token is stored.
@@ -126,8 +133,12 @@ test('kiosk:pair makes a device and a one-time code; the code gives a token once
   expect(after.body.error.code).toBe('KIOSK_NOT_PAIRED');
   expect(await kioskCli(['list'], p.config)).toMatch(new RegExp(`${deviceId}.*revoked`));
   // A new code for the same device pairs it again, with a new token.
-  const renewed = await kioskCli(['pair', '--device', deviceId], p.config);
-  const code2 = /: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(renewed)![1]!;
+  const renewedNotes: string[] = [];
+  const code2 = await kioskCli(['pair', '--device', deviceId], p.config, (line) =>
+    renewedNotes.push(line),
+  );
+  expect(code2).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  expect(renewedNotes.join('\n')).toContain(deviceId);
   const re = await request(p.app).post('/api/v1/kiosk/pair').send({ pairingCode: code2 });
   expect(re.body.deviceId).toBe(deviceId);
   expect((await send(re.body.deviceToken, [item()])).status).toBe(200);
@@ -284,6 +295,36 @@ test('a batch with duplicates and malformed items: the good ones stored once, th
     .find({ day: low.day, channel: 'kiosk', centerCode: 'LA-LP' })
     .lean();
   expect(rollups.reduce((n, r) => n + r.count, 0)).toBe(4);
+});
+
+test('hand-written UUID-shaped ids are taken and echoed as sent; ids differing in case are one response', async () => {
+  const { token, deviceId } = await paired('LA-LP');
+  const ones = '11111111-1111-1111-1111-111111111111'; // no RFC 4122 version or variant
+  const upper = 'ABCDEF01-2345-6789-ABCD-EF0123456789';
+  const batch = [
+    item({ id: ones }),
+    item({ id: upper }),
+    item({ id: upper.toLowerCase() }), // the same response, in another case: once is enough
+    item({ id: upper, service: 'no_such_service' }),
+    item({ id: '11111111-1111-1111-1111-11111111111' }), // one digit short
+    item({ id: 'ZZZZZZZZ-1111-1111-1111-111111111111' }), // not hex
+  ];
+  const res = await send(token, batch);
+  expect(res.status).toBe(200);
+  // Exactly as sent (not lower-cased), each once.
+  expect(res.body.accepted).toEqual([ones, upper]);
+  expect(res.body.rejected.map((r: { index: number }) => r.index)).toEqual([4, 5]);
+  // Stored under the lower-case id, once.
+  await stored(ones);
+  expect((await stored(upper.toLowerCase())).meta.deviceId).toBe(deviceId);
+  // Sent again in the other case: accepted again, echoed in that case, still stored once.
+  const again = await send(token, [item({ id: upper.toLowerCase() })]);
+  expect(again.body.accepted).toEqual([upper.toLowerCase()]);
+  await waitFor(
+    async () => (await p.queue.getJobCountByTypes('waiting', 'active', 'delayed')) === 0,
+    'queue drained',
+  );
+  expect(await p.Feedback.countDocuments({ channel: 'kiosk', 'meta.deviceId': deviceId })).toBe(2);
 });
 
 test('bad requests: not an array, too many items, wrong content type', async () => {

@@ -163,9 +163,10 @@ test('seed, user:create, kiosk:pair, kiosk:list, kiosk:revoke run from the image
 
   const paired = await npmRun('kiosk:pair', ['--center', 'LA-VT', '--label', 'hall']);
   expect(paired.status).toBe(0);
-  const device = /Kiosk (\S+) created for LA-VT/.exec(paired.stdout)?.[1];
+  // The code alone on stdout, the rest on stderr.
+  expect(paired.stdout).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\n$/);
+  const device = /Kiosk (\S+) created for LA-VT/.exec(paired.stderr)?.[1];
   expect(device).toBeDefined();
-  expect(paired.stdout).toMatch(/Pairing code: \S+/);
 
   const listed = await npmRun('kiosk:list');
   expect(listed.status).toBe(0);
@@ -177,6 +178,17 @@ test('seed, user:create, kiosk:pair, kiosk:list, kiosk:revoke run from the image
   expect(bad.status).not.toBe(0);
   expect(bad.stderr).toContain('no kiosk device no-such-device');
 }, 300_000);
+
+test('classify and eval:classify build through build:if-dev first; classify answers pure JSON lines on stdout', async () => {
+  // A fresh clone has no dist/: both build first (to stderr), as the other commands do.
+  for (const name of ['classify', 'eval:classify'])
+    expect(pkg.scripts[name]).toMatch(/^npm run --silent build:if-dev && node dist\//);
+  const r = await npmRun('classify', [], { stdin: '{"id":"a","text":"thank you pakse"}\n' });
+  expect(r.status).toBe(0);
+  const lines = r.stdout.split('\n').filter(Boolean);
+  expect(lines).toHaveLength(1);
+  expect(JSON.parse(lines[0]!)).toMatchObject({ id: 'a', center: 'LA-CH', kind: 'praise' });
+});
 
 test('dlq, rollups:recount, bot and bot:webhook run from the image', async () => {
   const dlq = await npmRun('dlq', ['list']);

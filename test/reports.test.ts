@@ -384,6 +384,18 @@ describe('scope on every report route', () => {
     expect(tooLong.status).toBe(422);
     const unknown = await tf.agent.get('/api/v1/reports/summary').query({ centre: A });
     expect(unknown.status).toBe(422);
+    // Empty values are as if not given: the default period and no filter, not a 422.
+    const blank = await tf.agent.get(
+      '/api/v1/reports/summary?from=&to=&center=&province=&service=&channel=&granularity=',
+    );
+    expect(blank.status).toBe(200);
+    expect(blank.body).toEqual((await tf.agent.get('/api/v1/reports/summary')).body);
+    const bounded = await tf.agent.get(`/api/v1/reports/summary?from=${FROM}&to=${TO}&center=`);
+    expect(bounded.status).toBe(200);
+    expect(bounded.body).toEqual(
+      (await tf.agent.get('/api/v1/reports/summary').query({ from: FROM, to: TO })).body,
+    );
+    expect((await tf.agent.get('/api/v1/reports/summary?centre=')).status).toBe(422);
   });
 });
 

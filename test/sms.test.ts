@@ -236,3 +236,19 @@ test('a body that is not a Twilio webhook is refused', async () => {
   expect(res.body.error.code).toBe('BAD_REQUEST');
   expect(parseTrackingCode('nope')).toBeNull();
 });
+
+test('a short test SID such as SM123 is taken when signed; the signature is still required; other shapes are refused', async () => {
+  const MessageSid = 'SM123';
+  // Unsigned: refused before anything else, whatever the SID.
+  await sms({ MessageSid, From: '+8562055551009', Body: 'short sid' }, { signature: null }).expect(
+    403,
+  );
+  const res = await sms({ MessageSid, From: '+8562055551009', Body: 'short sid' }).expect(200);
+  const doc = await p.counted(codeIn(replyOf(res.text)!)!);
+  expect(doc).toMatchObject({ channel: 'sms', externalId: 'SM123' });
+  // Two capital letters and 1–64 word characters, nothing else.
+  for (const bad of ['sm123', 'SM', `SM${'a'.repeat(65)}`, 'SM-123', 'S1234'])
+    expect(
+      (await sms({ MessageSid: bad, From: '+8562055551009', Body: 'x' })).body.error?.code,
+    ).toBe('BAD_REQUEST');
+});

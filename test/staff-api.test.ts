@@ -376,6 +376,16 @@ describe('the review queue', () => {
     expect(dueClosed.status).toBe(422);
     const op = await tf.agent.get('/api/v1/feedback?center[$ne]=x');
     expect(op.status).toBe(422);
+    // Empty values (a filter form's blank fields) are as if not given: the same list, not a 422.
+    const plain = await tf.agent.get('/api/v1/feedback');
+    const blank = await tf.agent.get(
+      '/api/v1/feedback?center=&needsTriage=&from=&to=&held=&overdue=&sort=&limit=&rating=&status=',
+    );
+    expect(blank.status).toBe(200);
+    expect(codes(blank)).toEqual(codes(plain));
+    expect(codes(blank).length).toBeGreaterThan(0);
+    // An unknown key stays an error even when empty.
+    expect((await tf.agent.get('/api/v1/feedback?centre=')).status).toBe(422);
   });
 
   test('cursor pages neither skip nor repeat while new feedback arrives', async () => {

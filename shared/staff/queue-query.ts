@@ -38,7 +38,23 @@ const bool = z.preprocess(
   z.enum(['true', 'false']).transform((v) => v === 'true'),
 );
 
-export const QueueQuerySchema = z
+/**
+ * A query's known keys with an empty value (`?center=&from=`, what a form with blank fields sends)
+ * are left out before validation, as if not given. Unknown keys stay, so `strict()` still names them.
+ */
+export function emptyAsAbsent<T extends z.ZodObject>(schema: T) {
+  const known = new Set(Object.keys(schema.shape));
+  return z.preprocess((v) => {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return v;
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>).filter(
+        ([k, x]) => !(known.has(k) && typeof x === 'string' && x.trim() === ''),
+      ),
+    );
+  }, schema);
+}
+
+const QueueQueryFields = z
   .object({
     center: code.optional(),
     province: code.optional(),
@@ -78,6 +94,7 @@ export const QueueQuerySchema = z
   })
   // An unknown key (a typo, or `center[$ne]`) is an error, not a filter silently left out.
   .strict();
+export const QueueQuerySchema = emptyAsAbsent(QueueQueryFields);
 export type QueueQuery = z.infer<typeof QueueQuerySchema>;
 
 export interface QueueFilter {

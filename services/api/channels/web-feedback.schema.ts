@@ -78,6 +78,7 @@ function meaningIssues(
   input: Record<string, unknown>,
   catalog: CatalogView,
   out: ValidWebFeedback,
+  opts: WebFeedbackOptions,
 ): CodedIssue[] {
   const issues: CodedIssue[] = [];
   const str = (v: unknown) => (typeof v === 'string' ? v.trim() : undefined);
@@ -92,7 +93,9 @@ function meaningIssues(
   const contact = input.contact as { phone?: unknown; consentToContact?: unknown } | undefined;
   if (contact && typeof contact === 'object') {
     if (input.anonymous === true) issues.push(issue('contact', 'anonymous_with_contact'));
-    if (typeof contact.phone === 'string') {
+    if (opts.declinedContact === 'drop' && contact.consentToContact === false) {
+      // No consent: the number is not used, so not checked either; validateWebFeedback drops it.
+    } else if (typeof contact.phone === 'string') {
       const e164 = toE164(contact.phone);
       if (!e164) issues.push(issue('contact.phone', 'phone_invalid'));
       else if (contact.consentToContact === false)
@@ -103,10 +106,20 @@ function meaningIssues(
   return issues;
 }
 
+export interface WebFeedbackOptions {
+  /**
+   * A phone number sent with `consentToContact: false`: `refuse` (the HTML form: 422
+   * consent_required, the citizen ticks the box or clears the number) or `drop` (the JSON API: the
+   * feedback is taken without the number and without contact — nothing of it is stored).
+   */
+  declinedContact?: 'refuse' | 'drop';
+}
+
 /** Validates shape (zod), then meaning against the catalog. Returns the parsed value or every issue. */
 export function validateWebFeedback(
   input: unknown,
   catalog: CatalogView,
+  opts: WebFeedbackOptions = {},
 ): { ok: true; value: ValidWebFeedback } | { ok: false; issues: CodedIssue[] } {
   const parsed = WebFeedbackSchema.safeParse(input);
   const issues: CodedIssue[] = parsed.success
@@ -119,11 +132,15 @@ export function validateWebFeedback(
   const value: ValidWebFeedback = parsed.success ? { ...parsed.data } : ({} as ValidWebFeedback);
   if (input && typeof input === 'object' && !Array.isArray(input)) {
     const reported = new Set(issues.map((i) => i.field));
-    for (const m of meaningIssues(input as Record<string, unknown>, catalog, value)) {
+    for (const m of meaningIssues(input as Record<string, unknown>, catalog, value, opts)) {
       if (![...reported].some((f) => f === m.field || f.startsWith(`${m.field}.`))) issues.push(m);
     }
   }
   if (issues.length || !parsed.success) return { ok: false, issues };
+  if (opts.declinedContact === 'drop' && value.contact?.consentToContact === false) {
+    delete value.contact;
+    delete value.phoneE164;
+  }
   if (value.serviceCode === '') delete value.serviceCode;
   if (value.text !== undefined && value.text.trim() === '') delete value.text;
   return { ok: true, value };

@@ -88,7 +88,8 @@ export function webChannel(deps: WebChannelDeps): Router {
       );
     }
     const catalog = await deps.catalog.get();
-    const result = validateWebFeedback(req.body, catalog);
+    // The JSON API takes a number sent without consent as no number at all (ARCHITECTURE.md).
+    const result = validateWebFeedback(req.body, catalog, { declinedContact: 'drop' });
     if (!result.ok) throw Errors.validation(result.issues);
     if (key) await deps.producer.claimIdempotencyKey('web', key, req.body);
     const code = await submit(result.value, key ? `key:${key}` : `srv:${randomUUID()}`, req);

@@ -1,7 +1,8 @@
 /**
  * The exit-survey kiosk: the installable app under /kiosk/ and its API.
  *
- * - `POST /api/v1/kiosk/pair` `{pairingCode}` → `{deviceToken, deviceId, center}` (a code works once)
+ * - `POST /api/v1/kiosk/pair` `{pairingCode}` → `{deviceToken, deviceId, center, centerCode}`
+ *   (a code works once)
  * - `GET  /api/v1/kiosk/config` (Bearer) → the center, the menus and the tablet's settings
  * - `POST /api/v1/kiosk/responses` (Bearer) `{responses: [...]}` → `{accepted, rejected, warnings}`:
  *   every valid item is on the intake queue (a UUID sent again is accepted again and stored once),
@@ -63,8 +64,9 @@ function contractNames(raw: unknown): unknown {
 }
 
 /** One kiosk response as the app sends it. The smileys are ratings 1, 2, 4 and 5. */
-const KioskResponseFields = z.strictObject({
-  id: z.uuid(),
+export const KioskResponseFields = z.strictObject({
+  /** Any 8-4-4-4-12 hex id (z.guid: hand-written ids pass too, not only RFC 4122 versions). */
+  id: z.guid(),
   rating: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(5)]),
   topics: z.array(TopicCodeSchema).max(9).optional(),
   service: ServiceCodeSchema.optional(),
@@ -82,7 +84,7 @@ const KioskResponseFields = z.strictObject({
 export const KioskResponseSchema = z.preprocess(contractNames, KioskResponseFields);
 export type KioskResponse = z.infer<typeof KioskResponseFields>;
 
-const HeartbeatSchema = z.object({
+export const HeartbeatSchema = z.object({
   appVersion: z.string().max(40),
   queued: z.number().int().min(0).max(10_000_000),
   rejected: z.number().int().min(0).max(10_000_000).default(0),
@@ -188,6 +190,8 @@ export function kioskRoutes(deps: KioskDeps): Router {
       deviceToken: paired.token,
       deviceId: paired.device._id,
       center: { code: paired.device.centerCode, name: center?.name ?? null },
+      /** The same code as `center.code`, flat, as ARCHITECTURE.md's clients read it. */
+      centerCode: paired.device.centerCode,
     });
   });
 
@@ -260,17 +264,19 @@ export function kioskRoutes(deps: KioskDeps): Router {
         return;
       }
       const item = parsed.data;
+      // Stored (and de-duplicated) under the lower-case id; echoed back as the tablet sent it.
       const id = item.id.toLowerCase();
+      const sent = item.id;
       if (seen.has(id)) return; // the same response twice in one batch: once is enough
       seen.add(id);
-      const env = envelopeOf(req, d, item, id, (message) => warnings.push({ id, message }));
+      const env = envelopeOf(req, d, item, id, (message) => warnings.push({ id: sent, message }));
       if (item.service && !cat.serviceByCode.has(item.service)) {
-        warnings.push({ id, message: `unknown service ${item.service}: stored without it` });
+        warnings.push({ id: sent, message: `unknown service ${item.service}: stored without it` });
         delete env.serviceCode;
       }
       envs.push(env);
       deviceTimes.push({ id, at: Date.parse(item.createdAt) });
-      accepted.push(id);
+      accepted.push(sent);
     });
     if (deps.guard && envs.length) await hold(d, envs, deviceTimes);
     await deps.producer.enqueueMany(envs);

@@ -58,13 +58,14 @@ export function statusRoutes(deps: {
 
   r.get('/api/v1/status/:trackingCode', limited, async (req, res) => {
     const code = parseTrackingCode(String(req.params.trackingCode));
-    if (!code) {
-      throw new AppError(
-        'INVALID_TRACKING_CODE',
-        'A tracking code is 10 letters and digits, like K7M2Q-9XDR4.',
-        400,
-      );
-    }
+    // A code that cannot be one is unknown too: 404 as the contract says, the format as a hint.
+    if (!code)
+      throw new AppError('NOT_FOUND', 'This tracking code was not found.', 404, [
+        {
+          field: 'trackingCode',
+          message: 'A tracking code is 10 letters and digits, like K7M2Q-9XDR4.',
+        },
+      ]);
     const found = await lookup(code);
     if (!found) throw Errors.notFound('This tracking code');
     res.json(found);
@@ -80,7 +81,7 @@ export function statusRoutes(deps: {
     }
     const code = parseTrackingCode(typed);
     if (!code) {
-      res.status(400).send(renderStatusPage(lang, { typed, problem: 'invalid' }));
+      res.status(404).send(renderStatusPage(lang, { typed, problem: 'invalid' }));
       return;
     }
     const found = await lookup(code);

@@ -9,6 +9,7 @@ import { Errors } from '../../../shared/errors';
 import { daysOf, today, addDays } from '../../../shared/reports/metrics';
 import type { Figures, ReportFilter } from '../../../shared/reports/figures';
 import { scopeOf, type StaffPrincipal } from '../../../shared/staff/roles';
+import { emptyAsAbsent } from '../../../shared/staff/queue-query';
 import { isDay } from '../../../shared/staff/vientiane-days';
 import { me, requireStaff } from './staff-session';
 
@@ -18,17 +19,20 @@ export const MAX_REPORT_DAYS = 732;
 const day = z.string().refine(isDay, 'must be a day YYYY-MM-DD');
 const code = z.string().trim().min(1).max(60);
 
-export const ReportQuerySchema = z
-  .object({
-    from: day.optional(),
-    to: day.optional(),
-    center: code.optional(),
-    province: code.optional(),
-    service: code.optional(),
-    channel: z.enum(['sms', 'telegram', 'web', 'kiosk']).optional(),
-    granularity: z.enum(['day', 'week', 'month']).optional(),
-  })
-  .strict();
+/** Empty values (`?center=&from=`) are as if not given (emptyAsAbsent). */
+export const ReportQuerySchema = emptyAsAbsent(
+  z
+    .object({
+      from: day.optional(),
+      to: day.optional(),
+      center: code.optional(),
+      province: code.optional(),
+      service: code.optional(),
+      channel: z.enum(['sms', 'telegram', 'web', 'kiosk']).optional(),
+      granularity: z.enum(['day', 'week', 'month']).optional(),
+    })
+    .strict(),
+);
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;
 
 function issues(e: z.ZodError) {

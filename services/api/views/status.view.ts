@@ -56,7 +56,8 @@ export function renderStatusPage(
 <p>${esc(t.status)}: <strong data-testid="status">${esc(capitalize(STATUS_LABELS[lang][state.found.status]))}</strong></p>
 <p>${esc(t.receivedAt)}: ${esc(when(state.found.receivedAt, lang))}<br>${esc(t.updatedAt)}: ${esc(when(state.found.updatedAt, lang))}</p></div>`
     : state.problem
-      ? `<div class="card errors" role="alert"><p>${esc(t[state.problem])}</p></div>`
+      ? // A code that cannot be one is not found either (the API's 404), with the format as a hint.
+        `<div class="card errors" role="alert"><p>${esc(t.not_found)}</p>${state.problem === 'invalid' ? `<p>${esc(t.invalid)}</p>` : ''}</div>`
       : '';
   const body = `
 <h1>${esc(t.title)}</h1>
