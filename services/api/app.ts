@@ -2,6 +2,7 @@
  * createApp(): the express application, separate from listen() so tests drive it with supertest
  * and the same wiring serves production.
  */
+import { openApiRoutes } from './openapi';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import type IORedis from 'ioredis';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(statusRoutes({ Feedback, producer, limits }));
+  app.use(openApiRoutes());
   app.use(
     publicRoutes({
       figures,

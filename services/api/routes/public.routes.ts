@@ -28,7 +28,7 @@ const MAX_CACHED_MONTHS = 48;
 
 export type Scoreboard = Awaited<ReturnType<Figures['scoreboard']>>;
 
-const MonthSchema = z
+export const MonthSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM (01–12)')
   .optional();

@@ -26,7 +26,7 @@ export interface AdminDeps {
   catalog: () => Promise<CatalogView>;
 }
 
-const UserPatchSchema = z
+export const UserPatchSchema = z
   .object({
     role: z.enum(ROLES).optional(),
     centers: z.array(z.string().max(60)).max(200).optional(),
@@ -44,7 +44,7 @@ const day = z.preprocess(
   (v) => (typeof v === 'string' ? laoDigitsToAscii(v.trim()) : v),
   z.string().refine(isDay, 'must be a day written YYYY-MM-DD'),
 );
-const AuditQuerySchema = z.object({
+export const AuditQuerySchema = z.object({
   actor: z.string().max(64).optional(),
   action: z.enum(AUDIT_ACTIONS).optional(),
   from: day.optional(),

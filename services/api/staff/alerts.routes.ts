@@ -39,7 +39,7 @@ const Params = z
   })
   .strict();
 
-const RuleCreate = z
+export const RuleCreate = z
   .object({
     kind: z.enum(ALERT_KINDS),
     params: Params,
@@ -47,7 +47,7 @@ const RuleCreate = z
     active: z.boolean().default(true),
   })
   .strict();
-const RulePatch = z
+export const RulePatch = z
   .object({
     params: Params.optional(),
     centers: CenterList.optional(),

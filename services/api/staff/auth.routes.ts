@@ -18,12 +18,12 @@ import type { LoginThrottle } from './login-throttle';
 import { me, newCsrfToken, requireStaff, SESSION_COOKIE, StaffErrors } from './staff-session';
 import { parseBody } from './validate';
 
-const LoginSchema = z.object({
+export const LoginSchema = z.object({
   email: z.string().trim().toLowerCase().min(1).max(254),
   password: z.string().min(1).max(200),
 });
 
-const PasswordSchema = z.object({
+export const PasswordSchema = z.object({
   currentPassword: z.string().min(1).max(200),
   newPassword: z.string().max(200),
 });

@@ -43,7 +43,7 @@ const Province = z.enum(PROVINCES as [string, ...string[]], {
   error: `must be one of the provinces: ${PROVINCES.join(', ')}`,
 });
 
-const CenterCreate = z
+export const CenterCreate = z
   .object({
     code: z
       .string()
@@ -72,7 +72,7 @@ const CenterCreate = z
 const atLeastOne = (o: object) => Object.keys(o).length > 0;
 const nothing = { message: 'nothing to change' };
 
-const CenterPatch = z
+export const CenterPatch = z
   .object({
     name: Name.optional(),
     place: Name.optional(),
@@ -84,7 +84,7 @@ const CenterPatch = z
   .strict()
   .refine(atLeastOne, nothing);
 
-const ServiceCreate = z
+export const ServiceCreate = z
   .object({
     code: z
       .string()
@@ -96,7 +96,7 @@ const ServiceCreate = z
   })
   .strict();
 
-const ServicePatch = z
+export const ServicePatch = z
   .object({
     name: Name.optional(),
     ministry: text(200).optional(),
@@ -111,7 +111,7 @@ const ServicePatch = z
  * the rollups), so a topic can be renamed, switched off and on, and re-added if it was lost, but a
  * new topic code needs a release (docs/catalog.md).
  */
-const TopicCreate = z
+export const TopicCreate = z
   .object({
     code: z.enum(TOPIC_CODES, {
       error: `a topic the intake knows: ${TOPIC_CODES.join(', ')} (a new topic needs a release)`,
@@ -120,7 +120,7 @@ const TopicCreate = z
   })
   .strict();
 
-const TopicPatch = z
+export const TopicPatch = z
   .object({ name: Name.optional(), active: z.boolean().optional() })
   .strict()
   .refine(atLeastOne, nothing);

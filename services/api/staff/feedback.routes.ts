@@ -12,7 +12,7 @@ import { me, requireStaff } from './staff-session';
 import { parseBody } from './validate';
 import type { Workspace } from './workspace';
 
-const PatchSchema = z
+export const PatchSchema = z
   .object({
     status: z.enum(STAFF_STATUSES).optional(),
     assigneeId: z.string().max(64).nullable().optional(),
@@ -25,13 +25,13 @@ const PatchSchema = z
   })
   .strict();
 
-const TextSchema = (max: number) => z.object({ text: z.string().trim().min(1).max(max) }).strict();
+export const TextSchema = (max: number) => z.object({ text: z.string().trim().min(1).max(max) }).strict();
 
-const ReleaseSchema = z
+export const ReleaseSchema = z
   .object({ trackingCodes: z.array(z.string().max(20)).min(1).max(200) })
   .strict();
 
-const BulkSchema = z
+export const BulkSchema = z
   .object({
     trackingCodes: z.array(z.string().max(20)).min(1).max(200),
     set: z

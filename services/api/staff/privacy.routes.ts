@@ -16,7 +16,7 @@ import { parseBody } from './validate';
 
 export const PRIVACY_PATH = '/api/v1/privacy';
 
-const ErasureSchema = z
+export const ErasureSchema = z
   .object({
     trackingCode: z.string().max(40).optional(),
     phone: z.string().max(40).optional(),
