@@ -233,7 +233,7 @@ test('a full SMS + Telegram + web flow leaves no number, chat id or text in the 
     expect(
       metricValue(workerText, 'odsc_classification_confidence_count', { field: 'center' }),
     ).toBeGreaterThanOrEqual(3);
-    await request(base).get('/metrics').expect(404);
+    await request(base).get('/metrics').set('X-Forwarded-For', '203.0.113.9').expect(404);
     // Readiness in detail on the internal port; through a proxy, the status word only.
     const inner = await request(`http://127.0.0.1:${apiMetrics}`).get('/readyz').expect(200);
     expect(inner.body).toEqual({ status: 'ready', checks: { mongo: 'ok', redis: 'ok' } });

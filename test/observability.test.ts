@@ -110,15 +110,24 @@ test('the queue board: 401 without a session, 403 for another role, 200 for an a
     .expect(403);
 });
 
-test('/metrics on the public port: 404 without or with a wrong token, the exposition with it', async () => {
-  await request(p.app).get('/metrics').expect(404);
-  await request(p.app).get('/metrics').set('Authorization', 'Bearer wrong').expect(404);
+test('/metrics on the public port: through a proxy 404 without or with a wrong token, the exposition with it or to a direct local caller', async () => {
+  const proxied = '203.0.113.50';
+  await request(p.app).get('/metrics').set('X-Forwarded-For', proxied).expect(404);
+  await request(p.app)
+    .get('/metrics')
+    .set('X-Forwarded-For', proxied)
+    .set('Authorization', 'Bearer wrong')
+    .expect(404);
+  // A caller on this machine talking to the api directly (no X-Forwarded-For) reads it.
+  const local = await request(p.app).get('/metrics').expect(200);
+  expect(local.text).toContain('odsc_http_requests_total');
   await request(p.app)
     .post('/api/v1/feedback')
     .send({ centerCode: 'LA-VT', rating: 5 })
     .expect(202);
   const r = await request(p.app)
     .get('/metrics')
+    .set('X-Forwarded-For', proxied)
     .set('Authorization', `Bearer ${TOKEN}`)
     .expect(200);
   expect(r.headers['content-type']).toMatch(/^text\/plain/);

@@ -57,7 +57,7 @@ export async function readiness(
  * through the proxy: it may see which store is down. Everyone else gets the status word only; the
  * internal listener always answers in full (shared/internal-server.ts).
  */
-function isDirectLocal(req: Request): boolean {
+export function isDirectLocal(req: Request): boolean {
   const peer = req.socket.remoteAddress ?? '';
   const local = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
   return local && req.get('x-forwarded-for') === undefined;
