@@ -21,6 +21,7 @@ import {
 } from './model';
 import type { FeatureIds } from './features';
 import { sigmoid } from './linear';
+import { augmentMessage } from './augment';
 import type { TextClassification, TextClassifier } from './text-classifier';
 
 export const FOLDS = 5;
@@ -51,6 +52,17 @@ function prepare(rules: TextClassifier, texts: string[]): Prepared[] {
   });
 }
 
+/** Each message's training variants (none without settings.augment). */
+function variantsOf(labelled: LabelledMessage[], settings: TrainSettings): TrainingExample[][] {
+  const a = settings.augment;
+  return labelled.map((m) => (a ? augmentMessage(m, a) : []));
+}
+
+/** What trains fold `f` of per-message lists: those of the messages outside it, never its own. */
+export function outsideFold<T>(folds: number[], f: number, perMessage: T[][]): T[] {
+  return folds.flatMap((g, j) => (g === f ? [] : perMessage[j]!));
+}
+
 export interface CrossValidation {
   /** Out-of-fold model scores, one per labelled message. */
   model: ModelPrediction[];
@@ -77,13 +89,25 @@ export function crossValidate(
     rules,
     extra.map((e) => e.text),
   );
+  // Variants of a message train only the folds that train on the message itself.
+  const variants = variantsOf(labelled, settings);
+  const variantNames = variants.map((vs) =>
+    prepare(
+      rules,
+      vs.map((v) => v.text),
+    ),
+  );
   const folds = labelled.map((m) => foldOf(m.text, k));
   const model: ModelPrediction[] = new Array(labelled.length);
   for (let f = 0; f < k; f++) {
     const train = labelled.flatMap((m, j) => (folds[j] === f ? [] : [j]));
     const fm = trainModel(
-      [...train.map((j) => toExample(labelled[j]!)), ...extra],
-      [...train.map((j) => prepared[j]!.names), ...extraPrepared.map((p) => p.names)],
+      [...train.map((j) => toExample(labelled[j]!)), ...outsideFold(folds, f, variants), ...extra],
+      [
+        ...train.map((j) => prepared[j]!.names),
+        ...outsideFold(folds, f, variantNames).map((p) => p.names),
+        ...extraPrepared.map((p) => p.names),
+      ],
       {
         version: `cv-${f}`,
         trainedOn: { examples: train.length, corrections: extra.length, sources: [] },
@@ -298,7 +322,11 @@ export function trainCalibrated(
     ),
     cv.model,
   );
-  const all = [...labelled.map(toExample), ...corrections];
+  const all = [
+    ...labelled.map(toExample),
+    ...variantsOf(labelled, settings).flat(),
+    ...corrections,
+  ];
   const model = trainModel(
     all,
     all.map((e) => rules.features(e.text)),
@@ -412,7 +440,7 @@ export function buildQuick(
   base: ClassifierModel,
   settings: TrainSettings = DEFAULT_SETTINGS,
 ): { model: ClassifierModel; locked: DetailedReport } {
-  const all = [...open.map(toExample), ...corrections];
+  const all = [...open.map(toExample), ...variantsOf(open, settings).flat(), ...corrections];
   const model = trainModel(
     all,
     all.map((e) => rules.features(e.text)),
