@@ -26,8 +26,9 @@ export async function pairedTablet(
   const context = await browser.newContext({ viewport: TABLET, locale: 'lo-LA', hasTouch: true });
   const page = await context.newPage();
   const { deviceId, code } = await devices.create(center);
-  await page.goto(`${base}/kiosk`);
+  await page.goto(`${base}/kiosk`); // the contract's address: the page moves itself to /kiosk/
   await onScreen(page, 'pair');
+  if (new URL(page.url()).pathname !== '/kiosk/') throw new Error(`tablet at ${page.url()}`);
   if (onPairScreen) await onPairScreen(page);
   await page.fill('#pair-code', formatPairingCode(code).toLowerCase());
   await page.click('#pair-form button');

@@ -123,10 +123,9 @@ export function kioskRoutes(deps: KioskDeps): Router {
   // ---- the app -------------------------------------------------------------------------------
 
   // The service worker's scope is /kiosk/, so the app lives there (with the slash).
-  r.get('/kiosk', (req, res, next) =>
-    req.path === '/kiosk' ? res.redirect(301, '/kiosk/') : next(),
-  );
-  r.get('/kiosk/{*file}', (req, res, next) => {
+  // `/kiosk` is the app too (the contract's address); the page moves its own address to `/kiosk/`,
+  // the service worker's scope, without a reload.
+  r.get(['/kiosk', '/kiosk/{*file}'], (req, res, next) => {
     const params = req.params as { file?: string[] };
     const name = (params.file ?? []).join('/') || 'index.html';
     const asset = assets().files.get(name);

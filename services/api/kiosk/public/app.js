@@ -677,5 +677,8 @@
     scheduleSync(0);
   }
 
-  boot();
+  // Opened as /kiosk (the same page): go to /kiosk/, the address the service worker covers, so the
+  // app works offline from there.
+  if (location.pathname === '/kiosk') location.replace(`/kiosk/${location.search}${location.hash}`);
+  else boot();
 })();
