@@ -164,13 +164,16 @@ export async function restoreDatabase(
     const flush = async () => {
       if (!batch.length) return;
       if (opts.force) {
-        // Adding to a database: a document already there is replaced by the backup's.
-        await coll.bulkWrite(
-          batch.map((d) => ({
-            replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true },
-          })) as never,
-          { ordered: false },
-        );
+        // Adding to a database: a document already there is replaced by the backup's. In chunks
+        // of 50: FerretDB 1.24 was seen not to answer an update command of 100 statements or more
+        // (shared/privacy/lookups.ts, LOCK_CHUNK).
+        for (let i = 0; i < batch.length; i += 50)
+          await coll.bulkWrite(
+            batch.slice(i, i + 50).map((d) => ({
+              replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true },
+            })) as never,
+            { ordered: false },
+          );
       } else await coll.insertMany(batch as never[], { ordered: true });
       n += batch.length;
       batch = [];

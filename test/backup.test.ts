@@ -135,3 +135,31 @@ test('a backup restored into an empty database has every feedback, rollup and us
   // No folder given: usage, exit 2.
   await expect(script('backup', [], p.config.mongoUrl)).rejects.toMatchObject({ code: 2 });
 });
+
+test('restore --force into a database that has the documents replaces them, in batches larger than one update command takes', async () => {
+  // 150 documents in one collection: more than FerretDB answers in one update command.
+  const name = 'force_restore_check';
+  await p.conn
+    .db!.collection(name)
+    .insertMany(
+      Array.from({ length: 150 }, (_, i) => ({ _id: `d${i}` as never, n: i, v: 'backup' })),
+    );
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'odsc-backup-force-'));
+  await script('backup', ['--out', dir], p.config.mongoUrl);
+  const into = `${process.env.TEST_MONGO_BASE}/${uniqueName('forced')}`;
+  const c = await connectMongo(into);
+  try {
+    await c
+      .db!.collection(name)
+      .insertMany(
+        Array.from({ length: 150 }, (_, i) => ({ _id: `d${i}` as never, n: i, v: 'old' })),
+      );
+    const forced = await script('restore', ['--from', dir, '--force'], into);
+    expect(forced.stdout).toMatch(/restored \d+ collections/);
+    const docs = await c.db!.collection(name).find({}).toArray();
+    expect(docs).toHaveLength(150);
+    expect(docs.every((d) => d.v === 'backup')).toBe(true);
+  } finally {
+    await c.close();
+  }
+}, 180_000);
