@@ -75,6 +75,12 @@ if (require.main === module) {
         `erased: ${r.feedback} feedback, ${r.outbound} outbound message(s), ${r.contacts} number record(s), ` +
           `${r.chats} chat record(s), ${r.jobs} dead-lettered job(s), ${r.markers} marker(s)`,
       );
+      if (!r.complete)
+        console.log(
+          'not known to be complete: the look-up records were backfilled automatically, and an ' +
+            'intake worker of the previous release may have stored feedback since. Once every ' +
+            'worker runs this release, run `npm run privacy:reindex` and erase again.',
+        );
     },
     (err: unknown) => {
       console.error('erase failed:', err instanceof Error ? err.message : err);

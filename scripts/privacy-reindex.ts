@@ -1,9 +1,11 @@
 /**
  * `npm run privacy:reindex`: puts every stored feedback that still holds personal data in
  * erasure's look-up records (shared/privacy/lookups.ts) and records that the database is
- * backfilled. Needed once, for feedback stored before the records existed; run it after every
- * intake worker runs this release. Without it the first erasure or retention sweep does the same
- * (one full read of the feedback). Safe to run again, and while the platform runs. Prints counts.
+ * backfilled, final. Needed once, for feedback stored before the records existed; run it after
+ * every intake worker runs this release. Without it the first erasure or retention sweep does the
+ * same (one full read of the feedback) but provisionally: the nightly sweep reads everything again
+ * for two days, and erasures report `complete: false` until then. Safe to run again, and while the
+ * platform runs. Prints counts.
  */
 import { loadConfig } from '../shared/config';
 import { connectMongo } from '../shared/db/mongo';
@@ -11,7 +13,7 @@ import { PiiVault } from '../shared/pii';
 import { PrivacyLookups } from '../shared/privacy/lookups';
 import { redisConnection } from '../shared/queues';
 
-export async function privacyReindex(): Promise<{ read: number; listed: number }> {
+export async function privacyReindex(): Promise<{ read: number; listed: number; final: boolean }> {
   const config = loadConfig();
   const conn = await connectMongo(config.mongoUrl);
   const redis = redisConnection(config.redisUrl, 'worker');

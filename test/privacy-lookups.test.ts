@@ -20,6 +20,7 @@ import {
   contactPhoneHash,
   dayKey,
   DAYS,
+  LOCK_CHUNK,
   LOOKUP_COLLECTION,
   PrivacyLookups,
   senderKey,
@@ -42,6 +43,10 @@ beforeAll(async () => {
     queuePrefix: p.config.queuePrefix,
     queues: [p.queue as unknown as Queue],
   };
+  // Backfilled, final, as `npm run privacy:reindex` leaves a database: erasure finds only what the
+  // records list (no backfill of its own), so the tests below show what the intake wrote. Only the
+  // tests of the backfill itself clear this state.
+  await new PrivacyLookups(p.conn, p.redis, p.config.queuePrefix).backfill(p.vault);
 });
 afterAll(async () => {
   await p.close();
@@ -129,6 +134,7 @@ test('erasure by number finds what was sent from it (verified and unverified) an
 
   const r = await eraseCitizen(deps, { phone: '020 5556 1234' });
   expect(r.feedback).toBe(3);
+  expect(r.complete).toBe(true);
   for (const code of [sms, web, tg]) expect(await held(code)).toBe(false);
   expect(JSON.stringify(await p.Feedback.findById(tg).lean())).not.toContain(contact);
   expect(await held(other)).toBe(true);
@@ -263,6 +269,9 @@ test('feedback stored before the records existed still erases: by the backfill o
   await lookups().deleteOne({ _id: STATE });
   const r = await eraseCitizen(deps, { phone });
   expect(r.feedback).toBe(2);
+  // Automatic: a worker of the previous release may still be storing unlisted feedback.
+  expect(r.complete).toBe(false);
+  expect((await lookups().findOne({ _id: STATE }))?.auto).toBe(true);
   expect(await held(legacy[0]!)).toBe(false);
   expect(await held(legacy[1]!)).toBe(false);
   expect(await held(legacy[2]!)).toBe(true);
@@ -298,6 +307,134 @@ test('feedback stored before the records existed still erases: by the backfill o
   expect(await idsOf(contactKey(contact))).toEqual(['LEGACY0004']);
   expect((await p.Feedback.findById('LEGACY0004').lean())!.meta.contactPhoneHash).toBe(contact);
   expect(await idsOf(dayKey(localBuckets(at).day))).toEqual(expect.arrayContaining(['LEGACY0004']));
-  expect((await eraseCitizen(deps, { phone: other })).feedback).toBe(1);
+  // The command marks the records final: erasure claims completeness again.
+  expect((await lookups().findOne({ _id: STATE }))?.auto).toBeUndefined();
+  expect(await eraseCitizen(deps, { phone: other })).toMatchObject({ feedback: 1, complete: true });
   expect(await held('LEGACY0004')).toBe(false);
+});
+
+test('an automatic backfill stays provisional: the nightly sweep backfills again for two days, then marks it final', async () => {
+  const now = Date.now();
+  await lookups().deleteOne({ _id: STATE }); // never backfilled (an upgrade)
+  // The first erasure after the upgrade backfills, automatically.
+  expect(await eraseCitizen(deps, { phone: '+8562055567001' })).toMatchObject({
+    feedback: 0,
+    complete: false,
+  });
+  const state = (await lookups().findOne({ _id: STATE }))!;
+  expect(state.auto).toBe(true);
+
+  // Mid roll-out, an intake worker of the previous release stores feedback without records.
+  const lateOld = legacyDoc('LEGACY0101', new Date(now - 400 * 86_400_000), '+8562055567002');
+  const recent = legacyDoc('LEGACY0102', new Date(now - 86_400_000), '+8562055567003');
+  await p.conn.collection('feedback').insertMany([lateOld, recent] as never[]);
+  // Not found by an erasure yet, which says it may have missed something.
+  expect(await eraseCitizen(deps, { phone: '+8562055567003' })).toMatchObject({
+    feedback: 0,
+    complete: false,
+  });
+
+  // The nightly sweep backfills first: the old feedback is erased, the recent one listed.
+  const night = await eraseExpired(deps, 365, now);
+  expect(night).toMatchObject({ feedback: 1, complete: false });
+  expect(await held('LEGACY0101')).toBe(false);
+  expect((await lookups().findOne({ _id: STATE }))?.auto).toBe(true);
+  expect(await eraseCitizen(deps, { phone: '+8562055567003' })).toMatchObject({ feedback: 1 });
+  expect(await held('LEGACY0102')).toBe(false);
+
+  // Two days after the automatic backfill: one more backfill, and the records are final.
+  await p.conn
+    .collection('feedback')
+    .insertOne(legacyDoc('LEGACY0103', new Date(now), '+8562055567004') as never);
+  const third = await eraseExpired(deps, 365, now + 2 * 86_400_000 + 3_600_000);
+  expect(third.complete).toBe(true);
+  expect(await idsOf(senderKey(hashOf('phone', '+8562055567004')))).toEqual(['LEGACY0103']);
+  const final = (await lookups().findOne({ _id: STATE }))!;
+  expect(final.auto).toBeUndefined();
+  expect(final.backfilledAt).toBeInstanceOf(Date);
+  // Final: no more full reads at night.
+  await p.conn
+    .collection('feedback')
+    .insertOne(legacyDoc('LEGACY0104', new Date(now), '+8562055567005') as never);
+  expect((await eraseExpired(deps, 365, now + 3 * 86_400_000)).complete).toBe(true);
+  expect(await idsOf(senderKey(hashOf('phone', '+8562055567005')))).toBeNull();
+  expect((await eraseCitizen(deps, { phone: '+8562055567004' })).complete).toBe(true);
+});
+
+test('a late feedback for a day the sweep dropped puts the day back in the list, even at a worker that listed it before', async () => {
+  const now = Date.now();
+  const then = now - 400 * 86_400_000;
+  const day = localBuckets(new Date(then)).day;
+  const worker = new PrivacyLookups(p.conn, p.redis, p.config.queuePrefix);
+  // The worker listed the day when it was today.
+  const first = legacyDoc('LATE000001', new Date(then), '+8562055567101');
+  await worker.add([first], then);
+  await p.conn.collection('feedback').insertOne(first as never);
+  expect((await lookups().findOne({ _id: DAYS }))?.days).toContain(day);
+  // A year later the sweep erases it and drops the day.
+  expect((await eraseExpired(deps, 365, now)).feedback).toBe(1);
+  expect((await lookups().findOne({ _id: DAYS }))?.days).not.toContain(day);
+  // A replayed job (or a kiosk's answer from back then) reaches the same worker.
+  const late = legacyDoc('LATE000002', new Date(then), '+8562055567102');
+  await worker.add([late], now);
+  await p.conn.collection('feedback').insertOne(late as never);
+  expect((await lookups().findOne({ _id: DAYS }))?.days).toContain(day);
+  expect((await eraseExpired(deps, 365, now)).feedback).toBe(1);
+  expect(await held('LATE000002')).toBe(false);
+});
+
+test('the backfill updates existing records a few dozen at a time, never hundreds under one lock', async () => {
+  const at = new Date(Date.now() - 5 * 86_400_000);
+  const many = Array.from({ length: 450 }, (_, i) =>
+    legacyDoc(`CHUNK${String(i).padStart(5, '0')}`, at, `+85620557${String(i).padStart(5, '0')}`),
+  );
+  await p.conn.collection('feedback').insertMany(many as never[]);
+  const sets: number[] = [];
+  class Recording extends PrivacyLookups {
+    override withLocks<T>(keys: string[], fn: () => Promise<T>): Promise<T> {
+      sets.push(new Set(keys).size);
+      return super.withLocks(keys, fn);
+    }
+  }
+  const recording = new Recording(p.conn, p.redis, p.config.queuePrefix);
+  await recording.backfill(p.vault); // the senders' records are new: inserted
+  sets.length = 0;
+  await recording.backfill(p.vault); // all exist now: updated, under locks
+  const locked = sets.reduce((a, b) => a + b, 0);
+  expect(locked).toBeGreaterThan(450);
+  expect(Math.max(...sets)).toBeLessThanOrEqual(LOCK_CHUNK);
+  expect(await idsOf(senderKey(hashOf('phone', '+8562055700449')))).toEqual(['CHUNK00449']);
+});
+
+test('a feedback erased while the backfill reads it does not get its contact-number hash back, and a hash alone is still erased', async () => {
+  const phone = '+8562055567201';
+  const at = new Date(Date.now() - 86_400_000);
+  await p.conn
+    .collection('feedback')
+    .insertOne(legacyDoc('RACE000001', at, undefined, phone) as never);
+  class Racing extends PrivacyLookups {
+    protected override async setContactHash(id: string, sealed: string, hash: string) {
+      // An erasure (by its tracking code) lands between the backfill's read and its write.
+      if (id === 'RACE000001')
+        expect((await eraseCitizen(deps, { trackingCode: id })).feedback).toBe(1);
+      return super.setContactHash(id, sealed, hash);
+    }
+  }
+  await new Racing(p.conn, p.redis, p.config.queuePrefix).backfill(p.vault);
+  const contact = contactPhoneHash(p.vault, phone);
+  expect((await p.Feedback.findById('RACE000001').lean())!.meta?.contactPhoneHash).toBeUndefined();
+  expect(await idsOf(contactKey(contact))).toBeNull();
+
+  // A feedback left with the hash alone (as a lost race did before): listed, and erased.
+  const other = '+8562055567202';
+  const hashOnly = legacyDoc('RACE000002', at);
+  await p.conn.collection('feedback').insertOne({
+    ...hashOnly,
+    meta: { contactPhoneHash: contactPhoneHash(p.vault, other) },
+  } as never);
+  await new PrivacyLookups(p.conn, p.redis, p.config.queuePrefix).backfill(p.vault);
+  expect(await idsOf(contactKey(contactPhoneHash(p.vault, other)))).toEqual(['RACE000002']);
+  expect((await eraseCitizen(deps, { phone: other })).feedback).toBe(1);
+  expect((await p.Feedback.findById('RACE000002').lean())!.meta?.contactPhoneHash).toBeUndefined();
+  expect(await idsOf(contactKey(contactPhoneHash(p.vault, other)))).toBeNull();
 });

@@ -12,7 +12,9 @@
  * FerretDB pushes down no filter but `_id` equality (docs/storage.md), so the feedback is found
  * through the look-up records (lookups.ts: per sender hash, per contact-number hash, per received
  * day), read by `_id`, and every write is by `_id`. A database whose feedback predates the records
- * is backfilled first (one full scan, once).
+ * is backfilled first (one full scan); while that backfill is automatic (mid roll-out an intake
+ * worker of the previous release may still store unlisted feedback) the nightly sweep backfills
+ * again, and every result says it may be incomplete (`complete: false`).
  */
 import type { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
@@ -52,6 +54,12 @@ export interface ErasureResult {
   chats: number;
   jobs: number;
   markers: number;
+  /**
+   * False while the look-up records are provisional (an automatic backfill, younger than two days,
+   * docs/privacy.md#look-up-records): feedback an intake worker of the previous release stored
+   * since that backfill may not have been found. `npm run privacy:reindex` makes them final.
+   */
+  complete: boolean;
 }
 
 interface SenderFields {
@@ -72,6 +80,7 @@ const empty = (): ErasureResult => ({
   chats: 0,
   jobs: 0,
   markers: 0,
+  complete: true,
 });
 
 /** The clear identifiers of a feedback (to find the failed jobs naming them), best effort. */
@@ -229,7 +238,8 @@ function plan(into: Map<string, string[]>, key: string, id: string) {
  * feedback goes, not only this one) or by a phone number (everything sent from it or left as a
  * contact number, verified or not). The feedback is found through the look-up records of the
  * sender hashes and the contact-number hash, each read by `_id`; a database never backfilled is
- * backfilled first, so nothing stored before the records existed is missed.
+ * backfilled first, so nothing stored before the records existed is missed (`complete` false while
+ * that backfill is provisional).
  */
 export async function eraseCitizen(
   deps: ErasureDeps,
@@ -244,7 +254,7 @@ export async function eraseCitizen(
     phone = toE164(by.phone);
     if (!phone) throw new Error('not a phone number');
   }
-  await lookups.ensureBackfilled(deps.vault);
+  result.complete = (await lookups.ensureBackfilled(deps.vault)).final;
   const match = new Set<string>(); // look-up hashes of the citizen
   let contact: string | null = null; // the keyed hash of the citizen's number as a contact number
   let direct: SenderFields | null = null;
@@ -272,9 +282,13 @@ export async function eraseCitizen(
   if (direct) listed.delete(direct._id);
   const mine = (d: SenderFields) => {
     if (d.sender?.idHash && match.has(d.sender.idHash)) return true;
-    if (!contact || !d.meta?.contactPhoneSealed) return false;
+    if (!contact) return false;
+    // The hash alone (its number erased, the hash left by a lost race) is still this citizen's.
     const hash =
-      d.meta.contactPhoneHash ?? contactPhoneHashOf(deps.vault, d.meta.contactPhoneSealed);
+      d.meta?.contactPhoneHash ??
+      (d.meta?.contactPhoneSealed
+        ? contactPhoneHashOf(deps.vault, d.meta.contactPhoneSealed)
+        : null);
     return hash === contact;
   };
   const removal = new Map<string, string[]>();
@@ -300,7 +314,8 @@ export async function eraseCitizen(
  * chats and numbers not seen for that long (opt-outs kept), and dead-lettered jobs older than
  * that. Run nightly by the staff-jobs queue; `days` 0 erases nothing. The feedback is found
  * through the day records (every day up to the cutoff's), read by `_id`; a day left with nothing
- * to erase leaves the list.
+ * to erase leaves the list. While the look-up records are provisional (an automatic backfill) the
+ * sweep backfills again first, and marks them final once that backfill is two days old.
  */
 export async function eraseExpired(
   deps: ErasureDeps,
@@ -312,7 +327,8 @@ export async function eraseExpired(
   const cutoff = now - days * 86_400_000;
   const at = new Date(now);
   const lookups = lookupsOf(deps);
-  await lookups.ensureBackfilled(deps.vault);
+  // While the backfill is automatic, backfilled again first (one full read, at night).
+  result.complete = (await lookups.ensureBackfilled(deps.vault, { rerun: true, now: at })).final;
   const cutoffDay = localBuckets(new Date(cutoff)).day;
   for (const day of await lookups.days()) {
     if (day > cutoffDay) break;

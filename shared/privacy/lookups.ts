@@ -7,7 +7,9 @@
  * - `s:<sender.idHash>`, `c:<meta.contactPhoneHash>` and `d:<Vientiane day>` hold `ids`, the
  *   tracking codes;
  * - `days` holds `days`, every day that has a `d:` record (the sweep's list);
- * - `state` holds `backfilledAt` once every feedback stored before the records existed is in them.
+ * - `state` holds `backfilledAt` once every feedback stored before the records existed is in them;
+ *   `auto` while that was the automatic backfill of a first erasure or sweep (below), which the
+ *   nightly sweep runs again until `AUTO_BACKFILL_WINDOW_MS` has passed.
  *
  * The intake writes the records of a batch *before* it inserts the batch's feedback, so a stored
  * feedback is always findable (an id whose feedback was never stored is harmless: it finds nothing).
@@ -15,7 +17,9 @@
  * (`$each`), so a retried job adds nothing twice. FerretDB applies an update as read, modify, write,
  * so two writers of one record would lose ids: updates and removals take a Redis lock per record
  * (all of a batch's records at once, all or none, so two batches never wait on each other in a
- * circle). An insert needs no lock: it succeeds only while the record does not exist.
+ * circle), at most `LOCK_CHUNK` records at a time, so the backfill's large groups never hold the
+ * intake's day record for long. An insert needs no lock: it succeeds only while the record does not
+ * exist.
  */
 import { randomUUID } from 'node:crypto';
 import type IORedis from 'ioredis';
@@ -32,6 +36,21 @@ export interface LookupDoc {
   days?: string[];
   backfilledAt?: Date;
   backfilled?: number;
+  /** The backfill was automatic: run again by the nightly sweep until final (`autoSince` + 2 days). */
+  auto?: boolean;
+  autoSince?: Date;
+}
+
+/** What the records are known to hold (the `state` record). */
+export interface BackfillState {
+  /** When the latest backfill started: every feedback stored before it is listed. */
+  backfilledAt: Date;
+  /**
+   * False while the backfill is automatic: an intake worker of the previous release (mid roll-out)
+   * may have stored feedback since `backfilledAt` without records, which no erasure finds until the
+   * next backfill. True once `npm run privacy:reindex` ran, or the automatic one is final.
+   */
+  final: boolean;
 }
 
 /** The fields of a feedback the look-up records are made from. */
@@ -102,7 +121,13 @@ export function withContactHash(
 }
 
 export const holdsPersonalData = (d: LookupSource) =>
-  Boolean(d.sender?.idSealed || d.sender?.idHash || d.meta?.contactPhoneSealed || d.meta?.chatTag);
+  Boolean(
+    d.sender?.idSealed ||
+    d.sender?.idHash ||
+    d.meta?.contactPhoneSealed ||
+    d.meta?.contactPhoneHash ||
+    d.meta?.chatTag,
+  );
 
 /** The records a feedback belongs in: none once it holds no personal data. */
 export function lookupKeysOf(d: LookupSource): string[] {
@@ -140,8 +165,26 @@ const onlyDuplicates = (err: unknown) => {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * How long an automatic backfill stays provisional: the nightly sweep backfills again until then
+ * (an upgrade's roll-out is expected to be over within it), and the first sweep after it marks the
+ * records final.
+ */
+export const AUTO_BACKFILL_WINDOW_MS = 2 * DAY_MS;
+
+/**
+ * Records updated under one set of locks, in one bulkWrite (tens of ms on FerretDB, never seconds).
+ * Also below 100: FerretDB 1.24 (SQLite) never answered an `update` command of 100 statements in
+ * our tests (99 took about 60 ms).
+ */
+export const LOCK_CHUNK = 50;
+
 export class PrivacyLookups {
-  /** Days this process has put in the `days` list (only days younger than a day are trusted). */
+  /**
+   * Days this process has put in the `days` list. The sweep may drop a day older than yesterday
+   * (once its record is empty), so a remembered day is trusted only while it is yesterday or later
+   * at the time of the look-up; older days are listed again (one write).
+   */
   private readonly listed = new Set<string>();
 
   constructor(
@@ -187,8 +230,9 @@ export class PrivacyLookups {
 
   /**
    * Puts feedback in their records (the intake, before it inserts them; the backfill). Idempotent.
-   * Round trips per call, whatever its size: one insertMany, and when records already exist one
-   * lock script, one bulkWrite and one release; a day first seen by this process adds one more.
+   * Round trips per call: one insertMany, and when records already exist, per `LOCK_CHUNK` of them
+   * (an intake batch has far fewer), one lock script, one bulkWrite and one release; a day not
+   * trusted from memory (see `listed`) adds one more.
    */
   async add(docs: LookupSource[], now = Date.now()): Promise<void> {
     const groups = new Map<string, Set<string>>();
@@ -211,15 +255,19 @@ export class PrivacyLookups {
       const errors = writeErrorsOf(err);
       existing = errors.length ? errors.map((e) => keys[e.index]!) : keys;
     }
-    if (existing.length) {
-      const ops = existing.map((k) => ({
+    // Chunks locked one after another (never two at once): the backfill's thousands of existing
+    // records would otherwise hold, through one long bulkWrite, the day record every concurrent
+    // intake batch needs.
+    for (let i = 0; i < existing.length; i += LOCK_CHUNK) {
+      const chunk = existing.slice(i, i + LOCK_CHUNK);
+      const ops = chunk.map((k) => ({
         updateOne: {
           filter: { _id: k },
           update: { $addToSet: { ids: { $each: [...groups.get(k)!] } } },
           upsert: true,
         },
       }));
-      await this.withLocks(existing, async () => {
+      await this.withLocks(chunk, async () => {
         try {
           await this.col.bulkWrite(ops, { ordered: false });
         } catch (err) {
@@ -233,6 +281,11 @@ export class PrivacyLookups {
     // Days go in the sweep's list after their record, so the sweep never drops a day whose
     // record is being written (it drops a day only with its record, both locked, when empty).
     const days = keys.filter((k) => k.startsWith('d:')).map((k) => k.slice(2));
+    // The sweep never drops yesterday or later (retention is at least a day); an older day it may
+    // have dropped since this process listed it, and a late feedback (a kiosk's answer from weeks
+    // ago, a replayed job) must put it back.
+    const yesterday = localBuckets(new Date(now - DAY_MS)).day;
+    for (const day of this.listed) if (day < yesterday) this.listed.delete(day);
     const unlisted = days.filter((day) => !this.listed.has(day));
     if (unlisted.length) {
       await this.withLocks([DAYS], () =>
@@ -242,11 +295,7 @@ export class PrivacyLookups {
           { upsert: true },
         ),
       );
-      // Only a day that cannot be swept yet may be trusted from memory (the sweep drops days
-      // older than the retention period, never less than a day).
-      const today = localBuckets(new Date(now - DAY_MS)).day;
-      for (const day of unlisted) if (day >= today) this.listed.add(day);
-      if (this.listed.size > 16) this.listed.clear();
+      for (const day of unlisted) if (day >= yesterday) this.listed.add(day);
     }
   }
 
@@ -298,19 +347,58 @@ export class PrivacyLookups {
     });
   }
 
-  /** When the feedback stored before the records existed was put in them; null: not yet. */
-  async backfilledAt(): Promise<Date | null> {
-    const rec = await this.col.findOne({ _id: STATE }, { projection: { backfilledAt: 1 } });
-    return rec?.backfilledAt ?? null;
+  /**
+   * Writes a feedback's contact-number hash, and keeps it only while the feedback still holds the
+   * contact number read: an erasure between the read and this write must not get the hash back.
+   * False: it no longer held it (the hash is taken out again). FerretDB scans the collection for
+   * any filter but a lone `_id` (docs/storage.md), so instead of filtering on the number the write
+   * is checked by reading the feedback again: an erasure before that read is seen (and its hash
+   * removed), one after it removes the hash itself.
+   */
+  protected async setContactHash(id: string, sealed: string, hash: string): Promise<boolean> {
+    const Feedback = this.conn.collection<LookupSource>('feedback');
+    await Feedback.updateOne({ _id: id }, { $set: { 'meta.contactPhoneHash': hash } });
+    const now = await Feedback.findOne({ _id: id }, { projection: { meta: 1 } });
+    if (now?.meta?.contactPhoneSealed === sealed) return true;
+    if (now?.meta?.contactPhoneHash === hash)
+      await Feedback.updateOne({ _id: id }, { $unset: { 'meta.contactPhoneHash': '' } });
+    return false;
+  }
+
+  /**
+   * A feedback read by the backfill, given its contact-number hash if it has none; null when it
+   * holds no personal data (any more) and so goes in no record.
+   */
+  private async withHash(vault: PiiVault, read: LookupSource): Promise<LookupSource | null> {
+    let d: LookupSource | null = read;
+    for (let attempt = 1; d && holdsPersonalData(d); attempt++) {
+      const sealed = d.meta?.contactPhoneSealed;
+      const hash = sealed ? contactPhoneHashOf(vault, sealed) : null;
+      if (!sealed || !hash || hash === d.meta?.contactPhoneHash) return d;
+      if (await this.setContactHash(d._id, sealed, hash))
+        return { ...d, meta: { ...d.meta, contactPhoneHash: hash } };
+      // Changed since it was read (erased, or re-sealed by `pii:rotate`): read it again.
+      if (attempt === 3) return d;
+      d = await this.conn
+        .collection<LookupSource>('feedback')
+        .findOne({ _id: d._id }, { projection: { receivedAt: 1, sender: 1, meta: 1 } });
+    }
+    return null;
   }
 
   /**
    * The backfill: reads every feedback once (the only full scan), gives each that holds personal
    * data its contact-number hash if it has none, puts it in its records, and records that it is
-   * done. Idempotent; run by `npm run privacy:reindex`, and by the first erasure or retention
-   * sweep on a database that was never backfilled.
+   * done. Idempotent, and safe while the platform runs. `npm run privacy:reindex` runs it and marks
+   * the records final; `auto` (the first erasure or sweep on a database never backfilled, and the
+   * nightly sweep while that state is automatic) marks them automatic, from `autoSince` (the first
+   * automatic run; now when not given), or final once `AUTO_BACKFILL_WINDOW_MS` has passed since.
    */
-  async backfill(vault: PiiVault, now = new Date()): Promise<{ read: number; listed: number }> {
+  async backfill(
+    vault: PiiVault,
+    now = new Date(),
+    opts: { auto?: boolean; autoSince?: Date } = {},
+  ): Promise<{ read: number; listed: number; final: boolean }> {
     const Feedback = this.conn.collection<LookupSource>('feedback');
     let read = 0;
     let listed = 0;
@@ -323,17 +411,10 @@ export class PrivacyLookups {
       {},
       { projection: { receivedAt: 1, sender: 1, meta: 1 }, batchSize: 1000 },
     );
-    for await (const d of cursor) {
+    for await (const found of cursor) {
       read++;
-      if (!holdsPersonalData(d)) continue;
-      const sealed = d.meta?.contactPhoneSealed;
-      if (sealed) {
-        const hash = contactPhoneHashOf(vault, sealed);
-        if (hash && hash !== d.meta?.contactPhoneHash) {
-          await Feedback.updateOne({ _id: d._id }, { $set: { 'meta.contactPhoneHash': hash } });
-          d.meta = { ...d.meta, contactPhoneHash: hash };
-        }
-      }
+      const d = await this.withHash(vault, found);
+      if (!d) continue;
       pending.push({
         _id: d._id,
         receivedAt: d.receivedAt,
@@ -344,20 +425,59 @@ export class PrivacyLookups {
           chatTag: d.meta?.chatTag,
         },
       });
-      // Large groups: a sender seen twice in one group costs one write, not two.
+      // Large groups: a sender seen twice in one group costs one write, not two (the writes
+      // themselves are locked LOCK_CHUNK records at a time, see add).
       if (pending.length >= 20_000) await flush();
     }
     await flush();
-    await this.col.updateOne(
-      { _id: STATE },
-      { $set: { backfilledAt: now, backfilled: listed } },
-      { upsert: true },
-    );
-    return { read, listed };
+    const since = opts.autoSince ?? now;
+    const final = !opts.auto || now.getTime() - since.getTime() >= AUTO_BACKFILL_WINDOW_MS;
+    if (final)
+      await this.col.updateOne(
+        { _id: STATE },
+        { $set: { backfilledAt: now, backfilled: listed }, $unset: { auto: '', autoSince: '' } },
+        { upsert: true },
+      );
+    else {
+      // Never over a final state (a `privacy:reindex` that finished meanwhile). Read, then written
+      // by `_id` alone (any other filter scans every record): a reindex that ends in between is
+      // marked automatic, which only costs more nightly backfills.
+      const state = await this.col.findOne(
+        { _id: STATE },
+        { projection: { backfilledAt: 1, auto: 1 } },
+      );
+      if (!state?.backfilledAt || state.auto)
+        await this.col.updateOne(
+          { _id: STATE },
+          { $set: { backfilledAt: now, backfilled: listed, auto: true, autoSince: since } },
+          { upsert: true },
+        );
+    }
+    return { read, listed, final };
   }
 
-  /** Backfills once per database: erasure must not rely on records that were never written. */
-  async ensureBackfilled(vault: PiiVault): Promise<void> {
-    if (!(await this.backfilledAt())) await this.backfill(vault);
+  /**
+   * Erasure must not rely on records that were never written: backfills a database never
+   * backfilled (automatically, see backfill), and, for the nightly sweep (`rerun`), again while
+   * the backfill is automatic, the last time as final. Returns the state the erasure runs on.
+   */
+  async ensureBackfilled(
+    vault: PiiVault,
+    opts: { rerun?: boolean; now?: Date } = {},
+  ): Promise<BackfillState> {
+    const now = opts.now ?? new Date();
+    const state = await this.col.findOne(
+      { _id: STATE },
+      { projection: { backfilledAt: 1, auto: 1, autoSince: 1 } },
+    );
+    if (state?.backfilledAt && !state.auto)
+      return { backfilledAt: state.backfilledAt, final: true };
+    if (state?.backfilledAt && !opts.rerun)
+      return { backfilledAt: state.backfilledAt, final: false };
+    const r = await this.backfill(vault, now, {
+      auto: true,
+      autoSince: state?.backfilledAt ? (state.autoSince ?? state.backfilledAt) : now,
+    });
+    return { backfilledAt: now, final: r.final };
   }
 }
