@@ -25,7 +25,8 @@ export const PatchSchema = z
   })
   .strict();
 
-export const TextSchema = (max: number) => z.object({ text: z.string().trim().min(1).max(max) }).strict();
+export const TextSchema = (max: number) =>
+  z.object({ text: z.string().trim().min(1).max(max) }).strict();
 
 export const ReleaseSchema = z
   .object({ trackingCodes: z.array(z.string().max(20)).min(1).max(200) })
