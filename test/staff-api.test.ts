@@ -344,7 +344,10 @@ describe('the review queue', () => {
 
   test('a rating alone is counted but closed from the start, outside the queue', async () => {
     const doc = await p.Feedback.findById(parseTrackingCode(codeRating)).lean();
-    expect(doc).toMatchObject({ staffStatus: 'closed', status: 'closed', rating: 5 });
+    // Staff never need to see it; the citizen's look-up still says it was received.
+    expect(doc).toMatchObject({ staffStatus: 'closed', status: 'received', rating: 5 });
+    const look = await request(p.app).get(`/api/v1/status/${codeRating}`);
+    expect(look.body.status).toBe('received');
     expect(codes(await tf.agent.get('/api/v1/feedback'))).not.toContain(codeRating);
     expect((await tf.agent.get(`/api/v1/feedback/${codeRating}`)).status).toBe(200);
   });

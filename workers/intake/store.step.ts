@@ -31,10 +31,16 @@ import { extractKipAmounts } from '../../shared/classify/money';
 import type { Deadlines } from '../../shared/staff/deadlines';
 import { QueueIndex } from '../../shared/staff/queue-index';
 import { ReportMarks } from '../../shared/reports/report-days';
-import { indexAtIntake, queueEntry, staffStatusOf } from '../../shared/staff/queue-query';
-import { citizenStatus } from '../../shared/staff/staff-status';
+import { indexAtIntake, queueEntry } from '../../shared/staff/queue-query';
 import { heldReasonOf } from '../../shared/abuse/hold';
 import { PrivacyLookups, withContactHash } from '../../shared/privacy/lookups';
+
+/**
+ * What a citizen's status look-up says of a feedback just stored: received (ARCHITECTURE.md: a new
+ * feedback reads new → received), also for a rating alone, which staff never need to see (its staff
+ * status starts closed: shared/staff/queue-query.ts). Staff moves change it from then on.
+ */
+const INTAKE_STATUS = 'received' as const;
 
 export type NewFeedback = Omit<
   FeedbackDoc,
@@ -197,7 +203,7 @@ export class FeedbackStore {
     const now = new Date();
     const docs: FeedbackDoc[] = batch.map((w) => ({
       ...w.doc,
-      status: citizenStatus(staffStatusOf(w.doc)),
+      status: INTAKE_STATUS,
       rollupBatch: batchId,
       counted: firstCount(w.doc),
       createdAt: now,
@@ -250,7 +256,7 @@ export class FeedbackStore {
       try {
         await this.col.insertOne({
           ...doc,
-          status: citizenStatus(staffStatusOf(doc)),
+          status: INTAKE_STATUS,
           rollupBatch: randomUUID(),
           counted: firstCount(doc),
           createdAt: now,
