@@ -6,11 +6,6 @@
  * they existed is backfilled (by `npm run privacy:reindex`, or by the first erasure) so it still
  * erases completely. Real api, worker, Redis and FerretDB.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Queue } from 'bullmq';
 import { localBuckets } from '../shared/models/feedback.model';
 import { senderHashInput } from '../shared/pii';
@@ -27,10 +22,8 @@ import {
   STATE,
   type LookupDoc,
 } from '../shared/privacy/lookups';
-import { startTestPlatform, TEST_PII_KEY, waitFor, type TestPlatform } from './helpers/platform';
+import { runScript, startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
 
-const run = promisify(execFile);
-const root = path.resolve(__dirname, '..');
 let p: TestPlatform;
 let deps: ErasureDeps;
 
@@ -285,23 +278,7 @@ test('feedback stored before the records existed still erases: by the backfill o
     .collection('feedback')
     .insertOne(legacyDoc('LEGACY0004', at, undefined, other) as never);
   await lookups().deleteOne({ _id: STATE });
-  const { stdout } = await run(
-    process.execPath,
-    [path.join(root, 'dist/scripts/privacy-reindex.js')],
-    {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        MONGO_URL: p.config.mongoUrl,
-        REDIS_URL: process.env.TEST_REDIS_URL,
-        QUEUE_PREFIX: p.config.queuePrefix,
-        PII_KEY: TEST_PII_KEY,
-        LOG_LEVEL: 'silent',
-        DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'odsc-data-')),
-      },
-    },
-  );
+  const { stdout } = await runScript(p, 'privacy-reindex');
   expect(stdout).toMatch(/privacy look-ups: \d+ feedback read/);
   const contact = contactPhoneHash(p.vault, other);
   expect(await idsOf(contactKey(contact))).toEqual(['LEGACY0004']);

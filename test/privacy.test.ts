@@ -3,11 +3,6 @@
  * and by tracking code (`npm run erase` from dist/, audited); the retention sweep; the feedback,
  * its text and every rollup stay as they were. Real api, worker, Redis and database.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Queue } from 'bullmq';
 import { auditModel } from '../shared/models/audit.model';
 import { smsContactModel } from '../shared/models/sms-contact.model';
@@ -15,11 +10,9 @@ import { createNotifyQueue } from '../shared/notify';
 import { eraseExpired, type ErasureDeps } from '../shared/privacy/erasure';
 import { telegramOwnerKey } from '../shared/telegram-keys';
 import { parseTrackingCode } from '../shared/tracking-code';
-import { startTestPlatform, TEST_PII_KEY, waitFor, type TestPlatform } from './helpers/platform';
+import { runScript, startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
 import { makeUser, signIn, submit } from './helpers/staff';
 
-const run = promisify(execFile);
-const root = path.resolve(__dirname, '..');
 let p: TestPlatform;
 let notifyQueue: Queue;
 let deps: ErasureDeps;
@@ -137,29 +130,12 @@ test("npm run erase -- --code (from dist/): all of the sender's data goes, audit
   const code = parseTrackingCode(await submit(p, body('ບໍ່ມີບ່ອນຈອດລົດ', '+8562055550099')))!;
   await p.redis.set(telegramOwnerKey(p.config.queuePrefix, code), 'x', 'EX', 60);
   const before = await figures();
-  const { stdout } = await run(
-    process.execPath,
-    [
-      path.join(root, 'dist/scripts/erase.js'),
-      '--code',
-      code.toLowerCase(),
-      '--operator',
-      'duty-officer',
-    ],
-    {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        MONGO_URL: p.config.mongoUrl,
-        REDIS_URL: process.env.TEST_REDIS_URL,
-        QUEUE_PREFIX: p.config.queuePrefix,
-        PII_KEY: TEST_PII_KEY,
-        LOG_LEVEL: 'silent',
-        DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'odsc-data-')),
-      },
-    },
-  );
+  const { stdout } = await runScript(p, 'erase', [
+    '--code',
+    code.toLowerCase(),
+    '--operator',
+    'duty-officer',
+  ]);
   expect(stdout).toMatch(/erased: 1 feedback/);
   const doc = (await p.Feedback.findById(code).lean())!;
   expect(doc.sender.idSealed).toBeUndefined();
@@ -177,9 +153,7 @@ test("npm run erase -- --code (from dist/): all of the sender's data goes, audit
   });
 
   // Usage errors exit 2 and erase nothing.
-  await expect(
-    run(process.execPath, [path.join(root, 'dist/scripts/erase.js')], { cwd: root }),
-  ).rejects.toMatchObject({ code: 2 });
+  await expect(runScript(p, 'erase')).rejects.toMatchObject({ code: 2 });
 });
 
 test('retention: feedback older than PII_RETENTION_DAYS loses its personal data, younger keeps it, 0 keeps all; figures stay', async () => {

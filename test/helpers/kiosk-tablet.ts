@@ -66,16 +66,17 @@ export const readStore = (page: Page, store: KioskStore) =>
     store,
   );
 
-/** Puts records straight into one of the tablet's stores (as an older release left them). */
-export const writeStore = (page: Page, store: KioskStore, records: KioskRecord[]) =>
+/** Puts and deletes records of one of the tablet's stores, in one transaction. */
+const changeStore = (page: Page, store: KioskStore, put: KioskRecord[], del: string[]) =>
   page.evaluate(
-    ({ s, rs }) =>
+    ({ s, put, del }) =>
       new Promise<void>((resolve, reject) => {
         const open = indexedDB.open('odsc-kiosk');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const t = open.result.transaction(s, 'readwrite');
-          for (const r of rs) t.objectStore(s).put(r);
+          for (const r of put) t.objectStore(s).put(r);
+          for (const id of del) t.objectStore(s).delete(id);
           t.oncomplete = () => {
             open.result.close();
             resolve();
@@ -83,25 +84,13 @@ export const writeStore = (page: Page, store: KioskStore, records: KioskRecord[]
           t.onerror = () => reject(t.error);
         };
       }),
-    { s: store, rs: records },
+    { s: store, put, del },
   );
+
+/** Puts records straight into one of the tablet's stores (as an older release left them). */
+export const writeStore = (page: Page, store: KioskStore, records: KioskRecord[]) =>
+  changeStore(page, store, records, []);
 
 /** Deletes records by id from one of the tablet's stores. */
 export const deleteFromStore = (page: Page, store: KioskStore, ids: string[]) =>
-  page.evaluate(
-    ({ s, ids }) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('odsc-kiosk');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const t = open.result.transaction(s, 'readwrite');
-          for (const id of ids) t.objectStore(s).delete(id);
-          t.oncomplete = () => {
-            open.result.close();
-            resolve();
-          };
-          t.onerror = () => reject(t.error);
-        };
-      }),
-    { s: store, ids },
-  );
+  changeStore(page, store, [], ids);

@@ -2,10 +2,12 @@
  * Test wiring over the real servers from global-setup: each test file gets its own database and
  * its own BullMQ prefix, so files can run in parallel without seeing each other's data.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Worker } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
@@ -246,4 +248,33 @@ export function validBody(over: Record<string, unknown> = {}): Record<string, un
     text: 'ລໍຖ້າດົນຫຼາຍ',
     ...over,
   };
+}
+
+/**
+ * Runs a compiled operator script (`dist/scripts/<name>.js`) the way an operator does, against the
+ * platform's database, Redis and key prefix; rejects (with stdout/stderr) on a non-zero exit.
+ */
+export function runScript(
+  p: TestPlatform,
+  name: string,
+  args: string[] = [],
+): Promise<{ stdout: string; stderr: string }> {
+  const root = path.resolve(__dirname, '../..');
+  return promisify(execFile)(
+    process.execPath,
+    [path.join(root, 'dist/scripts', `${name}.js`), ...args],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        MONGO_URL: p.config.mongoUrl,
+        REDIS_URL: process.env.TEST_REDIS_URL,
+        QUEUE_PREFIX: p.config.queuePrefix,
+        PII_KEY: TEST_PII_KEY,
+        LOG_LEVEL: 'silent',
+        DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'odsc-data-')),
+      },
+    },
+  );
 }

@@ -436,15 +436,14 @@
         const bad = (body.rejected || [])
           .map((r) => ({ item: batch[r.index], errors: r.errors, retry: r.retry === true }))
           .filter((r) => r.item && !(body.accepted || []).includes(r.item.id));
+        const nowIso = new Date(now).toISOString();
         const later = bad.filter(
-          (r) =>
-            r.retry &&
-            !olderThan(r.item.refusedSince || new Date(now).toISOString(), NEWER_MAX_MS, now),
+          (r) => r.retry && !olderThan(r.item.refusedSince || nowIso, NEWER_MAX_MS, now),
         );
         for (const { item } of later)
           await putResponse({
             ...item,
-            refusedSince: item.refusedSince || new Date(now).toISOString(),
+            refusedSince: item.refusedSince || nowIso,
             retryAt: now + NEWER_RETRY_MS,
           });
         const refused = bad.filter((r) => !later.includes(r));
