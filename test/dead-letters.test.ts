@@ -57,6 +57,9 @@ test('the default retry policy keeps a job alive through about a day of outage, 
   expect(maxPause).toBeLessThanOrEqual(300_000); // never more than 5 min between two tries
   expect(shortest / 3_600_000).toBeGreaterThan(12); // even with the shortest jitter: > 12 h
   expect(longest / 3_600_000).toBeGreaterThan(24);
+  // About a day, not a week: 300 attempts (INTAKE_ATTEMPTS), the pauses summing to under 25 h.
+  expect(opts.attempts).toBe(300);
+  expect(longest / 3_600_000).toBeLessThan(25);
   expect(opts.removeOnFail).toEqual({ age: 90 * 24 * 3600, count: 100_000 });
   const notify = notifyJobOptions(defaults);
   expect(notify.attempts).toBe(120);

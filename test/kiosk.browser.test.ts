@@ -27,8 +27,10 @@ import {
   waitFor,
   type TestPlatform,
 } from './helpers/platform';
+import { queueIdle } from './helpers/quiet';
 
-// Long enough that the steps before a "too fast" press fit inside it on a loaded CI machine.
+// The gap between two presses. The misuse test stops the tablet's clock, so no browser step has to
+// fit inside it; the other tests wait it out between two answers.
 const MIN_GAP_MS = 1500;
 let p: TestPlatform;
 let closeServer: () => Promise<void>;
@@ -212,10 +214,7 @@ test('misuse filter: a press within the gap after the previous one is ignored an
   await waitStored(deviceId, 2);
   // Nothing else is on its way: the tablet's outbox is empty and the intake queue idle.
   await waitFor(async () => (await queued(page)) === 0, 'kiosk outbox empty');
-  await waitFor(async () => {
-    const c = await p.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(c).every((n) => n === 0);
-  }, 'intake queue idle');
+  await queueIdle(p.queue);
   expect((await storedFor(deviceId)).map((d) => d.rating).sort()).toEqual([2, 5]);
   expect(await misuse()).toBe('2');
   await context.close();
@@ -243,7 +242,9 @@ test('offline: ten answers, a reload without network, back online → exactly te
       timeout: 20_000,
     },
   );
-  await page.waitForTimeout(1500); // any second sending would have arrived by now
+  // Nothing else is on its way: every answer the outbox let go of was taken by the api (enqueued),
+  // so once the intake queue is idle every sending, a second one included, has been stored.
+  await queueIdle(p.queue);
   const all = await storedFor(deviceId);
   expect(all).toHaveLength(10);
   expect(new Set(all.map((d) => d.externalId)).size).toBe(10);

@@ -135,11 +135,12 @@ test('the guided flow in Lao: language, menus from the database, Back, a Lao com
   expect(summary).toContain('ເມືອງໄຊເສດຖາ');
   expect(summary).toContain('🙁 2');
   expect(summary).toContain('ລໍຖ້າ ໓ ຊົ່ວໂມງ');
-  // The session lives in Redis with a TTL.
+  // The session lives in Redis with its TTL, TELEGRAM_SESSION_TTL_H (24 h), from the last update.
   const chatHash = p.vault.hash(`telegram:${c.chatId}`);
   const ttl = await p.redis.ttl(telegramSessionKey(p.config.queuePrefix, chatHash));
-  expect(ttl).toBeGreaterThan(0);
-  expect(ttl).toBeLessThanOrEqual(p.config.telegram.sessionTtlS);
+  expect(p.config.telegram.sessionTtlS).toBe(24 * 3600);
+  expect(ttl).toBeGreaterThan(24 * 3600 - 120);
+  expect(ttl).toBeLessThanOrEqual(24 * 3600);
 
   await press(c, 'ok');
   const receipt = lastText(c.chatId);
