@@ -222,3 +222,43 @@ describe('the third set, classify-labelled-3.jsonl (kinds, everyday service word
     expect(mix(third).noCenter).toBeGreaterThanOrEqual(0.6);
   });
 });
+
+describe('the fourth set, classify-labelled-4.jsonl (two new writers, p… and q…)', () => {
+  const fourth = readSet('classify-labelled-4.jsonl');
+
+  test('well formed, with unique ids p0001… then q0001…, and codes from the catalog', () => {
+    expect(fourth.length).toBeGreaterThanOrEqual(600);
+    expect(malformed(fourth, /^[pq]\d{4,}$/)).toEqual([]);
+    expect(new Set(fourth.map((m) => m.id)).size).toBe(fourth.length);
+    expect(unknownCodes(fourth)).toEqual([]);
+  });
+
+  test('no text repeats one of its own or of the earlier sets', () => {
+    const earlier = new Set(
+      [
+        'classify-dev.jsonl',
+        'classify-labelled.jsonl',
+        'classify-labelled-2.jsonl',
+        'classify-labelled-3.jsonl',
+      ]
+        .flatMap((f) => readSet(f))
+        .map((m) => normalise(m.text)),
+    );
+    const seen = new Set<string>();
+    const dup: string[] = [];
+    for (const m of fourth) {
+      const key = normalise(m.text);
+      if (seen.has(key) || earlier.has(key)) dup.push(`${m.id}: ${m.text}`);
+      seen.add(key);
+    }
+    expect(dup).toEqual([]);
+  });
+
+  test('every service at least 20 times, every topic 50, every kind 60; most name no center', () => {
+    expect(thinClasses(fourth, { service: 20, topic: 50, kind: 60 })).toEqual([]);
+    const m = mix(fourth);
+    expect(m.noCenter).toBeGreaterThanOrEqual(0.6);
+    expect(m.laoOnly).toBeGreaterThanOrEqual(0.45);
+    expect(m.latinOnly).toBeGreaterThanOrEqual(0.25);
+  });
+});
