@@ -835,7 +835,7 @@ export const EXTRA_PLACE_TERMS: Record<string, string[]> = {
   'LA-CH': ['champassack', 'champa'],
   'LA-VT-XAYSETHA': ['xaysettha', 'xaisetha', 'saisettha'],
   'LA-VT-SISATTANAK': ['sisattanack', 'sisatanak', 'ສີສັດ'],
-  'LA-VT-SIKHOTTABONG': ['ສີໂຄດ'],
+  'LA-VT-SIKHOTTABONG': ['ສີໂຄດ', 'sikhot', 'sikhott'],
   'LA-CH-BACHIANGCHALEUNSOUK': ['ບາຈຽງ'],
   'LA-VT-CHANTHABOULY': ['chanthabouly', 'chantabouly', 'chanthabuly'],
   'LA-VT-HADXAIFONG': ['hatxaifong', 'hadxayfong'],

@@ -107,6 +107,23 @@ function buildIndexes(catalog: CatalogView, learned: LearnedAlias[]) {
   return { names, topics, polarity, negators, cues };
 }
 
+/**
+ * Where a place is named but is not where the citizen was served (docs/labelling.md, "Center"):
+ * where they live or come from ("ຂ້ອຍຢູ່ບ້ານໂພນຕ້ອງ ເມືອງຈັນທະບູລີ", "ມາຈາກ ຫ້ວຍຊາຍ", "we are from
+ * Sekong", "ເມຍຂ້ອຍເປັນຄົນສາລະວັນ"), where a property lies ("my parents' house in Hadxaifong"), and
+ * ແປກ as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
+ */
+const LIVES_OR_FROM_BEFORE =
+  /(?:(?:ຂ້ອຍ|ເຮົາ|ພວກເຮົາ|ຂ້າພະເຈົ້າ)\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)|ທະບຽນບ້ານ\s*ຢູ່|ມາຈາກ|ເປັນຄົນ|ຢູ່ບ້ານ\S*\s*(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:live|lives|living|stay|staying|am|are|is|come|came|comes|moved) (?:in|from|to) |(?:house|home|farm|land|plot|village|shop|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of )\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$/;
+const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ຫລາຍ|ດີ|ໆ|ປະຫລາດ|ຫນ້າ)/;
+
+function notAServedPlace(chars: string[], h: Hit<Target>): boolean {
+  const before = chars.slice(Math.max(0, h.start - 40), h.start).join('');
+  const after = chars.slice(h.end, h.end + 8).join('');
+  if (h.phrase === 'ແປກ' && (STRANGE_AFTER.test(after) || /ຈົນ\s*$/.test(before))) return true;
+  return LIVES_OR_FROM_BEFORE.test(before);
+}
+
 const laoWords = new Intl.Segmenter('lo', { granularity: 'word' });
 const WHOLE_WORD_TERMS = Object.keys(WHOLE_WORD_PLACES);
 
@@ -280,7 +297,9 @@ export class TextClassifier {
     };
   }
 
-  private pickCenter(t: string, hits: Hit<Target>[], cues: Hit<Cue>[]): Classified {
+  private pickCenter(t: string, found: Hit<Target>[], cues: Hit<Cue>[]): Classified {
+    const chars = Array.from(t);
+    const hits = found.filter((h) => h.value.learned || !notAServedPlace(chars, h));
     if (!hits.length) return none;
     const learned = hits.find((h) => h.value.learned);
     if (learned) return { code: learned.value.code, confidence: 0.95, method: 'learned' };

@@ -99,6 +99,29 @@ test('money amounts with Lao digits are fees; questions and suggestions are told
   expect(c.classify('ຄວນມີບ່ອນຈອດລົດ ຫຼາຍກວ່ານີ້').kind.code).toBe('suggestion');
 });
 
+test('where the citizen lives or comes from, or a property lies, is not the center; where they were served is', () => {
+  for (const text of [
+    'ຂ້ອຍຢູ່ບ້ານໂພນຕ້ອງ ເມືອງຈັນທະບູລີ',
+    'ມາຈາກ ຫ້ວຍຊາຍ ຢາກຖາມ ວ່າ ຂໍໃບອະນຸຍາດສົ່ງອອກ ຕ້ອງມີຫຍັງແດ່',
+    'ເມຍຂ້ອຍເປັນຄົນສາລະວັນ ໄປແຈ້ງເກີດລູກ ພະນັກງານປະຕິເສດ',
+    'we are from Sekong, how do we register a birth?',
+    "We want to add a second floor to my parents' house in Hadxaifong",
+  ])
+    expect(c.classify(text).center.code).toBeNull();
+  // Served somewhere else than home: the place of service stays.
+  expect(c.classify('ຂ້ອຍຢູ່ສັງທອງ ແຕ່ໄປເຮັດບັດຢູ່ ສູນປາກເຊ ໄວດີ').center.code).toBe('LA-CH');
+  expect(c.classify('family book ເຮັດຢູ່ VTE ໄດ້ບໍ ຖ້າທະບຽນບ້ານຢູ່ສາລະວັນ').center.code).toBe('LA-VT');
+  // Someone else "at" a place is not where the writer lives: the death certificate at LPB.
+  expect(c.classify('ໃບມໍລະນະບັດ ພໍ່ ຢູ່ LPB 1 month').center.code).toBe('LA-LP');
+});
+
+test('ແປກ is Pek as a name, not as the word "strange"; sikhot is Sikhottabong', () => {
+  for (const text of ['ແປກໃຈຫຼາຍ ທີ່ບໍລິການໄວ', 'ຄິວເດີນໄວຈົນແປກໃຈ 👍', 'ເອົາໃບຢັ້ງຢືນໂສດ ແປກແທ້'])
+    expect(c.classify(text).center.code).toBeNull();
+  expect(c.classify('ສູນ ແປກ ບໍລິການໄວ').center.code).toBe('LA-XI-PEK');
+  expect(c.classify('hong nam soon sikhot 🤢').center.code).toBe('LA-VT-SIKHOTTABONG');
+});
+
 test('nothing named, nothing guessed', () => {
   for (const text of ['good service', 'ດີ', 'the staff was strange', 'ok', '12345', '']) {
     expect(c.classify(text).center.code).toBeNull();
