@@ -3,9 +3,12 @@
  * embedded store, with BENCH_QUEUE_TOTAL feedback stored (default 1,000,000) of which
  * BENCH_QUEUE_OPEN are open (default 5,000) and BENCH_QUEUE_CLOSED were closed in the last
  * QUEUE_KEEP_CLOSED_DAYS (default 20,000; they stay in the index). Measures the list and the tab
- * counts as staff call them (through the api's Workspace, Redis index) — p50/p95 over many calls —
- * beside the same list as a filtered, sorted find() on FerretDB (the naive design), run
- * BENCH_QUEUE_NAIVE_RUNS times (default 1; it takes minutes at a million; 0 keeps the last run's).
+ * counts as staff call them (through the api's Workspace, Redis index) beside the same list as a
+ * filtered, sorted find() on FerretDB (the naive design), run BENCH_QUEUE_NAIVE_RUNS times
+ * (default 1; it takes minutes at a million; 0 keeps the last run's). Each figure's
+ * BENCH_QUEUE_CALLS calls (default 200) are split into BENCH_REPEATS rounds (default 3, as
+ * `npm run bench`); each round gives its p50/p95, and the figure is the median round's with the
+ * spread [min, max] of the rounds and every round's value; wrong answers are those of all rounds.
  * Results: bench/results/queue.json.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,6 +42,8 @@ const OPEN = Number(process.env.BENCH_QUEUE_OPEN ?? 5_000);
 const CLOSED = Number(process.env.BENCH_QUEUE_CLOSED ?? 20_000);
 const CALLS = Number(process.env.BENCH_QUEUE_CALLS ?? 200);
 const NAIVE_RUNS = Number(process.env.BENCH_QUEUE_NAIVE_RUNS ?? 1);
+/** Rounds per figure, read as bench/run.ts reads it: the calls of a figure are split among them. */
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
 const TOPICS = ['waiting_time', 'fees', 'informal_payment', 'staff_conduct', 'documents'];
 const CHANNELS = ['sms', 'telegram', 'web', 'kiosk'] as const;
 const TEXTS = [
@@ -52,33 +57,70 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
 /**
- * Times n calls; `check` judges each answer (a list that comes back empty or with items outside
- * its filter, a count that is not the number stored): wrong answers are counted, and a query with
- * any is not "met" however fast it was.
+ * Times n calls, split into REPEATS rounds (fewer when n is smaller; the first rounds take the odd
+ * calls, and `fn` gets the call's number over all rounds). Each round gives its p50/p95; the figure
+ * is the median of the rounds with their spread [min, max] and every round's value. `check` judges
+ * each answer (a list that comes back empty or with items outside its filter, a count that is not
+ * the number stored): wrong answers are counted over every round, and a query with any is not
+ * "met" however fast it was.
  */
 async function timed<T>(
   n: number,
   fn: (i: number) => Promise<T>,
   check: (r: T) => boolean = () => true,
 ) {
-  const ms: number[] = [];
+  const rounds = Math.max(1, Math.min(REPEATS, n));
+  const p50: number[] = [];
+  const p95: number[] = [];
+  let maxMs = 0;
   let wrongAnswers = 0;
-  for (let i = 0; i < n; i++) {
-    const t = process.hrtime.bigint();
-    const r = await fn(i);
-    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
-    if (!check(r)) wrongAnswers++;
+  let i = 0;
+  for (let k = 0; k < rounds; k++) {
+    const ms: number[] = [];
+    const calls = Math.floor(n / rounds) + (k < n % rounds ? 1 : 0);
+    for (let c = 0; c < calls; c++, i++) {
+      const t = process.hrtime.bigint();
+      const r = await fn(i);
+      ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+      if (!check(r)) wrongAnswers++;
+    }
+    ms.sort((a, b) => a - b);
+    p50.push(round1(percentile(ms, 0.5)));
+    p95.push(round1(percentile(ms, 0.95)));
+    maxMs = Math.max(maxMs, ms.at(-1)!);
   }
-  ms.sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 10) / 10;
   return {
     calls: n,
-    p50Ms: r(percentile(ms, 0.5)),
-    p95Ms: r(percentile(ms, 0.95)),
-    maxMs: r(ms.at(-1)!),
+    p50Ms: round1(median(p50)),
+    p95Ms: round1(median(p95)),
+    maxMs: round1(maxMs),
     wrongAnswers,
+    spread: {
+      p50Ms: [Math.min(...p50), Math.max(...p50)],
+      p95Ms: [Math.min(...p95), Math.max(...p95)],
+    },
+    rounds: { p50Ms: p50, p95Ms: p95 },
   };
+}
+
+/** One line per figure: the median p50 and p95 with their spread over the rounds. */
+function printTimings(timings: Record<string, Awaited<ReturnType<typeof timed>>>) {
+  const range = ([a, b]: number[]) => `${a}–${b}`;
+  for (const [name, t] of Object.entries(timings))
+    console.log(
+      `  ${name}: p50 ${t.p50Ms} ms (${range(t.spread.p50Ms)}), p95 ${t.p95Ms} ms ` +
+        `(${range(t.spread.p95Ms)}), max ${t.maxMs} ms, calls ${t.calls}, ` +
+        `rounds ${t.rounds.p95Ms.length}, wrong answers ${t.wrongAnswers}`,
+    );
 }
 
 function makeDoc(i: number, status: FeedbackDoc['staffStatus'], now: number): FeedbackDoc {
@@ -199,6 +241,7 @@ async function main() {
     stored: TOTAL,
     open: OPEN,
     recentlyClosedIndexed: CLOSED,
+    repeats: REPEATS,
     storeSeconds: storeS,
     indexEntries: await index.size(),
     redisIndexBytes: Number(
@@ -284,14 +327,16 @@ async function main() {
       (d) => d !== null,
     ),
   };
-  console.log(results.redisIndex);
-  // The workspace issue's target: list and tab counts answer p95 < 300 ms at 1,000,000 stored, with
-  // every answer right. The first filtered count of a process (it fills the snapshot) is one call,
-  // reported beside the verdict, not in it.
+  console.log(`median of the rounds (spread min–max), ${REPEATS} rounds per figure:`);
+  printTimings(results.redisIndex as Record<string, Awaited<ReturnType<typeof timed>>>);
+  // The workspace issue's target: list and tab counts answer p95 < 300 ms at 1,000,000 stored (the
+  // median round's p95), with every answer right in every round. The first filtered count of a
+  // process (it fills the snapshot) is one call, reported beside the verdict, not in it.
   const timings = results.redisIndex as Record<string, { p95Ms: number; wrongAnswers: number }>;
   const judged = Object.entries(timings).filter(([name]) => !name.includes('first call'));
   results.verdict = {
-    target: 'p95 < 300 ms for every list and tab count, no wrong answer, at 1,000,000 stored',
+    target:
+      'p95 < 300 ms (median of the rounds) for every list and tab count, no wrong answer in any round, at 1,000,000 stored',
     slowest: judged.reduce((a, b) => (b[1].p95Ms > a[1].p95Ms ? b : a))[0],
     wrongAnswers: judged.reduce((n, [, t]) => n + t.wrongAnswers, 0),
     met: TOTAL >= 1_000_000 && judged.every(([, t]) => t.p95Ms < 300 && t.wrongAnswers === 0),
