@@ -36,6 +36,14 @@ const GREETING =
 const PLAN =
   /ອາທິດຫນ້າ|ເດືອນຫນ້າ|ມື້ອື່ນ|ຈະໄປ|ຈະມາ|ກໍາລັງຈະ|(^|[\s,.;:])(next (?:week|month|year)|tomorrow|going to|will (?:go|come|do|bring|register|apply))(?=$|[\s?!.,])/;
 
+/**
+ * Praise of an absence: a problem that did not happen ("ບໍ່ມີໃຜຂໍເງິນ", "ບໍ່ຕ້ອງຖ້າ", "ບໍ່ເສຍຄ່າຫຍັງ",
+ * "nobody asked for money", "didn't have to wait", "bo mi phai kho ngeun"), or a score given.
+ * Messages that say so are mostly praise although their words are those of complaints.
+ */
+const ABSENCE =
+  /ບໍ່ມີໃຜ(?:ຂໍ|ເກັບ|ຮຽກ)|ບໍ່ມີ(?:ຄ່າ|ເງິນ).{0,8}(?:ຊ້ອນ|ເພີ່ມ|ພິເສດ|ໃຕ້ໂຕະ|ນ້ໍາຊາ)|ບໍ່ຕ້ອງ(?:ຖ້າ|ລໍ|ຈ່າຍ(?:ເພີ່ມ|ຫຍັງ)|ເສຍ(?:ຄ່າ|ເງິນ)|ກັບ|ມາ(?:ຫລາຍ|ອີກ))|ບໍ່ເສຍ(?:ຄ່າ|ເງິນ)|ບໍ່ຍາກ|\d{1,3}\s*\/\s*(?:5|10|100)(?!\s*\/|\d)|(^|[\s,.;:])(?:no(?:body| one)? (?:asked|wanted|hinted|extra|bribe|tea|need to (?:wait|come back|pay))|didn'?t (?:have to|need to) (?:wait|pay|come back)|without (?:paying|waiting)|bo mi (?:phai|khon) (?:kho|khor|hiak)|bo tong (?:tha|lo|jai|kap))(?=$|[\s?!.,])/;
+
 /** The kind cues of a folded text, by name. */
 export function kindCues(t: string): string[] {
   const out: string[] = [];
@@ -44,6 +52,7 @@ export function kindCues(t: string): string[] {
   if (SUGGEST.test(t)) out.push('suggest');
   if (PRAISE.test(t)) out.push('praise');
   if (QUICK.test(t)) out.push('quick');
+  if (ABSENCE.test(t)) out.push('absence');
   if (GREETING.test(t)) out.push('greeting');
   if (PLAN.test(t)) out.push('plan');
   // Very short messages are mostly greetings, one-word praise or tests.

@@ -23,6 +23,22 @@ import { chooseTopicThresholds } from '../../shared/classify/train';
 const cues = (text: string) => kindCues(fold(text));
 
 describe('kind cues (model only)', () => {
+  test('praise of an absence or a score: a problem that did not happen, in Lao, English and romanised', () => {
+    for (const t of [
+      'ສອບເສັງໃບຂັບຂີ່ ຍຸຕິທຳ ບໍ່ມີໃຜຂໍເງິນໃຫ້ຜ່ານ',
+      'ໃບທະບຽນສົມລົດໄດ້ແລ້ວ ບໍ່ຕ້ອງຖ້າ',
+      'ແຈ້ງຕາຍ ແລ້ວພາຍໃນມື້ ບໍ່ເສຍຄ່າຫຍັງ',
+      'ໃຫ້ຄະແນນ ໑໐/໑໐',
+      'Nobody asked for tea money',
+      "didn't have to wait at all",
+      'bo mi phai kho ngeun phoem',
+    ])
+      expect(cues(t)).toContain('absence');
+    // A complaint, a plain negation and a date are no absence.
+    for (const t of ['I waited 3 hours', 'ບໍລິການ ບໍ່ດີ', 'ໄປວັນທີ 12/10/2026', 'ບໍ່ມີໃຜຢູ່ໂຕະ'])
+      expect(cues(t)).not.toContain('absence');
+  });
+
   test('questions: a Lao particle at the end, Lao question words, English and romanised asks', () => {
     for (const q of [
       'ຕໍ່ບັດ ຕ້ອງເອົາ ສຳມະໂນຄົວ ໄປນຳບໍ',
