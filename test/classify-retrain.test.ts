@@ -10,7 +10,7 @@
  */
 import type IORedis from 'ioredis';
 import { QueueEvents } from 'bullmq';
-import { loadCatalogView } from '../shared/catalog/catalog';
+import { loadCatalogView, seedCatalogView } from '../shared/catalog/catalog';
 import { evaluate, type EvalReport } from '../shared/classify/evaluate';
 import { labelledSets } from '../shared/classify/labelled-sets';
 import { ClassifierModel, type ModelFile } from '../shared/classify/model';
@@ -39,19 +39,19 @@ const CORRECTED = [
   'kpn paper costs too much',
 ];
 const PROBES = ['kpn paper please help', 'my kpn paper took long', 'question about kpn paper'];
-/** Praise that staff wrongly mark as complaints (a mistaken batch of corrections). */
-const MISLABELLED = [
-  'thank you, the staff were very helpful',
-  'good service, fast and friendly',
-  'ຂອບໃຈຫຼາຍໆ ພະນັກງານບໍລິການດີ',
-  'very happy with the service today',
-  'ບໍລິການດີຫຼາຍ ໄວ ຂອບໃຈ',
-  'staff were kind and quick, thanks',
-  'ພະນັກງານສຸພາບ ເປັນກັນເອງ ຂອບໃຈ',
-  'great job odsc, well done',
-  'ດີໃຈຫຼາຍ ໄດ້ເອກະສານໄວ',
-  'excellent service thank you',
-];
+/**
+ * Praise that staff wrongly mark as complaints (a mistaken batch of corrections): ten praise
+ * messages of the locked split itself, so that the damage shows where the guard looks. (Ten, twenty
+ * or forty praise messages written here, or taken from the open messages, moved kind on the locked
+ * split by no more than the guard's one-message tolerance once 2,661 messages were labelled: the
+ * guard would have had nothing to refuse.)
+ */
+const shipped = new TextClassifier(seedCatalogView(), [], shippedModel());
+const MISLABELLED = labelledSets()
+  // Ones the model reads as praise, so that marking them complaints changes something.
+  .locked.filter((m) => m.kind === 'praise' && shipped.classify(m.text).kind.code === 'praise')
+  .slice(0, 10)
+  .map((m) => m.text);
 
 let p: TestPlatform;
 let staff: StaffAgent;

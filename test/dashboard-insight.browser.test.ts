@@ -277,6 +277,13 @@ describe('alerts', () => {
     await err.waitFor();
     expect(await err.textContent()).toBe('Must be at least 1.');
     expect(await page.getAttribute('#new-rule-days', 'aria-invalid')).toBe('true');
+    // The form moves the focus to the field in the next animation frame, after the message shows:
+    // wait for it (bounded), then check where it is.
+    await page
+      .waitForFunction(() => document.activeElement?.id === 'new-rule-days', null, {
+        timeout: 5_000,
+      })
+      .catch(() => undefined);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-rule-days');
     await shot(page, 'alerts-rule-form-en-1440');
     expect(await alertRuleModel(p.conn).countDocuments()).toBe(3);
