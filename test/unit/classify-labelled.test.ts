@@ -27,6 +27,19 @@ const readLines = (name: string) =>
 /** The same message typed again with other spacing or capitals is still the same message. */
 const normalise = (t: string) => t.normalize('NFC').trim().toLowerCase().replace(/\s+/gu, ' ');
 
+/** The messages of `set` whose text repeats one of its own or of the `earlier` files (id: text). */
+function repeats(set: Line[], earlier: string[]): string[] {
+  const before = new Set(earlier.flatMap((f) => readSet(f)).map((m) => normalise(m.text)));
+  const seen = new Set<string>();
+  const dup: string[] = [];
+  for (const m of set) {
+    const key = normalise(m.text);
+    if (seen.has(key) || before.has(key)) dup.push(`${m.id}: ${m.text}`);
+    seen.add(key);
+  }
+  return dup;
+}
+
 const centers = new Set(raw.centers.map((c) => c.code));
 const services = new Set(raw.services.map((s) => s.code));
 const topics = raw.topics.map((t) => t.code);
@@ -202,19 +215,13 @@ describe('the third set, classify-labelled-3.jsonl (kinds, everyday service word
   });
 
   test('no text repeats one of its own or of the earlier sets', () => {
-    const earlier = new Set(
-      ['classify-dev.jsonl', 'classify-labelled.jsonl', 'classify-labelled-2.jsonl']
-        .flatMap((f) => readSet(f))
-        .map((m) => normalise(m.text)),
-    );
-    const seen = new Set<string>();
-    const dup: string[] = [];
-    for (const m of third) {
-      const key = normalise(m.text);
-      if (seen.has(key) || earlier.has(key)) dup.push(`${m.id}: ${m.text}`);
-      seen.add(key);
-    }
-    expect(dup).toEqual([]);
+    expect(
+      repeats(third, [
+        'classify-dev.jsonl',
+        'classify-labelled.jsonl',
+        'classify-labelled-2.jsonl',
+      ]),
+    ).toEqual([]);
   });
 
   test('every kind at least 12 times; most name no center', () => {
@@ -234,24 +241,14 @@ describe('the fourth set, classify-labelled-4.jsonl (two new writers, p… and q
   });
 
   test('no text repeats one of its own or of the earlier sets', () => {
-    const earlier = new Set(
-      [
+    expect(
+      repeats(fourth, [
         'classify-dev.jsonl',
         'classify-labelled.jsonl',
         'classify-labelled-2.jsonl',
         'classify-labelled-3.jsonl',
-      ]
-        .flatMap((f) => readSet(f))
-        .map((m) => normalise(m.text)),
-    );
-    const seen = new Set<string>();
-    const dup: string[] = [];
-    for (const m of fourth) {
-      const key = normalise(m.text);
-      if (seen.has(key) || earlier.has(key)) dup.push(`${m.id}: ${m.text}`);
-      seen.add(key);
-    }
-    expect(dup).toEqual([]);
+      ]),
+    ).toEqual([]);
   });
 
   test('every service at least 20 times, every topic 50, every kind 60; most name no center', () => {
