@@ -114,13 +114,27 @@ function buildIndexes(catalog: CatalogView, learned: LearnedAlias[]) {
  * ແປກ as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
  */
 const LIVES_OR_FROM_BEFORE =
-  /(?:(?:ຂ້ອຍ|ເຮົາ|ພວກເຮົາ|ຂ້າພະເຈົ້າ)\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)|ທະບຽນບ້ານ\s*ຢູ່|ມາຈາກ|ເປັນຄົນ|ຢູ່ບ້ານ\S*\s*(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:live|lives|living|stay|staying|am|are|is|come|came|comes|moved) (?:in|from|to) |(?:house|home|farm|land|plot|village|shop|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of )\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$/;
-const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ຫລາຍ|ດີ|ໆ|ປະຫລາດ|ຫນ້າ)/;
+  /(?:(?:ຂ້ອຍ|ເຮົາ|ພວກເຮົາ|ຂ້າພະເຈົ້າ)\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)|ທະບຽນບ້ານ\s*ຢູ່|ມາຈາກ|ເປັນຄົນ|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lives|living|stay|stays|staying) in |(?:live|lives|living|stay|staying|am|are|is|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of ))\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$/;
+/** After ແປກ, the word "strange": ແປກໃຈ "surprised", ແປກແທ້, ແປກໆ, ແປກປະຫລາດ. */
+const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ)/;
 
-function notAServedPlace(chars: string[], h: Hit<Target>): boolean {
-  const before = chars.slice(Math.max(0, h.start - 40), h.start).join('');
-  const after = chars.slice(h.end, h.end + 8).join('');
-  if (h.phrase === 'ແປກ' && (STRANGE_AFTER.test(after) || /ຈົນ\s*$/.test(before))) return true;
+/**
+ * `t` is the folded text; `chars` its code points. The phrase index gives Lao hits (and the
+ * whole-word places) in code points and Latin hits in UTF-16 code units (words found by a regular
+ * expression over the string), so the context is cut in the unit of the hit.
+ */
+function notAServedPlace(t: string, chars: string[], h: Hit<Target>): boolean {
+  const latin = !/[\u0E80-\u0EFF]/.test(h.phrase);
+  const cut = (from: number, to: number) =>
+    latin ? t.slice(Math.max(0, from), to) : chars.slice(Math.max(0, from), to).join('');
+  const before = cut(h.start - 40, h.start);
+  const after = cut(h.end, h.end + 8);
+  if (
+    h.phrase === 'ແປກ' &&
+    !/(?:ສູນ|ເມືອງ|ຢູ່)\s*$/.test(before) &&
+    (STRANGE_AFTER.test(after) || /ຈົນ\s*$/.test(before))
+  )
+    return true;
   return LIVES_OR_FROM_BEFORE.test(before);
 }
 
@@ -299,7 +313,7 @@ export class TextClassifier {
 
   private pickCenter(t: string, found: Hit<Target>[], cues: Hit<Cue>[]): Classified {
     const chars = Array.from(t);
-    const hits = found.filter((h) => h.value.learned || !notAServedPlace(chars, h));
+    const hits = found.filter((h) => h.value.learned || !notAServedPlace(t, chars, h));
     if (!hits.length) return none;
     const learned = hits.find((h) => h.value.learned);
     if (learned) return { code: learned.value.code, confidence: 0.95, method: 'learned' };

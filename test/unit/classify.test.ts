@@ -113,12 +113,26 @@ test('where the citizen lives or comes from, or a property lies, is not the cent
   expect(c.classify('family book ເຮັດຢູ່ VTE ໄດ້ບໍ ຖ້າທະບຽນບ້ານຢູ່ສາລະວັນ').center.code).toBe('LA-VT');
   // Someone else "at" a place is not where the writer lives: the death certificate at LPB.
   expect(c.classify('ໃບມໍລະນະບັດ ພໍ່ ຢູ່ LPB 1 month').center.code).toBe('LA-LP');
+  // Going to, being in or working at a place is being served there; "workshop in" is no "shop in".
+  for (const [text, code] of [
+    ['I came to Xaysettha office and waited 3 hours', 'LA-VT-XAYSETHA'],
+    ['The team in Xaysettha office was very helpful', 'LA-VT-XAYSETHA'],
+    ['I am in Pakse center now, waiting 2 hours', 'LA-CH'],
+    ['welcome to Pakse, the workshop in Pakse was useful', 'LA-CH'],
+    // ຢູ່ບ້ານ "at home" in unspaced Lao, then the center: not an address.
+    ['ລືມເອກະສານໄວ້ຢູ່ບ້ານຕ້ອງກັບໄປເອົາແລ້ວມາສູນໄຊເສດຖາອີກ', 'LA-VT-XAYSETHA'],
+  ])
+    expect(c.classify(text!).center.code).toBe(code);
+  // An emoji before a Latin name does not shift where the rule looks.
+  expect(c.classify('👍 we are from Sekong, how do we register a birth?').center.code).toBeNull();
 });
 
 test('ແປກ is Pek as a name, not as the word "strange"; sikhot is Sikhottabong', () => {
   for (const text of ['ແປກໃຈຫຼາຍ ທີ່ບໍລິການໄວ', 'ຄິວເດີນໄວຈົນແປກໃຈ 👍', 'ເອົາໃບຢັ້ງຢືນໂສດ ແປກແທ້'])
     expect(c.classify(text).center.code).toBeNull();
   expect(c.classify('ສູນ ແປກ ບໍລິການໄວ').center.code).toBe('LA-XI-PEK');
+  expect(c.classify('ສູນແປກດີຫລາຍ').center.code).toBe('LA-XI-PEK');
+  expect(c.classify('ບໍລິການຢູ່ແປກ ໄວ').center.code).toBe('LA-XI-PEK');
   expect(c.classify('hong nam soon sikhot 🤢').center.code).toBe('LA-VT-SIKHOTTABONG');
 });
 
