@@ -346,8 +346,11 @@ async function main() {
         name,
         direct,
         http,
-        target: target ? `p95 < ${target} ms (median of the rounds)` : null,
-        met: target ? http.p95Ms < target && direct.p95Ms < target : null,
+        target: target ? `p95 < ${target} ms in every round (figure: median of the rounds)` : null,
+        // Judged on the slowest round: a median of rounds would hide one slow round.
+        met: target
+          ? Math.max(...http.rounds.p95Ms) < target && Math.max(...direct.rounds.p95Ms) < target
+          : null,
       };
     };
     results.figures = [

@@ -329,17 +329,22 @@ async function main() {
   };
   console.log(`median of the rounds (spread min–max), ${REPEATS} rounds per figure:`);
   printTimings(results.redisIndex as Record<string, Awaited<ReturnType<typeof timed>>>);
-  // The workspace issue's target: list and tab counts answer p95 < 300 ms at 1,000,000 stored (the
-  // median round's p95), with every answer right in every round. The first filtered count of a
+  // The workspace issue's target: list and tab counts answer p95 < 300 ms at 1,000,000 stored, in
+  // every round (a median of rounds would hide one slow round), with every answer right. The first filtered count of a
   // process (it fills the snapshot) is one call, reported beside the verdict, not in it.
-  const timings = results.redisIndex as Record<string, { p95Ms: number; wrongAnswers: number }>;
+  const timings = results.redisIndex as Record<
+    string,
+    { p95Ms: number; wrongAnswers: number; rounds: { p95Ms: number[] } }
+  >;
   const judged = Object.entries(timings).filter(([name]) => !name.includes('first call'));
   results.verdict = {
     target:
-      'p95 < 300 ms (median of the rounds) for every list and tab count, no wrong answer in any round, at 1,000,000 stored',
+      'p95 < 300 ms in every round (the figure is the median of the rounds) for every list and tab count, no wrong answer in any round, at 1,000,000 stored',
     slowest: judged.reduce((a, b) => (b[1].p95Ms > a[1].p95Ms ? b : a))[0],
     wrongAnswers: judged.reduce((n, [, t]) => n + t.wrongAnswers, 0),
-    met: TOTAL >= 1_000_000 && judged.every(([, t]) => t.p95Ms < 300 && t.wrongAnswers === 0),
+    met:
+      TOTAL >= 1_000_000 &&
+      judged.every(([, t]) => Math.max(...t.rounds.p95Ms) < 300 && t.wrongAnswers === 0),
   };
   console.log(results.verdict);
   const outDir = path.join(path.resolve(__dirname, '..', '..'), 'bench', 'results');
