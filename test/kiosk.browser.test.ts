@@ -233,6 +233,20 @@ test('offline: ten answers, a reload without network, back online → exactly te
   await page.waitForFunction(() => document.getElementById('status-queue')!.dataset.count === '10');
   expect(await storedFor(deviceId)).toHaveLength(0);
 
+  // Every sending of the tablet's answers, counted from the network: a second sending still on
+  // its way when the outbox empties is waited for below.
+  const sending = new Set<object>();
+  let sendings = 0;
+  const isSend = (r: { url(): string; method(): string }) =>
+    r.method() === 'POST' && r.url().endsWith('/api/v1/kiosk/responses');
+  context.on('request', (r) => {
+    if (!isSend(r)) return;
+    sending.add(r);
+    sendings++;
+  });
+  const settled = (r: object) => sending.delete(r);
+  context.on('requestfinished', settled);
+  context.on('requestfailed', settled);
   await context.setOffline(false);
   const docs = await waitStored(deviceId, 10);
   await page.waitForFunction(
@@ -242,8 +256,10 @@ test('offline: ten answers, a reload without network, back online → exactly te
       timeout: 20_000,
     },
   );
-  // Nothing else is on its way: every answer the outbox let go of was taken by the api (enqueued),
-  // so once the intake queue is idle every sending, a second one included, has been stored.
+  // Nothing else is on its way: no sending is open on the network, and every one the api took is
+  // enqueued, so once the intake queue is idle every sending, a second one included, is stored.
+  expect(sendings).toBeGreaterThan(0); // the listener sees the tablet's sendings at all
+  await waitFor(async () => sending.size === 0, 'no sending of the tablet still open');
   await queueIdle(p.queue);
   const all = await storedFor(deviceId);
   expect(all).toHaveLength(10);
