@@ -262,6 +262,20 @@ function expected(
 
 const allDocs = () => feedbackModel(p.conn).find({}).lean<FeedbackDoc[]>();
 
+/**
+ * Report days over the platform's records, refreshed from the marks under `marks` (the platform's
+ * own by default), with the platform's day locks, so that they write the same days.
+ */
+function reportDays(marks = p.config.queuePrefix) {
+  return reportDaysFor(
+    p.conn,
+    p.redis,
+    marks,
+    Deadlines.fromConfig(p.config).calendar,
+    new RedisLock(p.redis, p.config.queuePrefix),
+  );
+}
+
 describe('headline figures', () => {
   test('equal what the stored feedback says, for all centers, over two periods', async () => {
     const docs = await allDocs();
@@ -433,13 +447,7 @@ describe('overview', () => {
 describe('figures stay equal to the records', () => {
   test('report days equal a rebuild from the records, and rollups a recount, after the mixed stream', async () => {
     const Days = reportDayModel(p.conn);
-    const reports = reportDaysFor(
-      p.conn,
-      p.redis,
-      p.config.queuePrefix,
-      Deadlines.fromConfig(p.config).calendar,
-      new RedisLock(p.redis, p.config.queuePrefix),
-    );
+    const reports = reportDays();
     await waitFor(async () => (await reports.refresh()).left === 0 || null, 'marks applied');
     const days = [...new Set((await allDocs()).map((d) => d.day))].sort();
     const before = await Days.find({}).lean();
@@ -500,24 +508,12 @@ return n`;
 
   /** Report days on marks of their own (a prefix no request refreshes), writing the same days. */
   function isolated(name: string) {
-    return reportDaysFor(
-      p.conn,
-      p.redis,
-      `${p.config.queuePrefix}:${name}`,
-      Deadlines.fromConfig(p.config).calendar,
-      new RedisLock(p.redis, p.config.queuePrefix),
-    );
+    return reportDays(`${p.config.queuePrefix}:${name}`);
   }
 
   /** The platform's own marks applied, so that the days hold the records. */
   async function settle(): Promise<void> {
-    const platform = reportDaysFor(
-      p.conn,
-      p.redis,
-      p.config.queuePrefix,
-      Deadlines.fromConfig(p.config).calendar,
-      new RedisLock(p.redis, p.config.queuePrefix),
-    );
+    const platform = reportDays();
     await waitFor(async () => (await platform.refresh()).left === 0 || null, 'marks applied');
   }
 

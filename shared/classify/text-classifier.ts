@@ -312,7 +312,8 @@ export class TextClassifier {
   }
 
   private pickCenter(t: string, found: Hit<Target>[], cues: Hit<Cue>[]): Classified {
-    const chars = Array.from(t);
+    // Code points only for a message that names a place (most name none: the hot path).
+    const chars = found.length ? Array.from(t) : [];
     const hits = found.filter((h) => h.value.learned || !notAServedPlace(t, chars, h));
     if (!hits.length) return none;
     const learned = hits.find((h) => h.value.learned);
