@@ -470,7 +470,8 @@ async function main() {
       // Every item an answer accepted is on the intake queue (no worker runs in this part; the
       // pipeline below measures storing): job ids start with their channel. The queue may hold a
       // few more: requests in flight when a closed-loop run stopped were taken but their answers
-      // not counted; never more than were sent.
+      // not counted. Each connection has at most one request in flight, so a run leaves at most
+      // CONNECTIONS unanswered (the open-loop run waits for every answer: none).
       const qconn = redisConnection(redis.url, 'worker');
       const httpQueue = new Queue(QUEUE_INTAKE, { connection: qconn, prefix });
       const onQueue: Record<string, number> = {};
@@ -501,10 +502,14 @@ async function main() {
           sent: tgRes.requestsSent,
         },
       };
+      // Items a closed-loop channel may have on the queue unanswered: its runs (the warm-up
+      // included) × CONNECTIONS × items per request.
+      const cutOff = { web: 1, kiosk: KIOSK_BATCH, telegram: 1 };
       const allOnQueue = (c: keyof typeof enqueued) =>
         enqueued[c].accepted > 0 &&
         enqueued[c].onQueue >= enqueued[c].accepted &&
-        enqueued[c].onQueue <= enqueued[c].sent;
+        enqueued[c].onQueue <= enqueued[c].sent &&
+        enqueued[c].onQueue <= enqueued[c].accepted + (REPEATS + 1) * CONNECTIONS * cutOff[c];
       console.log('accepted items on the intake queue', enqueued);
       Object.assign(results.kiosk as object, {
         enqueued: enqueued.kiosk,

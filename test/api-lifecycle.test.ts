@@ -1,8 +1,9 @@
 /**
  * The compiled api as a process (dist/services/api/main.js), on the real servers: a SIGTERM while a
- * request is in flight (readiness drops first, the request finishes, exit 0), the hard shutdown
- * limit, and a start with MongoDB unreachable (queue-only intake works, database routes answer 503,
- * and the api connects once MongoDB appears), with the Twilio URLs it logs at start-up.
+ * request is in flight (readiness drops first, the request finishes, exit 0), a request whose
+ * client has gone (its handler finishes before Redis closes), the hard shutdown limit, and a
+ * start with MongoDB unreachable (queue-only intake works, database routes answer 503, and the api
+ * connects once MongoDB appears), with the Twilio URLs it logs at start-up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -14,7 +15,12 @@ import { connectMongo } from '../shared/db/mongo';
 import { catalogModels } from '../shared/models/catalog.model';
 import { createIntakeQueue, redisConnection } from '../shared/queues';
 import { freePort, startFerretDb, type RunningServer } from '../scripts/storage';
+import { telegramUpdateKey } from '../shared/telegram-keys';
+import { FakeTelegram } from './helpers/fake-telegram';
 import { testConfig, TEST_PII_KEY, uniqueName, validBody, waitFor } from './helpers/platform';
+
+const TG_TOKEN = '7000000003:AAlifecycle-token_0123456789abcdefg';
+const TG_SECRET = 'lifecycle-webhook-secret-0123456789';
 
 const scratch = () => mkdtempSync(path.join(os.tmpdir(), 'odsc-life-'));
 
@@ -236,6 +242,73 @@ describe('SIGTERM with a request in flight', () => {
     expect(api.output()).toMatch(/"msg":"stopped"/);
     // Both were queued before Redis was closed.
     expect(await queue.getWaitingCount()).toBe(2);
+  });
+
+  test('a request whose client has gone still finishes its work before Redis closes, and the api exits 0', async () => {
+    // A Telegram update whose answer (sendMessage) Telegram is slow to take: the webhook's handler
+    // is still at work when its client gives up and the api is told to stop. The closed socket
+    // ends the server's wait for connections at once; the handler's Redis work must not be cut.
+    const fake = new FakeTelegram(TG_TOKEN);
+    await fake.start();
+    try {
+      const api = await spawnApi({
+        ...env,
+        SHUTDOWN_READY_GRACE_MS: '0',
+        TELEGRAM_BOT_TOKEN: TG_TOKEN,
+        TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+        TELEGRAM_API_ROOT: fake.url,
+      });
+      await waitFor(
+        async () => (await call(api.port, 'GET', '/readyz')).json().status === 'ready',
+        'api ready with MongoDB',
+      );
+      const before = await queue.getWaitingCount();
+      fake.holdNext('sendMessage', 1500);
+      const chat = { id: 5_100_001, type: 'private', first_name: 'L' };
+      const req = http.request({
+        host: '127.0.0.1',
+        port: api.port,
+        method: 'POST',
+        path: '/webhooks/telegram',
+        agent: false,
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Telegram-Bot-Api-Secret-Token': TG_SECRET,
+        },
+      });
+      req.on('error', () => undefined);
+      req.end(
+        JSON.stringify({
+          update_id: 900_001,
+          message: {
+            message_id: 1,
+            from: { id: chat.id, is_bot: false, first_name: 'L' },
+            chat,
+            date: Math.floor(Date.now() / 1000),
+            text: 'ລໍຖ້າດົນຫຼາຍ ຢູ່ ສູນໄຊເສດຖາ ເລື່ອງໃບຕາດິນ',
+          },
+        }),
+      );
+      await waitFor(() => fake.sent('sendMessage', chat.id).length > 0, 'the bot answering');
+      req.destroy();
+      api.child.kill('SIGTERM');
+
+      expect(await api.exited).toBe(0);
+      expect(api.output()).toMatch(
+        /"msg":"waiting for handlers whose client has gone","handlers":1/,
+      );
+      // Before, Redis closed under the handler: "Stream isn't writeable", a 503, Telegram again.
+      expect(api.output()).not.toMatch(/telegram update not handled|Stream isn't writeable/);
+      expect(api.output()).toMatch(/"msg":"stopped"/);
+      expect(await queue.getWaitingCount()).toBe(before + 1);
+      // The handler ran to its end: the update is marked handled (cut short, its claim would
+      // still be "in progress" and the update handled again when redelivered).
+      expect(await redis.get(telegramUpdateKey(config.queuePrefix, TG_TOKEN, 900_001))).toBe(
+        'done',
+      );
+    } finally {
+      await fake.stop();
+    }
   });
 
   test('past SHUTDOWN_TIMEOUT_MS a request that never finishes is cut and the api exits 1', async () => {

@@ -6,7 +6,8 @@
  * Deploys and restarts refuse nothing: on SIGTERM / SIGINT `/readyz` answers 503 `draining` at
  * once while requests are still served for SHUTDOWN_READY_GRACE_MS (the load balancer takes the
  * instance out), then the server stops accepting, closes idle keep-alive connections and lets
- * in-flight requests finish; queue, Redis and MongoDB close last and the process exits 0. Past
+ * in-flight requests finish (those whose client has gone too: their handler still finishes putting
+ * the item on the queue); queue, Redis and MongoDB close last and the process exits 0. Past
  * SHUTDOWN_TIMEOUT_MS from the signal it exits 1, saying so.
  */
 import type { Server } from 'node:http';
@@ -85,6 +86,37 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/**
+ * Counts the requests whose handler has not answered yet: a request counts until its response is
+ * ended (`res.end`, which a handler calls even when its client has gone), not until its socket
+ * closes.
+ */
+function trackHandlers(server: Server): { running(): number; idle(): Promise<void> } {
+  let running = 0;
+  let waiters: (() => void)[] = [];
+  // Before the app's own listener, which may answer at once (a 404, /healthz).
+  server.prependListener('request', (_req, res) => {
+    running++;
+    let ended = false;
+    const end = res.end;
+    res.end = function (this: typeof res, ...args: Parameters<typeof end>) {
+      if (!ended) {
+        ended = true;
+        running--;
+        if (running === 0) {
+          for (const w of waiters) w();
+          waiters = [];
+        }
+      }
+      return end.apply(this, args);
+    } as typeof end;
+  });
+  return {
+    running: () => running,
+    idle: () => (running === 0 ? Promise.resolve() : new Promise((r) => waiters.push(r))),
+  };
+}
+
 async function main() {
   const config = loadConfig();
   const log = createLogger('api', config.logLevel);
@@ -151,6 +183,7 @@ async function main() {
   server.on('request', (_req, res) => {
     if (draining && !res.headersSent) res.setHeader('Connection', 'close');
   });
+  const handlers = trackHandlers(server);
 
   const stop = async (signal: string) => {
     if (draining) return; // a second signal changes nothing: the hard limit below still holds
@@ -169,6 +202,13 @@ async function main() {
     await sleep(readyGraceMs);
     log.info('closing the http server: in-flight requests finish, new connections are refused');
     await closeServer(server);
+    // A client that gave up closed its socket, which ends server.close()'s wait, but its
+    // handler may still be putting the item on the queue: Redis closes after it is done.
+    const left = handlers.running();
+    if (left) {
+      log.info('waiting for handlers whose client has gone', { handlers: left });
+      await handlers.idle();
+    }
     await intakeQueue.close().catch(() => undefined);
     await internal?.close();
     await closePdf();

@@ -40,6 +40,7 @@ export class FakeTelegram {
   commands: unknown[] = [];
   private server!: Server;
   private failures: Failure[] = [];
+  private holds: { method: string; ms: number }[] = [];
   private nextMessageId = new Map<number, number>();
   private updates: Record<string, unknown>[] = [];
   private waiting: (() => void)[] = [];
@@ -53,6 +54,11 @@ export class FakeTelegram {
   /** The next call of `method` fails like this (in order, one failure per call). */
   failNext(method: string, status: number, description: string, retryAfter?: number): void {
     this.failures.push({ method, status, description, retryAfter });
+  }
+
+  /** The next call of `method` is answered only after `ms` (a slow Telegram). */
+  holdNext(method: string, ms: number): void {
+    this.holds.push({ method, ms });
   }
 
   /** Queues an update for getUpdates (long polling). */
@@ -129,14 +135,18 @@ export class FakeTelegram {
       res.on('close', () => {
         if (!res.writableFinished) hungUp.abort();
       });
-      void this.answer(method, body, hungUp.signal).then(
-        (result) => {
-          call.result = result;
-          res.json({ ok: true, result });
-        },
-        (err: Error) =>
-          res.status(400).json({ ok: false, error_code: 400, description: err.message }),
-      );
+      const h = this.holds.findIndex((x) => x.method === method);
+      const held = h >= 0 ? this.holds.splice(h, 1)[0]!.ms : 0;
+      void new Promise((r) => setTimeout(r, held))
+        .then(() => this.answer(method, body, hungUp.signal))
+        .then(
+          (result) => {
+            call.result = result;
+            res.json({ ok: true, result });
+          },
+          (err: Error) =>
+            res.status(400).json({ ok: false, error_code: 400, description: err.message }),
+        );
     });
     await new Promise<void>((resolve) => {
       this.server = app.listen(0, '127.0.0.1', () => resolve());
