@@ -10,6 +10,8 @@ const FOLDS: [RegExp, string][] = [
   [/\u0EDD/g, '\u0EAB\u0EA1'], // ໝ → ຫມ
   [/\u0EB3/g, '\u0ECD\u0EB2'], // ຳ → ໍາ
   [/\u0EA3/g, '\u0EA5'], // ຣ (old orthography) → ລ
+  // A tone mark then ໍ (ນ້ຳ, once ຳ is ໍາ) → ໍ then the tone mark (ນໍ້າ), the order of ບໍ່ and ຕໍ່.
+  [/([\u0EC8-\u0ECB])\u0ECD/g, '\u0ECD$1'],
 ];
 
 const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;

@@ -109,12 +109,14 @@ function buildIndexes(catalog: CatalogView, learned: LearnedAlias[]) {
 
 /**
  * Where a place is named but is not where the citizen was served (docs/labelling.md, "Center"):
- * where they live or come from ("ຂ້ອຍຢູ່ບ້ານໂພນຕ້ອງ ເມືອງຈັນທະບູລີ", "ມາຈາກ ຫ້ວຍຊາຍ", "we are from
- * Sekong", "ເມຍຂ້ອຍເປັນຄົນສາລະວັນ"), where a property lies ("my parents' house in Hadxaifong"), and
- * ແປກ as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
+ * where they live, were born or come from ("ຂ້ອຍຢູ່ບ້ານໂພນຕ້ອງ ເມືອງຈັນທະບູລີ", "ມາຈາກ ຫ້ວຍຊາຍ",
+ * "ມາແຕ່ຜົ້ງສາລີ", "ເກີດປີ1975ຢູ່ຫົວພັນ", an address "ບ້ານນາໂພ ເມືອງຊຳເໜືອ", "we are from Sekong",
+ * "living in Sisattanak", "ເມຍຂ້ອຍເປັນຄົນສາລະວັນ"), where a property lies ("my parents' house in
+ * Hadxaifong"), and ແປກ as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded
+ * text.
  */
 const LIVES_OR_FROM_BEFORE =
-  /(?:(?:ຂ້ອຍ|ເຮົາ|ພວກເຮົາ|ຂ້າພະເຈົ້າ)\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)|ທະບຽນບ້ານ\s*ຢູ່|ມາຈາກ|ເປັນຄົນ|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lives|living|stay|stays|staying) in |(?:live|lives|living|stay|staying|am|are|is|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of ))\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$/;
+  /(?:(?:ຂ້ອຍ|ເຮົາ|ພວກເຮົາ|ຂ້າພະເຈົ້າ)\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ)\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}\s*ເມືອງ|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lives|living|stay|stays|staying) in |(?:living|based|residing|born|raised|here) in |(?:live|lives|living|stay|staying|am|are|is|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of ))\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$/;
 /** After ແປກ, the word "strange": ແປກໃຈ "surprised", ແປກແທ້, ແປກໆ, ແປກປະຫລາດ. */
 const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ)/;
 
@@ -136,6 +138,18 @@ function notAServedPlace(t: string, chars: string[], h: Hit<Target>): boolean {
   )
     return true;
   return LIVES_OR_FROM_BEFORE.test(before);
+}
+
+/** Directly after ສູນ / "ODSC in" / "center of": the place is named as the center. */
+const AT_CENTER_BEFORE = /(?:ສູນ(?:ບໍລິການ\S*)?|(?:odsc|center|centre|office) (?:in|of|at) )\s*$/;
+/** Directly after ຈາກ / "from": where a move, a transfer or a paper comes from. */
+const FROM_BEFORE = /(?:ຈາກ|(?:^|[\s,.;:(])from )\s*(?:ແຂວງ|ເມືອງ|district |province )?$/;
+
+/** The `n` characters before a hit, cut in the unit of the hit (see notAServedPlace). */
+function placeContext(t: string, chars: string[], h: Hit<Target>, n: number): string {
+  return !/[\u0E80-\u0EFF]/.test(h.phrase)
+    ? t.slice(Math.max(0, h.start - n), h.start)
+    : chars.slice(Math.max(0, h.start - n), h.start).join('');
 }
 
 const laoWords = new Intl.Segmenter('lo', { granularity: 'word' });
@@ -340,17 +354,30 @@ export class TextClassifier {
         : short && !district
           ? 0.55
           : 0.9;
-      return { code, confidence, fuzzy: h.distance > 0 };
+      const before = placeContext(t, chars, h, 14);
+      return {
+        code,
+        confidence,
+        fuzzy: h.distance > 0,
+        // Named as the center ("ສູນປາກເຊ", "Pakse ODSC" is not caught here, "ODSC in Pakse" is).
+        atCenter: AT_CENTER_BEFORE.test(before),
+        // "ຈາກສາລະວັນ", "from Saravan": where a move or a paper comes from.
+        from: FROM_BEFORE.test(before),
+      };
     });
-    // A district center beats its own province; otherwise the surest, then the first, wins.
-    const codes = new Set(resolved.map((r) => r.code));
-    const best = resolved
+    // Where two centers are named, one of them after "from" (a move, a transfer), the other is
+    // where the citizen is served.
+    const served = resolved.some((r) => !r.from) ? resolved.filter((r) => !r.from) : resolved;
+    // A district center beats its own province; then a place named as the center ("ສູນ…"), then
+    // the surest, then the first, wins.
+    const codes = new Set(served.map((r) => r.code));
+    const best = served
       .filter(
         (r) =>
           !(r.code.split('-').length === 2 && [...codes].some((c) => c.startsWith(`${r.code}-`))),
       )
-      .sort((a, b) => b.confidence - a.confidence)[0]!;
-    const provinces = new Set(resolved.map((r) => r.code.split('-').slice(0, 2).join('-')));
+      .sort((a, b) => Number(b.atCenter) - Number(a.atCenter) || b.confidence - a.confidence)[0]!;
+    const provinces = new Set(served.map((r) => r.code.split('-').slice(0, 2).join('-')));
     const confidence = provinces.size > 1 ? Math.min(best.confidence, 0.5) : best.confidence;
     return { code: best.code, confidence, method: best.fuzzy ? 'fuzzy' : 'keyword' };
   }

@@ -23,20 +23,53 @@ import { chooseTopicThresholds } from '../../shared/classify/train';
 const cues = (text: string) => kindCues(fold(text));
 
 describe('kind cues (model only)', () => {
-  test('praise of an absence or a score: a problem that did not happen, in Lao, English and romanised', () => {
+  test('praise of an absence: a problem that did not happen, in Lao, English and romanised', () => {
     for (const t of [
       'ສອບເສັງໃບຂັບຂີ່ ຍຸຕິທຳ ບໍ່ມີໃຜຂໍເງິນໃຫ້ຜ່ານ',
       'ໃບທະບຽນສົມລົດໄດ້ແລ້ວ ບໍ່ຕ້ອງຖ້າ',
       'ແຈ້ງຕາຍ ແລ້ວພາຍໃນມື້ ບໍ່ເສຍຄ່າຫຍັງ',
-      'ໃຫ້ຄະແນນ ໑໐/໑໐',
+      'ບໍ່ມີໃຜຮຽກເອົາເງິນ',
       'Nobody asked for tea money',
+      'no one asked me for anything extra',
+      'no extra fees, clear',
       "didn't have to wait at all",
       'bo mi phai kho ngeun phoem',
     ])
       expect(cues(t)).toContain('absence');
-    // A complaint, a plain negation and a date are no absence.
-    for (const t of ['I waited 3 hours', 'ບໍລິການ ບໍ່ດີ', 'ໄປວັນທີ 12/10/2026', 'ບໍ່ມີໃຜຢູ່ໂຕະ'])
+    // Complaints told with the same words, a plain negation and a date are no absence.
+    for (const t of [
+      'I waited 3 hours',
+      'ບໍລິການ ບໍ່ດີ',
+      'ໄປວັນທີ 12/10/2026',
+      'ບໍ່ມີໃຜຢູ່ໂຕະ',
+      'ນັ່ງຖ້າ 2 ຊົ່ວໂມງ ບໍ່ມີໃຜຮຽກ',
+      'ບໍ່ມີໃຜຂໍໂທດ',
+      'nobody asked me what I needed',
+      'nobody wanted to help',
+      'no extra staff at lunch',
+    ])
       expect(cues(t)).not.toContain('absence');
+  });
+
+  test('a score given: its share decides high or low; dates and fractions above one are none', () => {
+    const scored = (t: string) => cues(t).filter((c) => c.startsWith('score'));
+    expect(scored('ໃຫ້ຄະແນນ ໑໐/໑໐')).toEqual(['score', 'score-high']);
+    expect(scored('8/10 fast')).toEqual(['score', 'score-high']);
+    expect(scored('2/5 too slow')).toEqual(['score', 'score-low']);
+    expect(scored('service 3/5')).toEqual(['score']);
+    expect(scored('5 stars')).toEqual(['score', 'score-high']);
+    expect(scored('one star, rude staff')).toEqual(['score', 'score-low']);
+    expect(scored('⭐⭐⭐⭐')).toEqual(['score', 'score-high']);
+    expect(scored('reason 7/10')).toEqual(['score', 'score-high']);
+    for (const t of [
+      'ໄປວັນທີ 12/10/2026',
+      'ໄປວັນທີ 5/10 ຍັງບໍ່ໄດ້',
+      'came on 3/5 and again',
+      'since 4/10 nothing',
+      'queue 12/10 people',
+      'ບ້ານເລກທີ 15/100',
+    ])
+      expect(scored(t)).toEqual([]);
   });
 
   test('questions: a Lao particle at the end, Lao question words, English and romanised asks', () => {

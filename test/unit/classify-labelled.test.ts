@@ -259,3 +259,34 @@ describe('the fourth set, classify-labelled-4.jsonl (two new writers, p… and q
     expect(m.latinOnly).toBeGreaterThanOrEqual(0.25);
   });
 });
+
+describe('the fifth set, classify-labelled-5.jsonl (two more new writers, r… and s…)', () => {
+  const fifth = readSet('classify-labelled-5.jsonl');
+
+  test('well formed, with unique ids r0001… then s0001…, and codes from the catalog', () => {
+    expect(fifth.length).toBeGreaterThanOrEqual(580);
+    expect(malformed(fifth, /^[rs]\d{4,}$/)).toEqual([]);
+    expect(new Set(fifth.map((m) => m.id)).size).toBe(fifth.length);
+    expect(unknownCodes(fifth)).toEqual([]);
+  });
+
+  test('no text repeats one of its own or of the earlier sets', () => {
+    expect(
+      repeats(fifth, [
+        'classify-dev.jsonl',
+        'classify-labelled.jsonl',
+        'classify-labelled-2.jsonl',
+        'classify-labelled-3.jsonl',
+        'classify-labelled-4.jsonl',
+      ]),
+    ).toEqual([]);
+  });
+
+  test('every service at least 10 times, every topic and every kind 30; a third name no center', () => {
+    expect(thinClasses(fifth, { service: 10, topic: 30, kind: 30 })).toEqual([]);
+    const m = mix(fifth);
+    expect(m.noCenter).toBeGreaterThanOrEqual(0.3);
+    expect(m.laoOnly).toBeGreaterThanOrEqual(0.6);
+    expect(m.latinOnly).toBeGreaterThanOrEqual(0.25);
+  });
+});

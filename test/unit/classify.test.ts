@@ -40,6 +40,12 @@ test('Lao spelling variants fold together', () => {
   expect(fold('ສໍ້ຣາດ')).toBe(fold('ສໍ້ລາດ'));
   expect(fold('ລໍ\u200Bຖ້າ ໓ ມື້')).toBe('ລໍຖ້າ 3 ມື້');
   expect(fold('Savannakhét')).toBe('savannakhet');
+  // ນ້ຳ and ນໍ້າ (a tone mark and ໍ typed in either order) are one word; ໍ comes first, as in ບໍ່.
+  expect(fold('ນ້ຳ')).toBe('ນ\u0ECD\u0EC9າ');
+  expect(fold('ນໍ້າ')).toBe('ນ\u0ECD\u0EC9າ');
+  expect(fold('ບໍ່ ພໍ່')).toBe('ບໍ່ ພໍ່');
+  expect(fold('ກ\u0EC8\u0ECD ກ\u0ECB\u0ECD')).toBe('ກ\u0ECD\u0EC8 ກ\u0ECD\u0ECB');
+  expect(fold('ກ\u0ECC\u0ECD')).toBe('ກ\u0ECC\u0ECD');
   // Either spelling finds the same center and service.
   expect(c.classify('ສໍາມະໂນຄົວ ຫລວງພະບາງ').center.code).toBe('LA-LP');
   expect(c.classify('ສໍາມະໂນຄົວ ຫລວງພະບາງ').service.code).toBe('family_book');
@@ -125,6 +131,34 @@ test('where the citizen lives or comes from, or a property lies, is not the cent
     expect(c.classify(text!).center.code).toBe(code);
   // An emoji before a Latin name does not shift where the rule looks.
   expect(c.classify('👍 we are from Sekong, how do we register a birth?').center.code).toBeNull();
+});
+
+test('birthplace, an address, "came from", "living in", "here in" and parents\' home are no center', () => {
+  for (const text of [
+    'ມາແຕ່ອັດຕະປື ຢາກຖາມເລື່ອງໃບຂັບຂີ່',
+    'ເກີດປີ1980ຢູ່ສາລະວັນ ຕ້ອງການສຳເນົາໃບແຈ້ງເກີດ',
+    'ຂ້ອຍເປັນນາຍບ້ານ ບ້ານໂພນໄຊ ເມືອງປາກຊັນ ຢາກໃຫ້ມີບໍລິການເຄື່ອນທີ່',
+    'ຂ້ອຍຢູ່ເມືອງຄູນ ຊຽງຂວາງ ຕໍ່ບັດຢູ່ໃສ',
+    "I'm from Japan, living in Chanthabouly, can I register a company?",
+    'many tourists here in Luang Prabang ask about this',
+    'ພໍ່ແມ່ຢູ່ນາຊາຍທອງ ຈະໂອນດິນໃຫ້ລູກ',
+  ])
+    expect(c.classify(text).center.code).toBeNull();
+});
+
+test('named as the center, or not after "from": the place where the citizen is served wins', () => {
+  // A move from one place to another: the one after ຈາກ/from is not where they are served.
+  expect(c.classify('ຍ້າຍສຳມະໂນຄົວຈາກສາລະວັນ ມາຢູ່ປາກເຊ ພະນັກງານບອກໃຫ້ກັບໄປ').center.code).toBe('LA-CH');
+  expect(c.classify('transfer my family book from Saravan to Pakse, how long?').center.code).toBe(
+    'LA-CH',
+  );
+  // A place after ສູນ beats another place named before it.
+  expect(c.classify('ລູກເກີດຢູ່ອຸດົມໄຊ ຂໍເຮັດໃບແຈ້ງເກີດຢູ່ສູນຫລວງພະບາງໄດ້ບໍ').center.code).toBe('LA-LP');
+  expect(c.classify('ໄປສາລະວັນມາ ແລ້ວໄປສູນປາກເຊ ໄວດີ').center.code).toBe('LA-CH');
+  // From one place only: that place is still the only one named.
+  expect(c.classify('ໄດ້ຮັບໃບຕາດິນຈາກສູນສະຫວັນແລ້ວ ຂອບໃຈ').center.code).toBe('LA-SV');
+  // ໍ written before the tone mark (ນໍ້າ) is the same word as ນ້ຳ.
+  expect(c.classify('ສູນຫຼວງນໍ້າທາ ພະນັກງານສຸພາບ').center.code).toBe('LA-LM');
 });
 
 test('ແປກ is Pek as a name, not as the word "strange"; sikhot is Sikhottabong', () => {
