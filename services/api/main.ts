@@ -88,32 +88,52 @@ function closeServer(server: Server): Promise<void> {
 
 /**
  * Counts the requests whose handler has not answered yet: a request counts until its response is
- * ended (`res.end`, which a handler calls even when its client has gone), not until its socket
- * closes.
+ * ended or destroyed (`res.end`, which a handler calls even when its client has gone, or
+ * `res.destroy`), not until its socket closes.
  */
-function trackHandlers(server: Server): { running(): number; idle(): Promise<void> } {
+function trackHandlers(server: Server): {
+  running(): number;
+  /** Resolves when none is running, or after `ms` (with how many were left). */
+  idle(ms: number): Promise<number>;
+} {
   let running = 0;
   let waiters: (() => void)[] = [];
   // Before the app's own listener, which may answer at once (a 404, /healthz).
   server.prependListener('request', (_req, res) => {
     running++;
-    let ended = false;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      running--;
+      if (running === 0) {
+        for (const w of waiters) w();
+        waiters = [];
+      }
+    };
     const end = res.end;
     res.end = function (this: typeof res, ...args: Parameters<typeof end>) {
-      if (!ended) {
-        ended = true;
-        running--;
-        if (running === 0) {
-          for (const w of waiters) w();
-          waiters = [];
-        }
-      }
+      finish();
       return end.apply(this, args);
     } as typeof end;
+    const destroy = res.destroy;
+    res.destroy = function (this: typeof res, ...args: Parameters<typeof destroy>) {
+      finish();
+      return destroy.apply(this, args);
+    } as typeof destroy;
   });
   return {
     running: () => running,
-    idle: () => (running === 0 ? Promise.resolve() : new Promise((r) => waiters.push(r))),
+    idle: (ms) =>
+      running === 0
+        ? Promise.resolve(0)
+        : new Promise((resolve) => {
+            const timer = setTimeout(() => resolve(running), ms);
+            waiters.push(() => {
+              clearTimeout(timer);
+              resolve(0);
+            });
+          }),
   };
 }
 
@@ -204,10 +224,13 @@ async function main() {
     await closeServer(server);
     // A client that gave up closed its socket, which ends server.close()'s wait, but its
     // handler may still be putting the item on the queue: Redis closes after it is done.
+    // Bounded: a handler that never ends its response must not turn a clean stop into a timeout.
     const left = handlers.running();
     if (left) {
       log.info('waiting for handlers whose client has gone', { handlers: left });
-      await handlers.idle();
+      const waitMs = Math.max(0, Math.min(10_000, timeoutMs - readyGraceMs - 5_000));
+      const still = await handlers.idle(waitMs);
+      if (still) log.warn('handlers still running: closing anyway', { handlers: still, waitMs });
     }
     await intakeQueue.close().catch(() => undefined);
     await internal?.close();

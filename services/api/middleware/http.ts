@@ -158,7 +158,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         stack: err instanceof Error && app.code === 'INTERNAL' ? err.stack : undefined,
       });
     }
-    if (res.headersSent) return;
+    // Part of the answer is out: the honest signal left is a cut connection (as express does).
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     res.status(app.status).json({
       error: {
         code: app.code,

@@ -121,7 +121,11 @@ class ChunkedWriter {
 
   async end(): Promise<void> {
     await this.flush();
-    if (this.gone()) return;
+    // The client has gone: the response is over (and counted as such at shutdown).
+    if (this.gone()) {
+      this.res.destroy();
+      return;
+    }
     // Not end(callback): express-session wraps end() and takes a first argument as a chunk.
     const done = new Promise<void>((resolve) => {
       this.res.once('finish', resolve);
