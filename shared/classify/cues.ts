@@ -46,21 +46,21 @@ const ABSENCE =
   /ບໍ່ມີໃຜ(?:ຂໍ(?!ໂທດ)|ເກັບ|ຮຽກ(?:ເກັບ|ເອົາ|ເງິນ|ຄ່າ))|ບໍ່ມີ(?:ຄ່າ|ເງິນ).{0,8}(?:ຊ້ອນ|ເພີ່ມ|ພິເສດ|ໃຕ້ໂຕະ|ນໍ້າຊາ)|ບໍ່ຕ້ອງ(?:ຖ້າ|ລໍ|ຈ່າຍ(?:ເພີ່ມ|ຫຍັງ)|ເສຍ(?:ຄ່າ|ເງິນ)|ກັບ|ມາ(?:ຫລາຍ|ອີກ))|ບໍ່ເສຍ(?:ຄ່າ|ເງິນ)|ບໍ່ຍາກ|(^|[\s,.;:])(?:no(?:body| one) (?:asked (?:me |us )?for|wanted (?:money|a bribe|tea|extra|anything)|hinted)|no (?:extra (?:fees?|charges?|money|payments?|costs?)|bribes?|tea money|need to (?:wait|come back|pay))|didn'?t (?:have to|need to) (?:wait|pay|come back)|without (?:paying|waiting)|bo mi (?:phai|khon) (?:kho|khor|hiak)|bo tong (?:tha|lo|jai|kap))(?=$|[\s?!.,])/;
 
 /**
- * A score the writer gives: "8/10", "໒/໕" (folded to ASCII digits), "4 stars", "⭐⭐⭐". Not a
- * date ("12/10/2026", "ວັນທີ 5/10", "on 3/5"), not a number ("ເລກທີ 15/100", "house 3/5") and
- * not a fraction above one. The share it gives
- * (0–1) decides the cue: `score-high` from 0.7, `score-low` up to 0.4, `score` always.
+ * A score the writer gives: "8/10", "2.5/5", "໒/໕" (folded to ASCII digits), "4 stars", "⭐⭐⭐".
+ * Not a date ("12/10/2026", "ວັນທີ 5/10", "ແຕ່ 2/10", "on 3/5"), not a number ("ເລກທີ 15/100",
+ * "house 3/5") and not a fraction above one. The share it gives (0–1) decides the cue:
+ * `score-high` from 0.7, `score-low` up to 0.4, `score` always.
  */
-const SCORE_FRACTION = /(^|[^\d/])(\d{1,3})\s*\/\s*(5|10|100)(?![\d/]|\s*\/)/g;
+const SCORE_FRACTION = /(^|[^\d/.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*\/\s*(5|10|100)(?![\d/]|\s*\/)/g;
 const DATE_BEFORE =
-  /(?:ວັນທີ|ມື້|ເລກທີ|ເລກ|#|(?:^|[^a-z])(?:date|dated|on|since|from|until|till|by|no\.?|number|house|room))\s*$/;
+  /(?:ວັນທີ|ວັນ|ມື້|ແຕ່|ຮອດ|ເມື່ອ|ເລກທີ|ເລກ|#|(?:^|[^a-z])(?:date|dated|on|since|from|until|till|by|no\.?|number|house|room))\s*$/;
 const SCORE_STARS = /(?:^|[\s,.;:(])([1-5]|one|two|three|four|five)\s*(?:stars?|⭐)/;
 const STAR_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
 
 /** The share a message's score gives (0–1), or null when it gives none. */
 export function scoreShare(t: string): number | null {
   for (const m of t.matchAll(SCORE_FRACTION)) {
-    const n = Number(m[2]);
+    const n = Number(m[2]!.replace(',', '.'));
     const d = Number(m[3]);
     if (n > d) continue;
     if (

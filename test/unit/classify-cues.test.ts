@@ -61,9 +61,15 @@ describe('kind cues (model only)', () => {
     expect(scored('one star, rude staff')).toEqual(['score', 'score-low']);
     expect(scored('⭐⭐⭐⭐')).toEqual(['score', 'score-high']);
     expect(scored('reason 7/10')).toEqual(['score', 'score-high']);
+    // Decimals are read whole: 2.5/5 is half, not 5/5.
+    expect(scored('service 2.5/5, slow')).toEqual(['score']);
+    expect(scored('1.5/5 slow')).toEqual(['score', 'score-low']);
+    expect(scored('9,5/10 👍')).toEqual(['score', 'score-high']);
     for (const t of [
       'ໄປວັນທີ 12/10/2026',
       'ໄປວັນທີ 5/10 ຍັງບໍ່ໄດ້',
+      'ຍື່ນແຕ່ 2/10 ຍັງບໍ່ໄດ້',
+      'ຮອດ 3/5 ຈຶ່ງໄດ້',
       'came on 3/5 and again',
       'since 4/10 nothing',
       'queue 12/10 people',

@@ -140,10 +140,13 @@ test('birthplace, an address, "came from", "living in", "here in" and parents\' 
     'ຂ້ອຍເປັນນາຍບ້ານ ບ້ານໂພນໄຊ ເມືອງປາກຊັນ ຢາກໃຫ້ມີບໍລິການເຄື່ອນທີ່',
     'ຂ້ອຍຢູ່ເມືອງຄູນ ຊຽງຂວາງ ຕໍ່ບັດຢູ່ໃສ',
     "I'm from Japan, living in Chanthabouly, can I register a company?",
-    'many tourists here in Luang Prabang ask about this',
+    'ບ້ານໂພນຕ້ອງ ເມືອງຈັນທະບູລີ ຢາກຖາມເລື່ອງບັດ',
     'ພໍ່ແມ່ຢູ່ນາຊາຍທອງ ຈະໂອນດິນໃຫ້ລູກ',
   ])
     expect(c.classify(text).center.code).toBeNull();
+  // Registering a birth at a place is being served there; "here in" the office is served there.
+  expect(c.classify('ໄປແຈ້ງເກີດຢູ່ໄຊເສດຖາ ໄວດີ').center.code).toBe('LA-VT-XAYSETHA');
+  expect(c.classify('The office here in Pakse made me wait 3 hours').center.code).toBe('LA-CH');
 });
 
 test('named as the center, or not after "from": the place where the citizen is served wins', () => {
@@ -152,11 +155,13 @@ test('named as the center, or not after "from": the place where the citizen is s
   expect(c.classify('transfer my family book from Saravan to Pakse, how long?').center.code).toBe(
     'LA-CH',
   );
-  // A place after ສູນ beats another place named before it.
-  expect(c.classify('ລູກເກີດຢູ່ອຸດົມໄຊ ຂໍເຮັດໃບແຈ້ງເກີດຢູ່ສູນຫລວງພະບາງໄດ້ບໍ').center.code).toBe('LA-LP');
+  // A place after ສູນ (or the center's full name) beats another place named before it.
   expect(c.classify('ໄປສາລະວັນມາ ແລ້ວໄປສູນປາກເຊ ໄວດີ').center.code).toBe('LA-CH');
-  // From one place only: that place is still the only one named.
+  expect(c.classify('ໄປສາລະວັນມາ ແລ້ວໄປສູນບໍລິການຜ່ານປະຕູດຽວ ປາກເຊ').center.code).toBe('LA-CH');
+  expect(c.classify('went to Saravan first, then the ODSC in Pakse').center.code).toBe('LA-CH');
+  // Every place named after "from": they are still the places named.
   expect(c.classify('ໄດ້ຮັບໃບຕາດິນຈາກສູນສະຫວັນແລ້ວ ຂອບໃຈ').center.code).toBe('LA-SV');
+  expect(c.classify('ໄດ້ຮັບໃບຕາດິນຈາກສະຫວັນນະເຂດແລ້ວ ຂອບໃຈ').center.code).toBe('LA-SV');
   // ໍ written before the tone mark (ນໍ້າ) is the same word as ນ້ຳ.
   expect(c.classify('ສູນຫຼວງນໍ້າທາ ພະນັກງານສຸພາບ').center.code).toBe('LA-LM');
 });
