@@ -121,20 +121,23 @@ const LIVES_OR_FROM_BEFORE =
 const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ)/;
 
 /**
- * `t` is the folded text; `chars` its code points. The phrase index gives Lao hits (and the
- * whole-word places) in code points and Latin hits in UTF-16 code units (words found by a regular
- * expression over the string), so the context is cut in the unit of the hit.
+ * The text from `from` to `to` around a hit. `t` is the folded text; `chars` its code points. The
+ * phrase index gives Lao hits (and the whole-word places) in code points and Latin hits in UTF-16
+ * code units (words found by a regular expression over the string), so the text is cut in the unit
+ * of the hit.
  */
-function notAServedPlace(t: string, chars: string[], h: Hit<Target>): boolean {
-  const latin = !/[\u0E80-\u0EFF]/.test(h.phrase);
-  const cut = (from: number, to: number) =>
-    latin ? t.slice(Math.max(0, from), to) : chars.slice(Math.max(0, from), to).join('');
-  const before = cut(h.start - 40, h.start);
-  const after = cut(h.end, h.end + 8);
+function cutAround(t: string, chars: string[], h: Hit<Target>, from: number, to: number): string {
+  return !/[\u0E80-\u0EFF]/.test(h.phrase)
+    ? t.slice(Math.max(0, from), to)
+    : chars.slice(Math.max(0, from), to).join('');
+}
+
+/** `before`: the 40 characters before the hit (cutAround). */
+function notAServedPlace(t: string, chars: string[], h: Hit<Target>, before: string): boolean {
   if (
     h.phrase === 'ແປກ' &&
     !/(?:ສູນ|ເມືອງ|ຢູ່)\s*$/.test(before) &&
-    (STRANGE_AFTER.test(after) || /ຈົນ\s*$/.test(before))
+    (STRANGE_AFTER.test(cutAround(t, chars, h, h.end, h.end + 8)) || /ຈົນ\s*$/.test(before))
   )
     return true;
   return LIVES_OR_FROM_BEFORE.test(before);
@@ -144,13 +147,6 @@ function notAServedPlace(t: string, chars: string[], h: Hit<Target>): boolean {
 const AT_CENTER_BEFORE = /(?:ສູນ(?:ບໍລິການ\S*)?|(?:odsc|center|centre|office) (?:in|of|at) )\s*$/;
 /** Directly after ຈາກ / "from": where a move, a transfer or a paper comes from. */
 const FROM_BEFORE = /(?:ຈາກ|(?:^|[\s,.;:(])from )\s*(?:ແຂວງ|ເມືອງ|district |province )?$/;
-
-/** The `n` characters before a hit, cut in the unit of the hit (see notAServedPlace). */
-function placeContext(t: string, chars: string[], h: Hit<Target>, n: number): string {
-  return !/[\u0E80-\u0EFF]/.test(h.phrase)
-    ? t.slice(Math.max(0, h.start - n), h.start)
-    : chars.slice(Math.max(0, h.start - n), h.start).join('');
-}
 
 const laoWords = new Intl.Segmenter('lo', { granularity: 'word' });
 const WHOLE_WORD_TERMS = Object.keys(WHOLE_WORD_PLACES);
@@ -328,7 +324,11 @@ export class TextClassifier {
   private pickCenter(t: string, found: Hit<Target>[], cues: Hit<Cue>[]): Classified {
     // Code points only for a message that names a place (most name none: the hot path).
     const chars = found.length ? Array.from(t) : [];
-    const hits = found.filter((h) => h.value.learned || !notAServedPlace(t, chars, h));
+    // The 40 characters before each hit, cut once for both checks below.
+    const before = new Map(found.map((h) => [h, cutAround(t, chars, h, h.start - 40, h.start)]));
+    const hits = found.filter(
+      (h) => h.value.learned || !notAServedPlace(t, chars, h, before.get(h)!),
+    );
     if (!hits.length) return none;
     const learned = hits.find((h) => h.value.learned);
     if (learned) return { code: learned.value.code, confidence: 0.95, method: 'learned' };
@@ -354,15 +354,14 @@ export class TextClassifier {
         : short && !district
           ? 0.55
           : 0.9;
-      const before = placeContext(t, chars, h, 40);
       return {
         code,
         confidence,
         fuzzy: h.distance > 0,
         // Named as the center ("ສູນປາກເຊ", "Pakse ODSC" is not caught here, "ODSC in Pakse" is).
-        atCenter: AT_CENTER_BEFORE.test(before),
+        atCenter: AT_CENTER_BEFORE.test(before.get(h)!),
         // "ຈາກສາລະວັນ", "from Saravan": where a move or a paper comes from.
-        from: FROM_BEFORE.test(before),
+        from: FROM_BEFORE.test(before.get(h)!),
       };
     });
     // Where two centers are named, one of them after "from" (a move, a transfer), the other is
