@@ -347,9 +347,10 @@ test('a tab closed in the middle of an answer loses nothing: the press is sent a
  * the tablet must end on release 2 with its queue kept. With `early`, release 2's worker takes over
  * while the reloaded page is held before its script has run (a synchronous request the front server
  * answers only once the new worker is active), so the page never hears `controllerchange` and
- * must notice by itself.
+ * must notice by itself. With `failChecks`, the first checks for a release after the switch fail
+ * (503 for the service worker's script, as while a server restarts): the tablet must try again soon.
  */
-async function releaseTakesOver(early: boolean) {
+async function releaseTakesOver(early: boolean, failChecks = 0) {
   const v1 = kioskAssets();
   const v2 = loadKioskAssets({
     transform: (name, body) =>
@@ -374,6 +375,13 @@ async function releaseTakesOver(early: boolean) {
     holdReached();
     void released.then(() => res.status(204).end());
   });
+  let checksBefore = 0; // requests for the service worker's script before the switch, and after
+  let swRequests = 0;
+  front.get('/kiosk/sw.js', (_req, res, next) => {
+    if (current !== release2) checksBefore++;
+    if (current !== release2 || ++swRequests > failChecks) return next();
+    res.status(503).end();
+  });
   front.use((req, res, next) => current(req, res, next));
   const served = await serveOnLocalhost(front);
   const { context, page, deviceId } = await tablet('LA-BK', { base: served.base });
@@ -381,7 +389,11 @@ async function releaseTakesOver(early: boolean) {
     expect(await page.locator('#status-version').textContent()).toBe(v1.version);
     await context.setOffline(true);
     await answer(page, 4); // waits in the queue across the update
+    const before = checksBefore;
     await context.setOffline(false);
+    // Back online, the tablet checks for a release: let that check reach release 1 before the
+    // switch, so that it is not the one that finds release 2.
+    await waitFor(() => checksBefore > before, 'the check for a release when back online');
 
     current = release2;
     if (early) {
@@ -421,11 +433,32 @@ async function releaseTakesOver(early: boolean) {
       // and the page reloads itself because it is on the smileys.
       await page.reload();
     }
-    await page.waitForFunction(
-      (v) => document.getElementById('status-version')?.textContent === v,
-      v2.version,
-      { timeout: 20_000 },
-    );
+    try {
+      await page.waitForFunction(
+        (v) => document.getElementById('status-version')?.textContent === v,
+        v2.version,
+        { timeout: 20_000 },
+      );
+    } catch (e) {
+      // Say where the tablet stands, so that a failure can be read from the log alone.
+      const at = await page.evaluate(async () => {
+        const r = await navigator.serviceWorker.getRegistration('/kiosk/');
+        return {
+          controller: navigator.serviceWorker.controller?.state,
+          active: r?.active?.state,
+          waiting: r?.waiting?.state,
+          installing: r?.installing?.state,
+          caches: await caches.keys(),
+          screen: document.body.dataset.screen,
+          version: document.getElementById('status-version')?.textContent,
+          online: navigator.onLine,
+        };
+      });
+      throw new Error(
+        `tablet not on release 2 (${v2.version}; release 1 ${v1.version}): ${JSON.stringify(at)}; ` +
+          `service worker script requests: ${swRequests}; ${(e as Error).message}`,
+      );
+    }
     // The new release's page settles on the smileys (it may still be loading when the version shows).
     await page.waitForFunction(() => document.body?.dataset.screen === 'home', undefined, {
       timeout: 10_000,
@@ -447,6 +480,12 @@ test('a new release takes over the tablet by itself, when the screen is idle, an
 
 test('a release that takes over before the old page has started still reloads the tablet once', async () => {
   await releaseTakesOver(true);
+});
+
+test('a check for a release that fails just after the network is back is tried again soon', async () => {
+  // The browser's own check on navigation and the page's check at start both fail (503): without
+  // the page trying again, the tablet would stay on the old release for an hour.
+  await releaseTakesOver(false, 2);
 });
 
 test('a newer app whose field the api does not know yet: the answer stays queued and is retried, and is set aside after 24 h', async () => {

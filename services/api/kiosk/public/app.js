@@ -49,6 +49,12 @@
   const NEWER_MAX_MS = 24 * 60 * 60 * 1000;
   /** ...and asks the server for a new release this often (the browser alone may wait a day). */
   const UPDATE_EVERY_MS = 60 * 60 * 1000;
+  /**
+   * A check for a release that fails (the network just back, the server restarting) is tried again
+   * after 2 s, 4 s, 8 s, 16 s and 32 s, rather than an hour later.
+   */
+  const UPDATE_RETRY_MS = 2000;
+  const UPDATE_RETRIES = 5;
 
   // ---- IndexedDB: the queue of responses, and what the server rejected (kept, not resent) ----
 
@@ -618,10 +624,20 @@
     navigator.serviceWorker.ready
       .then(async (registration) => {
         // Check for a release at start (the check the browser makes on navigation fails when the
-        // network is not back yet) and then every hour.
-        const update = () => navigator.onLine && registration.update().catch(() => undefined);
-        update();
-        setInterval(update, UPDATE_EVERY_MS);
+        // network is not back yet), when the network comes back, and then every hour; a check that
+        // fails is tried again a few times soon after.
+        let retry = null;
+        const check = (attempt = 0) => {
+          if (!navigator.onLine) return;
+          clearTimeout(retry);
+          registration.update().catch(() => {
+            if (attempt < UPDATE_RETRIES)
+              retry = setTimeout(() => check(attempt + 1), UPDATE_RETRY_MS * 2 ** attempt);
+          });
+        };
+        check();
+        setInterval(() => check(), UPDATE_EVERY_MS);
+        window.addEventListener('online', () => check());
         if (!navigator.serviceWorker.controller || typeof caches === 'undefined') return;
         if (await caches.has(`odsc-kiosk-${VERSION}`)) return;
         const others = (await caches.keys()).filter((k) => k.startsWith('odsc-kiosk-'));
