@@ -17,7 +17,8 @@
  * Then the monthly report PDF (after a first render, BENCH_REPEATS rounds of at least 3 renders,
  * 6 in all at least: the median round's p50) and the CSV export of about 100,000 rows streamed
  * from a fresh api process, with that process's memory (one export: it takes minutes).
- * Results: bench/results/insight.json (`--out <file>` to name another), and a table on stdout.
+ * Results: a table on stdout, then bench/results/insight.json (`--out <name>` for another file
+ * there, or `--out <folder>/<name>` for a path from the working folder).
  */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -440,12 +441,14 @@ async function main() {
   }
   results.machine = { ...(results.machine as object), loadAvgAtEnd: os.loadavg().map(r1) };
   results.failures = failures;
-  const outDir = path.join(ROOT, 'bench', 'results');
-  mkdirSync(outDir, { recursive: true });
-  const file = strArg('out') ?? 'insight.json';
-  writeFileSync(path.join(outDir, file), JSON.stringify(results, null, 2) + '\n');
+  // The table first: a bad --out must not lose a run that took half an hour.
   printTable(results);
-  console.log(`written: bench/results/${file}`);
+  // --out names a file in bench/results, or a path (with a folder) relative to where it runs.
+  const out = strArg('out') ?? 'insight.json';
+  const file = out.includes('/') ? path.resolve(out) : path.join(ROOT, 'bench', 'results', out);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  console.log(`written: ${path.relative(process.cwd(), file) || file}`);
   if (failures.length) {
     console.error(`FAILED: the report days and the scan disagree:\n  ${failures.join('\n  ')}`);
     process.exit(1);
