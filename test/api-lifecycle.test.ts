@@ -182,10 +182,14 @@ describe('SIGTERM with a request in flight', () => {
     SHUTDOWN_READY_GRACE_MS: '1500',
     SHUTDOWN_TIMEOUT_MS: '20000',
   };
-  const redis = redisConnection(config.redisUrl, 'producer');
-  const queue = createIntakeQueue(config, redis);
+  // Connected in beforeAll: a block whose tests are all filtered out (jest -t) runs no hooks, and a
+  // connection opened here would then stay open and keep jest from exiting.
+  let redis: ReturnType<typeof redisConnection>;
+  let queue: ReturnType<typeof createIntakeQueue>;
 
   beforeAll(async () => {
+    redis = redisConnection(config.redisUrl, 'producer');
+    queue = createIntakeQueue(config, redis);
     // As in production, the catalog is seeded before the api starts.
     const conn = await connectMongo(config.mongoUrl);
     await seedCatalog(catalogModels(conn));
@@ -311,6 +315,73 @@ describe('SIGTERM with a request in flight', () => {
     }
   });
 
+  test('a handler that outlives its client for too long does not hold the stop: Redis closes after a bounded wait, exit 0', async () => {
+    // Telegram takes 60 s to answer: the handler is still at work long after its client left.
+    // The wait for it is bounded (min(10 s, SHUTDOWN_TIMEOUT_MS - grace - 5 s) = 3 s here), so the
+    // api stops cleanly, saying so, well before the 8 s hard limit would make it exit 1.
+    const fake = new FakeTelegram(TG_TOKEN);
+    await fake.start();
+    try {
+      const api = await spawnApi({
+        ...env,
+        SHUTDOWN_READY_GRACE_MS: '0',
+        SHUTDOWN_TIMEOUT_MS: '8000',
+        TELEGRAM_BOT_TOKEN: TG_TOKEN,
+        TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+        TELEGRAM_API_ROOT: fake.url,
+      });
+      await waitFor(
+        async () => (await call(api.port, 'GET', '/readyz')).json().status === 'ready',
+        'api ready with MongoDB',
+      );
+      fake.holdNext('sendMessage', 60_000);
+      const chat = { id: 5_100_002, type: 'private', first_name: 'L' };
+      const req = http.request({
+        host: '127.0.0.1',
+        port: api.port,
+        method: 'POST',
+        path: '/webhooks/telegram',
+        agent: false,
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Telegram-Bot-Api-Secret-Token': TG_SECRET,
+        },
+      });
+      req.on('error', () => undefined);
+      req.end(
+        JSON.stringify({
+          update_id: 900_002,
+          message: {
+            message_id: 1,
+            from: { id: chat.id, is_bot: false, first_name: 'L' },
+            chat,
+            date: Math.floor(Date.now() / 1000),
+            text: 'ພະນັກງານບໍ່ສຸພາບ ສູນປາກເຊ',
+          },
+        }),
+      );
+      await waitFor(() => fake.sent('sendMessage', chat.id).length > 0, 'the bot answering');
+      req.destroy();
+      const signalled = Date.now();
+      api.child.kill('SIGTERM');
+
+      expect(await api.exited).toBe(0);
+      const took = Date.now() - signalled;
+      expect(api.output()).toMatch(
+        /"msg":"waiting for handlers whose client has gone","handlers":1/,
+      );
+      expect(api.output()).toMatch(
+        /"level":"warn".*"msg":"handlers still running: closing anyway","handlers":1,"waitMs":3000/,
+      );
+      expect(api.output()).not.toMatch(/shutdown timed out/);
+      expect(api.output()).toMatch(/"msg":"stopped"/);
+      // It did wait for the handler (3 s) before closing; exit 0 means before the 8 s limit.
+      expect(took).toBeGreaterThanOrEqual(3000);
+    } finally {
+      await fake.stop();
+    }
+  });
+
   test('past SHUTDOWN_TIMEOUT_MS a request that never finishes is cut and the api exits 1', async () => {
     const api = await spawnApi({
       ...env,
@@ -329,7 +400,6 @@ describe('MongoDB unreachable at start-up', () => {
   let mongoPort: number;
   let api: ApiProcess;
   const prefix = uniqueName('mongodown');
-  const redis = redisConnection(process.env.TEST_REDIS_URL!, 'producer');
 
   beforeAll(async () => {
     mongoPort = await freePort(); // nothing listens here until the last test starts FerretDB
@@ -342,6 +412,7 @@ describe('MongoDB unreachable at start-up', () => {
   });
   afterAll(async () => {
     if (api.child.exitCode === null) api.child.kill('SIGKILL');
+    const redis = redisConnection(process.env.TEST_REDIS_URL!, 'producer');
     const queue = createIntakeQueue(testConfig('mongodown', { QUEUE_PREFIX: prefix }), redis);
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();

@@ -137,7 +137,11 @@ export class FakeTelegram {
       });
       const h = this.holds.findIndex((x) => x.method === method);
       const held = h >= 0 ? this.holds.splice(h, 1)[0]!.ms : 0;
-      void new Promise((r) => setTimeout(r, held))
+      // A held answer ends early when the caller hangs up (no timer outlives the test).
+      void new Promise<void>((r) => {
+        const t = setTimeout(r, held);
+        hungUp.signal.addEventListener('abort', () => (clearTimeout(t), r()));
+      })
         .then(() => this.answer(method, body, hungUp.signal))
         .then(
           (result) => {
@@ -248,6 +252,10 @@ export class FakeTelegram {
     this.updates = this.updates.filter((u) => Number(u.update_id) >= offset);
     const timeoutMs = Number(body.timeout ?? 0) * 1000;
     if (!this.updates.length && timeoutMs > 0) {
+      if (hungUp.aborted) {
+        this.abandonedPolls++; // gone while its answer was held: nothing to wait for
+        return [];
+      }
       this.heldPolls++;
       await new Promise<void>((resolve) => {
         const wake = () => {
