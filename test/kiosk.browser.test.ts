@@ -441,19 +441,21 @@ async function releaseTakesOver(early: boolean, failChecks = 0) {
       );
     } catch (e) {
       // Say where the tablet stands, so that a failure can be read from the log alone.
-      const at = await page.evaluate(async () => {
-        const r = await navigator.serviceWorker.getRegistration('/kiosk/');
-        return {
-          controller: navigator.serviceWorker.controller?.state,
-          active: r?.active?.state,
-          waiting: r?.waiting?.state,
-          installing: r?.installing?.state,
-          caches: await caches.keys(),
-          screen: document.body.dataset.screen,
-          version: document.getElementById('status-version')?.textContent,
-          online: navigator.onLine,
-        };
-      });
+      const at = await page
+        .evaluate(async () => {
+          const r = await navigator.serviceWorker.getRegistration('/kiosk/');
+          return {
+            controller: navigator.serviceWorker.controller?.state,
+            active: r?.active?.state,
+            waiting: r?.waiting?.state,
+            installing: r?.installing?.state,
+            caches: await caches.keys(),
+            screen: document.body.dataset.screen,
+            version: document.getElementById('status-version')?.textContent,
+            online: navigator.onLine,
+          };
+        })
+        .catch((err: Error) => `not readable (${err.message})`);
       throw new Error(
         `tablet not on release 2 (${v2.version}; release 1 ${v1.version}): ${JSON.stringify(at)}; ` +
           `service worker script requests: ${swRequests}; ${(e as Error).message}`,
