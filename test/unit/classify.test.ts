@@ -149,6 +149,23 @@ test('birthplace, an address, "came from", "living in", "here in" and parents\' 
   expect(c.classify('The office here in Pakse made me wait 3 hours').center.code).toBe('LA-CH');
 });
 
+test('"but now living in", "came to live with … in" and "I\'m from" are no center; being at a center is', () => {
+  for (const text of [
+    'ແມ່ຕູ້ມາຢູ່ນຳລູກທີ່ປາກເຊ ຢາກເອົາຊື່ເຂົ້າສຳມະໂນຄົວ ເຮັດແນວໃດ',
+    'ແມ່ຕູ້ມາຢູ່ນຳ ລູກສາວ ທີ່ປາກເຊ ຢາກເອົາຊື່ເຂົ້າສຳມະໂນຄົວ',
+    'ເກີດຢູ່ຜົ້ງສາລີ ແຕ່ດຽວນີ້ຢູ່ນະຄອນຫຼວງ ຢາກປ່ຽນບັດປະຈຳຕົວ',
+    'I’m from Sekong, how do I renew my ID card?',
+  ])
+    expect(c.classify(text).center.code).toBeNull();
+  // Being at a place now, or at its center, is being served there.
+  expect(c.classify('ດຽວນີ້ຢູ່ປາກເຊ ຄິວຍາວຫຼາຍ').center.code).toBe('LA-CH');
+  expect(c.classify('ແຕ່ດຽວນີ້ຢູ່ສູນປາກເຊ ລໍຖ້າ 2 ຊົ່ວໂມງ').center.code).toBe('LA-CH');
+  // A business's place is where its licence is asked for.
+  expect(c.classify('registering a company in Pakse next month, what papers?').center.code).toBe(
+    'LA-CH',
+  );
+});
+
 test('named as the center, or not after "from": the place where the citizen is served wins', () => {
   // A move from one place to another: the one after ຈາກ/from is not where they are served.
   expect(c.classify('ຍ້າຍສຳມະໂນຄົວຈາກສາລະວັນ ມາຢູ່ປາກເຊ ພະນັກງານບອກໃຫ້ກັບໄປ').center.code).toBe('LA-CH');
