@@ -290,3 +290,102 @@ describe('the fifth set, classify-labelled-5.jsonl (two more new writers, r… a
     expect(m.latinOnly).toBeGreaterThanOrEqual(0.25);
   });
 });
+
+describe('the sixth set, classify-labelled-6.jsonl (two more new writers, t… and u…)', () => {
+  const sixth = readSet('classify-labelled-6.jsonl');
+
+  test('well formed, with unique ids t0001… then u0001…, and codes from the catalog', () => {
+    expect(sixth.length).toBeGreaterThanOrEqual(580);
+    expect(malformed(sixth, /^[tu]\d{4,}$/)).toEqual([]);
+    expect(new Set(sixth.map((m) => m.id)).size).toBe(sixth.length);
+    expect(unknownCodes(sixth)).toEqual([]);
+  });
+
+  test('no text repeats one of its own or of the earlier sets', () => {
+    expect(
+      repeats(sixth, [
+        'classify-dev.jsonl',
+        'classify-labelled.jsonl',
+        'classify-labelled-2.jsonl',
+        'classify-labelled-3.jsonl',
+        'classify-labelled-4.jsonl',
+        'classify-labelled-5.jsonl',
+      ]),
+    ).toEqual([]);
+  });
+
+  test('every service at least 15 times, every topic 40 and every kind 50; a third name no center', () => {
+    expect(thinClasses(sixth, { service: 15, topic: 40, kind: 50 })).toEqual([]);
+    const m = mix(sixth);
+    expect(m.noCenter).toBeGreaterThanOrEqual(0.3);
+    expect(m.laoOnly).toBeGreaterThanOrEqual(0.6);
+    expect(m.latinOnly).toBeGreaterThanOrEqual(0.3);
+  });
+});
+
+describe('the seventh set, classify-labelled-7.jsonl (two more new writers, v… and w…)', () => {
+  const seventh = readSet('classify-labelled-7.jsonl');
+
+  test('well formed, with unique ids v0001… then w0001…, and codes from the catalog', () => {
+    expect(seventh.length).toBeGreaterThanOrEqual(580);
+    expect(malformed(seventh, /^[vw]\d{4,}$/)).toEqual([]);
+    expect(new Set(seventh.map((m) => m.id)).size).toBe(seventh.length);
+    expect(unknownCodes(seventh)).toEqual([]);
+  });
+
+  test('no text repeats one of its own or of the earlier sets', () => {
+    expect(
+      repeats(seventh, [
+        'classify-dev.jsonl',
+        'classify-labelled.jsonl',
+        'classify-labelled-2.jsonl',
+        'classify-labelled-3.jsonl',
+        'classify-labelled-4.jsonl',
+        'classify-labelled-5.jsonl',
+        'classify-labelled-6.jsonl',
+      ]),
+    ).toEqual([]);
+  });
+
+  test('every service at least 15 times, every topic 40 and every kind 50; a third name no center', () => {
+    expect(thinClasses(seventh, { service: 15, topic: 40, kind: 50 })).toEqual([]);
+    const m = mix(seventh);
+    expect(m.noCenter).toBeGreaterThanOrEqual(0.3);
+    expect(m.laoOnly).toBeGreaterThanOrEqual(0.55);
+    expect(m.latinOnly).toBeGreaterThanOrEqual(0.3);
+  });
+});
+
+describe('the eighth set, classify-labelled-8.jsonl (two more new writers, x… and y…)', () => {
+  const eighth = readSet('classify-labelled-8.jsonl');
+
+  test('well formed, with unique ids x0001… then y0001…, and codes from the catalog', () => {
+    expect(eighth.length).toBeGreaterThanOrEqual(580);
+    expect(malformed(eighth, /^[xy]\d{4,}$/)).toEqual([]);
+    expect(new Set(eighth.map((m) => m.id)).size).toBe(eighth.length);
+    expect(unknownCodes(eighth)).toEqual([]);
+  });
+
+  test('no text repeats one of its own or of the earlier sets', () => {
+    expect(
+      repeats(eighth, [
+        'classify-dev.jsonl',
+        'classify-labelled.jsonl',
+        'classify-labelled-2.jsonl',
+        'classify-labelled-3.jsonl',
+        'classify-labelled-4.jsonl',
+        'classify-labelled-5.jsonl',
+        'classify-labelled-6.jsonl',
+        'classify-labelled-7.jsonl',
+      ]),
+    ).toEqual([]);
+  });
+
+  test('every service at least 15 times, every topic 40 and every kind 50; a third name no center', () => {
+    expect(thinClasses(eighth, { service: 15, topic: 40, kind: 50 })).toEqual([]);
+    const m = mix(eighth);
+    expect(m.noCenter).toBeGreaterThanOrEqual(0.3);
+    expect(m.laoOnly).toBeGreaterThanOrEqual(0.55);
+    expect(m.latinOnly).toBeGreaterThanOrEqual(0.3);
+  });
+});
