@@ -174,6 +174,40 @@ function refused(port: number): Promise<boolean> {
   });
 }
 
+/** Sends one Telegram update to the api's webhook as Telegram would; the caller may hang up. */
+function postTelegramUpdate(
+  port: number,
+  updateId: number,
+  chat: { id: number; type: string; first_name: string },
+  text: string,
+): http.ClientRequest {
+  const req = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/webhooks/telegram',
+    agent: false,
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Telegram-Bot-Api-Secret-Token': TG_SECRET,
+    },
+  });
+  req.on('error', () => undefined);
+  req.end(
+    JSON.stringify({
+      update_id: updateId,
+      message: {
+        message_id: 1,
+        from: { id: chat.id, is_bot: false, first_name: chat.first_name },
+        chat,
+        date: Math.floor(Date.now() / 1000),
+        text,
+      },
+    }),
+  );
+  return req;
+}
+
 describe('SIGTERM with a request in flight', () => {
   const config = testConfig('drain');
   const env = {
@@ -269,30 +303,7 @@ describe('SIGTERM with a request in flight', () => {
       const before = await queue.getWaitingCount();
       fake.holdNext('sendMessage', 1500);
       const chat = { id: 5_100_001, type: 'private', first_name: 'L' };
-      const req = http.request({
-        host: '127.0.0.1',
-        port: api.port,
-        method: 'POST',
-        path: '/webhooks/telegram',
-        agent: false,
-        headers: {
-          'Content-Type': 'application/json',
-          'X-Telegram-Bot-Api-Secret-Token': TG_SECRET,
-        },
-      });
-      req.on('error', () => undefined);
-      req.end(
-        JSON.stringify({
-          update_id: 900_001,
-          message: {
-            message_id: 1,
-            from: { id: chat.id, is_bot: false, first_name: 'L' },
-            chat,
-            date: Math.floor(Date.now() / 1000),
-            text: 'ລໍຖ້າດົນຫຼາຍ ຢູ່ ສູນໄຊເສດຖາ ເລື່ອງໃບຕາດິນ',
-          },
-        }),
-      );
+      const req = postTelegramUpdate(api.port, 900_001, chat, 'ລໍຖ້າດົນຫຼາຍ ຢູ່ ສູນໄຊເສດຖາ ເລື່ອງໃບຕາດິນ');
       await waitFor(() => fake.sent('sendMessage', chat.id).length > 0, 'the bot answering');
       req.destroy();
       api.child.kill('SIGTERM');
@@ -336,30 +347,7 @@ describe('SIGTERM with a request in flight', () => {
       );
       fake.holdNext('sendMessage', 60_000);
       const chat = { id: 5_100_002, type: 'private', first_name: 'L' };
-      const req = http.request({
-        host: '127.0.0.1',
-        port: api.port,
-        method: 'POST',
-        path: '/webhooks/telegram',
-        agent: false,
-        headers: {
-          'Content-Type': 'application/json',
-          'X-Telegram-Bot-Api-Secret-Token': TG_SECRET,
-        },
-      });
-      req.on('error', () => undefined);
-      req.end(
-        JSON.stringify({
-          update_id: 900_002,
-          message: {
-            message_id: 1,
-            from: { id: chat.id, is_bot: false, first_name: 'L' },
-            chat,
-            date: Math.floor(Date.now() / 1000),
-            text: 'ພະນັກງານບໍ່ສຸພາບ ສູນປາກເຊ',
-          },
-        }),
-      );
+      const req = postTelegramUpdate(api.port, 900_002, chat, 'ພະນັກງານບໍ່ສຸພາບ ສູນປາກເຊ');
       await waitFor(() => fake.sent('sendMessage', chat.id).length > 0, 'the bot answering');
       req.destroy();
       const signalled = Date.now();

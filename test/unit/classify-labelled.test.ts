@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import raw from '../../shared/catalog/odsc-catalog.json';
+import { LABELLED_FILES } from '../../shared/classify/labelled-sets';
 
 interface Line {
   id: string;
@@ -230,162 +231,77 @@ describe('the third set, classify-labelled-3.jsonl (kinds, everyday service word
   });
 });
 
-describe('the fourth set, classify-labelled-4.jsonl (two new writers, p… and q…)', () => {
-  const fourth = readSet('classify-labelled-4.jsonl');
+/**
+ * The sets written by two new writers each (docs/labelling.md): the same checks for every one, with
+ * its ids, its size, how often each class must appear and its mix of scripts and centers.
+ */
+const WRITER_SETS = [
+  {
+    name: 'the fourth set',
+    file: 'classify-labelled-4.jsonl',
+    writers: ['p', 'q'],
+    min: 600,
+    classes: { service: 20, topic: 50, kind: 60 },
+    mix: { noCenter: 0.6, laoOnly: 0.45, latinOnly: 0.25 },
+  },
+  {
+    name: 'the fifth set',
+    file: 'classify-labelled-5.jsonl',
+    writers: ['r', 's'],
+    min: 580,
+    classes: { service: 10, topic: 30, kind: 30 },
+    mix: { noCenter: 0.3, laoOnly: 0.6, latinOnly: 0.25 },
+  },
+  {
+    name: 'the sixth set',
+    file: 'classify-labelled-6.jsonl',
+    writers: ['t', 'u'],
+    min: 580,
+    classes: { service: 15, topic: 40, kind: 50 },
+    mix: { noCenter: 0.3, laoOnly: 0.6, latinOnly: 0.3 },
+  },
+  {
+    name: 'the seventh set',
+    file: 'classify-labelled-7.jsonl',
+    writers: ['v', 'w'],
+    min: 580,
+    classes: { service: 15, topic: 40, kind: 50 },
+    mix: { noCenter: 0.3, laoOnly: 0.55, latinOnly: 0.3 },
+  },
+  {
+    name: 'the eighth set',
+    file: 'classify-labelled-8.jsonl',
+    writers: ['x', 'y'],
+    min: 580,
+    classes: { service: 15, topic: 40, kind: 50 },
+    mix: { noCenter: 0.3, laoOnly: 0.55, latinOnly: 0.3 },
+  },
+];
 
-  test('well formed, with unique ids p0001… then q0001…, and codes from the catalog', () => {
-    expect(fourth.length).toBeGreaterThanOrEqual(600);
-    expect(malformed(fourth, /^[pq]\d{4,}$/)).toEqual([]);
-    expect(new Set(fourth.map((m) => m.id)).size).toBe(fourth.length);
-    expect(unknownCodes(fourth)).toEqual([]);
+describe.each(WRITER_SETS)('$name, $file', (w) => {
+  const set = readSet(w.file);
+  const [a, b] = w.writers;
+
+  test(`well formed, with unique ids ${a}0001… then ${b}0001…, and codes from the catalog`, () => {
+    expect(set.length).toBeGreaterThanOrEqual(w.min);
+    expect(malformed(set, new RegExp(`^[${a}${b}]\\d{4,}$`))).toEqual([]);
+    expect(new Set(set.map((m) => m.id)).size).toBe(set.length);
+    expect(unknownCodes(set)).toEqual([]);
   });
 
   test('no text repeats one of its own or of the earlier sets', () => {
-    expect(
-      repeats(fourth, [
-        'classify-dev.jsonl',
-        'classify-labelled.jsonl',
-        'classify-labelled-2.jsonl',
-        'classify-labelled-3.jsonl',
-      ]),
-    ).toEqual([]);
+    expect(repeats(set, LABELLED_FILES.slice(0, LABELLED_FILES.indexOf(w.file)))).toEqual([]);
   });
 
-  test('every service at least 20 times, every topic 50, every kind 60; most name no center', () => {
-    expect(thinClasses(fourth, { service: 20, topic: 50, kind: 60 })).toEqual([]);
-    const m = mix(fourth);
-    expect(m.noCenter).toBeGreaterThanOrEqual(0.6);
-    expect(m.laoOnly).toBeGreaterThanOrEqual(0.45);
-    expect(m.latinOnly).toBeGreaterThanOrEqual(0.25);
+  test(`every service at least ${w.classes.service} times, every topic ${w.classes.topic}, every kind ${w.classes.kind}; the mix of centers and scripts`, () => {
+    expect(thinClasses(set, w.classes)).toEqual([]);
+    const m = mix(set);
+    expect(m.noCenter).toBeGreaterThanOrEqual(w.mix.noCenter);
+    expect(m.laoOnly).toBeGreaterThanOrEqual(w.mix.laoOnly);
+    expect(m.latinOnly).toBeGreaterThanOrEqual(w.mix.latinOnly);
   });
 });
 
-describe('the fifth set, classify-labelled-5.jsonl (two more new writers, r… and s…)', () => {
-  const fifth = readSet('classify-labelled-5.jsonl');
-
-  test('well formed, with unique ids r0001… then s0001…, and codes from the catalog', () => {
-    expect(fifth.length).toBeGreaterThanOrEqual(580);
-    expect(malformed(fifth, /^[rs]\d{4,}$/)).toEqual([]);
-    expect(new Set(fifth.map((m) => m.id)).size).toBe(fifth.length);
-    expect(unknownCodes(fifth)).toEqual([]);
-  });
-
-  test('no text repeats one of its own or of the earlier sets', () => {
-    expect(
-      repeats(fifth, [
-        'classify-dev.jsonl',
-        'classify-labelled.jsonl',
-        'classify-labelled-2.jsonl',
-        'classify-labelled-3.jsonl',
-        'classify-labelled-4.jsonl',
-      ]),
-    ).toEqual([]);
-  });
-
-  test('every service at least 10 times, every topic and every kind 30; a third name no center', () => {
-    expect(thinClasses(fifth, { service: 10, topic: 30, kind: 30 })).toEqual([]);
-    const m = mix(fifth);
-    expect(m.noCenter).toBeGreaterThanOrEqual(0.3);
-    expect(m.laoOnly).toBeGreaterThanOrEqual(0.6);
-    expect(m.latinOnly).toBeGreaterThanOrEqual(0.25);
-  });
-});
-
-describe('the sixth set, classify-labelled-6.jsonl (two more new writers, t… and u…)', () => {
-  const sixth = readSet('classify-labelled-6.jsonl');
-
-  test('well formed, with unique ids t0001… then u0001…, and codes from the catalog', () => {
-    expect(sixth.length).toBeGreaterThanOrEqual(580);
-    expect(malformed(sixth, /^[tu]\d{4,}$/)).toEqual([]);
-    expect(new Set(sixth.map((m) => m.id)).size).toBe(sixth.length);
-    expect(unknownCodes(sixth)).toEqual([]);
-  });
-
-  test('no text repeats one of its own or of the earlier sets', () => {
-    expect(
-      repeats(sixth, [
-        'classify-dev.jsonl',
-        'classify-labelled.jsonl',
-        'classify-labelled-2.jsonl',
-        'classify-labelled-3.jsonl',
-        'classify-labelled-4.jsonl',
-        'classify-labelled-5.jsonl',
-      ]),
-    ).toEqual([]);
-  });
-
-  test('every service at least 15 times, every topic 40 and every kind 50; a third name no center', () => {
-    expect(thinClasses(sixth, { service: 15, topic: 40, kind: 50 })).toEqual([]);
-    const m = mix(sixth);
-    expect(m.noCenter).toBeGreaterThanOrEqual(0.3);
-    expect(m.laoOnly).toBeGreaterThanOrEqual(0.6);
-    expect(m.latinOnly).toBeGreaterThanOrEqual(0.3);
-  });
-});
-
-describe('the seventh set, classify-labelled-7.jsonl (two more new writers, v… and w…)', () => {
-  const seventh = readSet('classify-labelled-7.jsonl');
-
-  test('well formed, with unique ids v0001… then w0001…, and codes from the catalog', () => {
-    expect(seventh.length).toBeGreaterThanOrEqual(580);
-    expect(malformed(seventh, /^[vw]\d{4,}$/)).toEqual([]);
-    expect(new Set(seventh.map((m) => m.id)).size).toBe(seventh.length);
-    expect(unknownCodes(seventh)).toEqual([]);
-  });
-
-  test('no text repeats one of its own or of the earlier sets', () => {
-    expect(
-      repeats(seventh, [
-        'classify-dev.jsonl',
-        'classify-labelled.jsonl',
-        'classify-labelled-2.jsonl',
-        'classify-labelled-3.jsonl',
-        'classify-labelled-4.jsonl',
-        'classify-labelled-5.jsonl',
-        'classify-labelled-6.jsonl',
-      ]),
-    ).toEqual([]);
-  });
-
-  test('every service at least 15 times, every topic 40 and every kind 50; a third name no center', () => {
-    expect(thinClasses(seventh, { service: 15, topic: 40, kind: 50 })).toEqual([]);
-    const m = mix(seventh);
-    expect(m.noCenter).toBeGreaterThanOrEqual(0.3);
-    expect(m.laoOnly).toBeGreaterThanOrEqual(0.55);
-    expect(m.latinOnly).toBeGreaterThanOrEqual(0.3);
-  });
-});
-
-describe('the eighth set, classify-labelled-8.jsonl (two more new writers, x… and y…)', () => {
-  const eighth = readSet('classify-labelled-8.jsonl');
-
-  test('well formed, with unique ids x0001… then y0001…, and codes from the catalog', () => {
-    expect(eighth.length).toBeGreaterThanOrEqual(580);
-    expect(malformed(eighth, /^[xy]\d{4,}$/)).toEqual([]);
-    expect(new Set(eighth.map((m) => m.id)).size).toBe(eighth.length);
-    expect(unknownCodes(eighth)).toEqual([]);
-  });
-
-  test('no text repeats one of its own or of the earlier sets', () => {
-    expect(
-      repeats(eighth, [
-        'classify-dev.jsonl',
-        'classify-labelled.jsonl',
-        'classify-labelled-2.jsonl',
-        'classify-labelled-3.jsonl',
-        'classify-labelled-4.jsonl',
-        'classify-labelled-5.jsonl',
-        'classify-labelled-6.jsonl',
-        'classify-labelled-7.jsonl',
-      ]),
-    ).toEqual([]);
-  });
-
-  test('every service at least 15 times, every topic 40 and every kind 50; a third name no center', () => {
-    expect(thinClasses(eighth, { service: 15, topic: 40, kind: 50 })).toEqual([]);
-    const m = mix(eighth);
-    expect(m.noCenter).toBeGreaterThanOrEqual(0.3);
-    expect(m.laoOnly).toBeGreaterThanOrEqual(0.55);
-    expect(m.latinOnly).toBeGreaterThanOrEqual(0.3);
-  });
+test('every set file is one the model trains on, in the order written', () => {
+  expect(LABELLED_FILES.slice(-WRITER_SETS.length)).toEqual(WRITER_SETS.map((w) => w.file));
 });
