@@ -282,6 +282,23 @@ describe('SIGTERM with a request in flight', () => {
     expect(await queue.getWaitingCount()).toBe(2);
   });
 
+  /** An api on the Bot API stand-in, with no readiness grace, once it is ready. */
+  async function readyApiWithTelegram(fake: FakeTelegram, more: Record<string, string> = {}) {
+    const api = await spawnApi({
+      ...env,
+      SHUTDOWN_READY_GRACE_MS: '0',
+      TELEGRAM_BOT_TOKEN: TG_TOKEN,
+      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+      TELEGRAM_API_ROOT: fake.url,
+      ...more,
+    });
+    await waitFor(
+      async () => (await call(api.port, 'GET', '/readyz')).json().status === 'ready',
+      'api ready with MongoDB',
+    );
+    return api;
+  }
+
   test('a request whose client has gone still finishes its work before Redis closes, and the api exits 0', async () => {
     // A Telegram update whose answer (sendMessage) Telegram is slow to take: the webhook's handler
     // is still at work when its client gives up and the api is told to stop. The closed socket
@@ -289,17 +306,7 @@ describe('SIGTERM with a request in flight', () => {
     const fake = new FakeTelegram(TG_TOKEN);
     await fake.start();
     try {
-      const api = await spawnApi({
-        ...env,
-        SHUTDOWN_READY_GRACE_MS: '0',
-        TELEGRAM_BOT_TOKEN: TG_TOKEN,
-        TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-        TELEGRAM_API_ROOT: fake.url,
-      });
-      await waitFor(
-        async () => (await call(api.port, 'GET', '/readyz')).json().status === 'ready',
-        'api ready with MongoDB',
-      );
+      const api = await readyApiWithTelegram(fake);
       const before = await queue.getWaitingCount();
       fake.holdNext('sendMessage', 1500);
       const chat = { id: 5_100_001, type: 'private', first_name: 'L' };
@@ -333,18 +340,7 @@ describe('SIGTERM with a request in flight', () => {
     const fake = new FakeTelegram(TG_TOKEN);
     await fake.start();
     try {
-      const api = await spawnApi({
-        ...env,
-        SHUTDOWN_READY_GRACE_MS: '0',
-        SHUTDOWN_TIMEOUT_MS: '8000',
-        TELEGRAM_BOT_TOKEN: TG_TOKEN,
-        TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-        TELEGRAM_API_ROOT: fake.url,
-      });
-      await waitFor(
-        async () => (await call(api.port, 'GET', '/readyz')).json().status === 'ready',
-        'api ready with MongoDB',
-      );
+      const api = await readyApiWithTelegram(fake, { SHUTDOWN_TIMEOUT_MS: '8000' });
       fake.holdNext('sendMessage', 60_000);
       const chat = { id: 5_100_002, type: 'private', first_name: 'L' };
       const req = postTelegramUpdate(api.port, 900_002, chat, 'ພະນັກງານບໍ່ສຸພາບ ສູນປາກເຊ');
