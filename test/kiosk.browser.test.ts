@@ -459,6 +459,7 @@ async function releaseTakesOver(early: boolean, failChecks = 0) {
       throw new Error(
         `tablet not on release 2 (${v2.version}; release 1 ${v1.version}): ${JSON.stringify(at)}; ` +
           `service worker script requests: ${swRequests}; ${(e as Error).message}`,
+        { cause: e },
       );
     }
     // The new release's page settles on the smileys (it may still be loading when the version shows).
