@@ -71,7 +71,8 @@ const SENT = {
     centerCode: A,
     serviceCode: 'family_book',
     rating: 2,
-    text: 'ຄ່າທຳນຽມແພງເກີນໄປ ບໍ່ໄດ້ຮັບໃບບິນ',
+    // Fees alone ("no receipt" would also be informal_payment, by the labelling guideline).
+    text: 'ຄ່າທຳນຽມແພງເກີນໄປ ບໍ່ພໍໃຈ',
     topicCodes: ['fees'],
   },
   c3: {
