@@ -134,7 +134,8 @@ test('no center named: we ask once which district or province, and the reply com
   );
   expect(ask.body).toBe(FOLLOWUP_TEXT.en);
   expect(ask.toHash).toBe(p.vault.hash(`phone:${From}`));
-  expect(await queue.getJob(`notify-${ask._id}`)).toBeTruthy();
+  // The message is recorded, then its job added: wait for the job, not only the record.
+  await waitFor(() => queue.getJob(`notify-${ask._id}`), 'follow-up job queued');
 
   // The window has passed; the answer still joins because we asked.
   await p.redis.del(threadKey(p.config.queuePrefix, p.vault.hash(`phone:${From}`)));
