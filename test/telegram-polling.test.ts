@@ -95,8 +95,16 @@ const exited = (child: ChildProcess) =>
 /** Pushes an update to getUpdates and waits until the bot has answered it (one more call). */
 async function step(update: Record<string, unknown>, chatId: number, expect: string) {
   fake.pushUpdate(update);
+  // The call is recorded when it arrives and answered after: wait for the answer too, since the
+  // next step reads the id of the message it sent.
   await waitFor(
-    () => String(fake.last(chatId)?.body.text ?? '').includes(expect),
+    () => {
+      const call = fake.last(chatId);
+      return (
+        String(call?.body.text ?? '').includes(expect) &&
+        (call!.method !== 'sendMessage' || call!.result !== undefined)
+      );
+    },
     `the bot to answer "${expect.slice(0, 30)}"`,
     20_000,
   );
