@@ -276,6 +276,22 @@ const WRITER_SETS = [
     classes: { service: 15, topic: 40, kind: 50 },
     mix: { noCenter: 0.3, laoOnly: 0.55, latinOnly: 0.3 },
   },
+  {
+    name: 'the ninth set',
+    file: 'classify-labelled-9.jsonl',
+    writers: ['z', 'a'],
+    min: 590,
+    classes: { service: 20, topic: 50, kind: 40 },
+    mix: { noCenter: 0.3, laoOnly: 0.3, latinOnly: 0.6 },
+  },
+  {
+    name: 'the tenth set',
+    file: 'classify-labelled-10.jsonl',
+    writers: ['b', 'c'],
+    min: 590,
+    classes: { service: 20, topic: 50, kind: 40 },
+    mix: { noCenter: 0.3, laoOnly: 0.3, latinOnly: 0.6 },
+  },
 ];
 
 describe.each(WRITER_SETS)('$name, $file', (w) => {
