@@ -829,6 +829,10 @@ export const EXTRA_PLACE_TERMS: Record<string, string[]> = {
     'vientiane',
     'viengchan',
     'vientian',
+    // "the capital center", "the capital ODSC" (the tenth set's writers).
+    'capital center',
+    'capital centre',
+    'capital odsc',
   ],
   'LA-LP': ['luang phrabang', 'lpb', 'louangphrabang'],
   'LA-SV': ['savan', 'savanakhet', 'ສະຫວັນ'],

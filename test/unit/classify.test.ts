@@ -166,6 +166,25 @@ test('"but now living in", "came to live with … in" and "I\'m from" are no cen
   );
 });
 
+test('"moved to live in", romanised "I live in", a relative\'s or a volunteer\'s place are no center; "the capital center" is Vientiane Capital', () => {
+  for (const text of [
+    'ຍ້າຍມາຢູ່ນະຄອນຫຼວງໄດ້ສອງປີແລ້ວ ຕ້ອງໄປແຈ້ງຍ້າຍຢູ່ໃສ',
+    'I want to build a small shed behind my house, need a permit? khoy yu Naxaithong',
+    'My mum in Savannakhet needs to add my baby brother to our family book, can she do it alone?',
+    'import of used cars, is it allowed again? my friend in Savan says yes',
+    "I'm volunteering in Xam Neua, who does my work permit?",
+  ])
+    expect(c.classify(text).center.code).toBeNull();
+  for (const text of [
+    'Parking at the capital ODSC is a nightmare',
+    'renewed my licence at the capital center today, quick',
+    'the capital centre made me wait 2 hours',
+  ])
+    expect(c.classify(text).center.code).toBe('LA-VT');
+  // Being served at a place after a move there still names it.
+  expect(c.classify('ຍ້າຍມາຢູ່ປາກເຊ ແລ້ວໄປສູນປາກເຊ ລໍຖ້າ 3 ຊົ່ວໂມງ').center.code).toBe('LA-CH');
+});
+
 test('named as the center, or not after "from": the place where the citizen is served wins', () => {
   // A move from one place to another: the one after ຈາກ/from is not where they are served.
   expect(c.classify('ຍ້າຍສຳມະໂນຄົວຈາກສາລະວັນ ມາຢູ່ປາກເຊ ພະນັກງານບອກໃຫ້ກັບໄປ').center.code).toBe('LA-CH');
