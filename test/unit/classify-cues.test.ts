@@ -192,7 +192,8 @@ describe('per-topic thresholds', () => {
     expect(Object.keys(file.topicThresholds ?? {}).sort()).toEqual(
       [...DEFAULT_SETTINGS.topics].sort(),
     );
-    // Thresholds no message reaches: the model then adds and keeps no topic at all.
+    // Thresholds no message reaches: the model then adds and keeps no topic by them; only the
+    // complaint's fallback (its one likeliest topic, DEFAULT_POLICY.topicForKinds) is left.
     const never = Object.fromEntries(DEFAULT_SETTINGS.topics.map((c) => [c, { keep: 2, add: 2 }]));
     const strict = ClassifierModel.fromFile({ ...file, topicThresholds: never });
     expect(strict.toFile().topicThresholds).toEqual(never);
@@ -203,7 +204,10 @@ describe('per-topic thresholds', () => {
     expect(new TextClassifier(catalog, [], shipped).classify(text).topics.length).toBeGreaterThan(
       0,
     );
-    expect(new TextClassifier(catalog, [], strict).classify(text).topics).toEqual([]);
+    const left = new TextClassifier(catalog, [], strict).classify(text);
+    expect(left.kind.code).toBe('complaint');
+    expect(left.topics).toHaveLength(1);
+    expect(left.topics[0]!.method).toBe('model');
   });
 
   test('chooseTopicThresholds finds each topic its own cut on out-of-fold scores', () => {

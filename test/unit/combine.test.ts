@@ -35,6 +35,9 @@ test('the policy shipped', () => {
     serviceRuleWinsAt: 0.85,
     keepRuleTopicAt: 0.15,
     addModelTopicAt: 0.4,
+    topicForKinds: ['complaint', 'question'],
+    topicFloor: 0.2,
+    noTopicsForOther: true,
   });
 });
 
@@ -174,6 +177,46 @@ describe('topics', () => {
       model({ topics: [{ code: 'fees', p: 0.01, confidence: 0.99 }] }),
     );
     expect(out.topics).toEqual([other]);
+  });
+});
+
+describe('topics and the kind', () => {
+  const weak = [
+    { code: 'fees', p: 0.19, confidence: 0.7 },
+    { code: 'documents', p: 0.2, confidence: 0.6543 },
+    { code: 'information', p: 0.05, confidence: 0.8 },
+  ];
+  const kind = (code: string) => ({ kind: { code, p: 0.9, confidence: 0.9 } });
+
+  test('a complaint or question left with no topic gets the likeliest, from topicFloor', () => {
+    for (const k of ['complaint', 'question'])
+      expect(combine(rules(), model({ ...kind(k), topics: weak })).topics).toEqual([
+        { code: 'documents', confidence: 0.654, method: 'model' },
+      ]);
+    // Under the floor: nothing.
+    const under = weak.map((t) => ({ ...t, p: t.p === 0.2 ? 0.199 : t.p }));
+    expect(combine(rules(), model({ topics: under })).topics).toEqual([]);
+    // Not for praise or a suggestion, which often have no topic.
+    for (const k of ['praise', 'suggestion'])
+      expect(combine(rules(), model({ ...kind(k), topics: weak })).topics).toEqual([]);
+    // Not when a topic was given: it stays alone.
+    const given = [...weak, { code: 'staff_conduct', p: 0.5, confidence: 0.6 }];
+    expect(combine(rules(), model({ topics: given })).topics.map((t) => t.code)).toEqual([
+      'staff_conduct',
+    ]);
+    // Off in the policy: nothing added.
+    expect(
+      combine(rules(), model({ topics: weak }), { ...DEFAULT_POLICY, topicForKinds: [] }).topics,
+    ).toEqual([]);
+  });
+
+  test('a message of kind other has no topics, from the model or the rules', () => {
+    const r = rules({ topics: [keyword('other', 0.7), keyword('fees', 0.8)] });
+    const m = model({ ...kind('other'), topics: [{ code: 'fees', p: 0.9, confidence: 0.9 }] });
+    expect(combine(r, m).topics).toEqual([]);
+    expect(
+      combine(r, m, { ...DEFAULT_POLICY, noTopicsForOther: false }).topics.map((t) => t.code),
+    ).toEqual(['fees', 'other']);
   });
 });
 
