@@ -838,7 +838,7 @@ export const EXTRA_PLACE_TERMS: Record<string, string[]> = {
   'LA-SV': ['savan', 'savanakhet', 'ສະຫວັນ'],
   'LA-CH': ['champassack', 'champa'],
   'LA-VT-XAYSETHA': ['xaysettha', 'xaisetha', 'saisettha'],
-  'LA-VT-SISATTANAK': ['sisattanack', 'sisatanak', 'ສີສັດ'],
+  'LA-VT-SISATTANAK': ['sisattanack', 'sisatanak', 'ສີສັດ', 'sisat'],
   'LA-VT-SIKHOTTABONG': ['ສີໂຄດ', 'sikhot', 'sikhott'],
   'LA-CH-BACHIANGCHALEUNSOUK': ['ບາຈຽງ'],
   'LA-VT-CHANTHABOULY': ['chanthabouly', 'chantabouly', 'chanthabuly'],

@@ -166,13 +166,14 @@ test('"but now living in", "came to live with … in" and "I\'m from" are no cen
   );
 });
 
-test('"moved to live in", romanised "I live in", a relative\'s or a volunteer\'s place are no center; "the capital center" is Vientiane Capital', () => {
+test('romanised "I live in" and "I am from", a relative\'s or a volunteer\'s place are no center; "the capital center" is Vientiane Capital, "Sisat" Sisattanak', () => {
   for (const text of [
-    'ຍ້າຍມາຢູ່ນະຄອນຫຼວງໄດ້ສອງປີແລ້ວ ຕ້ອງໄປແຈ້ງຍ້າຍຢູ່ໃສ',
     'I want to build a small shed behind my house, need a permit? khoy yu Naxaithong',
     'My mum in Savannakhet needs to add my baby brother to our family book, can she do it alone?',
     'import of used cars, is it allowed again? my friend in Savan says yes',
     "I'm volunteering in Xam Neua, who does my work permit?",
+    'khoy pen khon Sekong, bat pa cham tua mot ayu, het yu sai dai?',
+    'koy yu Sikhottabong, het bai anuyat puk heuan yu sai?',
   ])
     expect(c.classify(text).center.code).toBeNull();
   for (const text of [
@@ -181,8 +182,18 @@ test('"moved to live in", romanised "I live in", a relative\'s or a volunteer\'s
     'the capital centre made me wait 2 hours',
   ])
     expect(c.classify(text).center.code).toBe('LA-VT');
-  // Being served at a place after a move there still names it.
-  expect(c.classify('ຍ້າຍມາຢູ່ປາກເຊ ແລ້ວໄປສູນປາກເຊ ລໍຖ້າ 3 ຊົ່ວໂມງ').center.code).toBe('LA-CH');
+  // "Sisat", the everyday short name of Sisattanak.
+  expect(c.classify('mue ni pai jaeng tai ya yu sun Sisat').center.code).toBe('LA-VT-SISATTANAK');
+  // Named as a center right after, the place is where they are: "khoy yu" is also "I am at".
+  for (const [text, code] of [
+    ['khoy yu Pakse ODSC now, queue is 3 hours', 'LA-CH'],
+    ['My mother in Savannakhet center waited 3 hours', 'LA-SV'],
+    // "khong khoy yu": something of mine at a place, not where I live.
+    ['bai ta din khong khoi yu Pakse bo dai jak 3 deuan', 'LA-CH'],
+  ])
+    expect(c.classify(text!).center.code).toBe(code);
+  // A province's or district's capital is not Vientiane Capital.
+  expect(c.classify('the provincial capital center is slow').center.code).not.toBe('LA-VT');
 });
 
 test('named as the center, or not after "from": the place where the citizen is served wins', () => {
