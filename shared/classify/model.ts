@@ -57,7 +57,12 @@ export interface ModelFile {
   service: { classes: string[]; w: string; b: number[] };
   kind: { classes: string[]; w: string; b: number[] };
   topics: { code: string; w: string; b: number }[];
-  calibration: { service: Platt; kind: Platt; topics: Platt };
+  /**
+   * `topics` calibrates the model's own yes / no per topic; `given` (absent in older files) maps a
+   * topic's p to how often a topic given by the rules and the model together (combine.ts, with
+   * its thresholds and kind rules) is right, fitted on out-of-fold decisions.
+   */
+  calibration: { service: Platt; kind: Platt; topics: Platt; given?: Platt };
   /** Calibrated confidence under which a field goes to triage (chosen on cross-validated scores). */
   triageAt: { service: number; kind: number; topics: number };
   /**
@@ -78,6 +83,8 @@ export interface Scored {
   p: number;
   /** Calibrated: the share of such answers that are right. */
   confidence: number;
+  /** A topic's only: how often it is right when given (calibration.given), where the file has it. */
+  given?: number;
 }
 
 export interface ModelPrediction {
@@ -315,7 +322,10 @@ export class ClassifierModel {
         const p = sigmoid(z[ks + kk + i]!);
         // The confidence of the decision taken: p when the topic is given, 1 − p when not.
         const decided = p >= 0.5 ? p : 1 - p;
-        return { code, p, confidence: calibrate(cal.topics, decided) };
+        const confidence = calibrate(cal.topics, decided);
+        return cal.given
+          ? { code, p, confidence, given: calibrate(cal.given, p) }
+          : { code, p, confidence };
       }),
     };
   }

@@ -300,7 +300,7 @@ export function trainCalibrated(
 ): TrainResult {
   const cv = crossValidate(rules, labelled, corrections, settings);
   const points = decisionPoints(labelled, cv.model);
-  const calibration = {
+  const calibration: ModelFile['calibration'] = {
     service: fitPlatt(points.service),
     kind: fitPlatt(points.kind),
     topics: fitPlatt(points.topics),
@@ -315,13 +315,23 @@ export function trainCalibrated(
     kind: chooseThreshold(calibrated(points.kind, calibration.kind)),
     topics: chooseThreshold(calibrated(points.topics, calibration.topics)),
   };
+  const ruleResults = labelled.map((m) => rules.rulesWithSignals(m.text).result);
   const topicThresholds = chooseTopicThresholds(
     labelled,
-    cv.combined.map((_, j) =>
-      rules.rulesWithSignals(labelled[j]!.text).result.topics.map((t) => t.code!),
-    ),
+    ruleResults.map((r) => r.topics.map((t) => t.code!)),
     cv.model,
   );
+  // How often a topic given by rules and model together is right, by its p: the topics combine.ts
+  // gives on the out-of-fold scores with these thresholds and its kind rules.
+  const policy = { ...DEFAULT_POLICY, topicAt: topicThresholds };
+  const givenPoints = labelled.flatMap((m, j) => {
+    const ps = new Map(cv.model[j]!.topics.map((t) => [t.code, t.p]));
+    return combine(ruleResults[j]!, cv.model[j]!, policy).topics.flatMap((t) => {
+      const p = ps.get(t.code);
+      return p === undefined ? [] : [{ p, right: m.topics.includes(t.code!) }];
+    });
+  });
+  calibration.given = fitPlatt(givenPoints);
   const all = [
     ...labelled.map(toExample),
     ...variantsOf(labelled, settings).flat(),
@@ -346,6 +356,7 @@ function recalibrate(m: ModelPrediction, c: ModelFile['calibration']): ModelPred
     topics: m.topics.map((t) => ({
       ...t,
       confidence: conf(t.p >= 0.5 ? t.p : 1 - t.p, c.topics),
+      ...(c.given ? { given: conf(t.p, c.given) } : {}),
     })),
   };
 }

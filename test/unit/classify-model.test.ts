@@ -23,7 +23,7 @@ import {
   type ModelFileV1,
   type ModelPrediction,
 } from '../../shared/classify/model';
-import { ece } from '../../shared/classify/report';
+import { detailedReport, ece } from '../../shared/classify/report';
 import { guardVerdict } from '../../shared/classify/retrain';
 import { shippedModel } from '../../shared/classify/shipped';
 import { isLockedTest } from '../../shared/classify/split';
@@ -261,6 +261,29 @@ test('the shipped model beats the rules on the locked split and keeps center', (
   expect(withModel.service.accuracy).toBeGreaterThan(alone.service.accuracy);
   expect(withModel.topics.f1).toBeGreaterThan(alone.topics.f1);
   expect(withModel.kind.accuracy).toBeGreaterThan(alone.kind.accuracy);
+});
+
+test("a given topic's confidence means what it says on the locked split (calibration.given)", () => {
+  const { locked } = labelledSets();
+  const file = shippedModel().toFile();
+  expect(file.calibration.given).toBeDefined();
+  // Round trip, and a higher p is a surer topic.
+  expect(ClassifierModel.fromFile(file).toFile().calibration).toEqual(file.calibration);
+  const g = file.calibration.given!;
+  const at = (p: number) => 1 / (1 + Math.exp(-(g.a * Math.log(p / (1 - p)) + g.b)));
+  expect(at(0.3)).toBeLessThan(at(0.6));
+  // Binned by confidence, given topics are right about as often as they say (ECE). With the
+  // model's own yes / no confidence instead (the file without `given`) they are not.
+  const report = (m: ClassifierModel) =>
+    detailedReport(
+      locked,
+      locked.map((x) => rules.withModel(m).classify(x.text)),
+      file.triageAt,
+    );
+  expect(report(shippedModel()).ece.topics).toBeLessThan(0.03);
+  const { given: _, ...older } = file.calibration;
+  const without = ClassifierModel.fromFile({ ...file, calibration: older });
+  expect(report(without).ece.topics).toBeGreaterThan(0.05);
 });
 
 test('the retraining guard allows at most one message lost per field on the locked split', () => {

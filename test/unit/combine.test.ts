@@ -38,6 +38,7 @@ test('the policy shipped', () => {
     topicForKinds: ['complaint', 'question'],
     topicFloor: 0.2,
     noTopicsForOther: true,
+    kindTopicsAt: 0.6,
   });
 });
 
@@ -122,7 +123,8 @@ describe('topics', () => {
     expect(out.topics).toEqual([
       { code: 'waiting_time', confidence: 0.5, method: 'keyword' },
       { code: 'documents', confidence: 0.889, method: 'keyword' },
-      { code: 'staff_conduct', confidence: 0.61, method: 'model' },
+      // Given under 0.5, against the model's no: right about 1 − 0.61 of the time.
+      { code: 'staff_conduct', confidence: 0.39, method: 'model' },
     ]);
   });
 
@@ -145,8 +147,8 @@ describe('topics', () => {
       combine(r, m, { ...policy, topicAt: { ...policy.topicAt, other: { keep: 1, add: 0.3 } } })
         .topics,
     ).toEqual([
-      { code: 'waiting_time', confidence: 0.6, method: 'keyword' },
-      { code: 'other', confidence: 0.7, method: 'model' },
+      { code: 'waiting_time', confidence: 0.4, method: 'keyword' },
+      { code: 'other', confidence: 0.3, method: 'model' },
     ]);
     // Just under its own add threshold: not added; documents keeps the shared 0.4.
     expect(
@@ -191,7 +193,7 @@ describe('topics and the kind', () => {
   test('a complaint or question left with no topic gets the likeliest, from topicFloor', () => {
     for (const k of ['complaint', 'question'])
       expect(combine(rules(), model({ ...kind(k), topics: weak })).topics).toEqual([
-        { code: 'documents', confidence: 0.654, method: 'model' },
+        { code: 'documents', confidence: 0.346, method: 'model' },
       ]);
     // Under the floor: nothing.
     const under = weak.map((t) => ({ ...t, p: t.p === 0.2 ? 0.199 : t.p }));
@@ -208,6 +210,60 @@ describe('topics and the kind', () => {
     expect(
       combine(rules(), model({ topics: weak }), { ...DEFAULT_POLICY, topicForKinds: [] }).topics,
     ).toEqual([]);
+  });
+
+  test('a topic the rules found comes back as keyword; the confidence follows p on both sides of 0.5', () => {
+    const r = rules({ topics: [keyword('waiting_time', 0.8)] });
+    // waiting_time found by the rules but under its own keep threshold (0.3): dropped, then given
+    // back as the complaint's likeliest topic (from topicFloor, 0.2).
+    const policy = { ...DEFAULT_POLICY, topicAt: { waiting_time: { keep: 0.3, add: 0.5 } } };
+    const m = model({
+      topics: [
+        { code: 'waiting_time', p: 0.25, confidence: 0.7 },
+        { code: 'fees', p: 0.12, confidence: 0.8 },
+      ],
+    });
+    expect(combine(r, m, policy).topics).toEqual([
+      { code: 'waiting_time', confidence: 0.3, method: 'keyword' },
+    ]);
+    const sure = model({ topics: [{ code: 'fees', p: 0.5, confidence: 0.8 }] });
+    expect(combine(rules(), sure).topics).toEqual([
+      { code: 'fees', confidence: 0.8, method: 'model' },
+    ]);
+  });
+
+  test("a model file's given-topic calibration decides a given topic's confidence", () => {
+    const m = model({
+      topics: [
+        { code: 'fees', p: 0.3, confidence: 0.7, given: 0.6123 },
+        { code: 'documents', p: 0.9, confidence: 0.9, given: 0.8 },
+      ],
+    });
+    const r = rules({ topics: [keyword('fees', 0.8)] });
+    expect(combine(r, m).topics).toEqual([
+      { code: 'fees', confidence: 0.612, method: 'keyword' },
+      { code: 'documents', confidence: 0.8, method: 'model' },
+    ]);
+  });
+
+  test('the kind rules need a kind confidence of kindTopicsAt (0.6), where the text kind stands', () => {
+    const unsure = (code: string, confidence: number) => ({
+      kind: { code, p: 0.5, confidence },
+    });
+    const fees = [{ code: 'fees', p: 0.9, confidence: 0.9 }];
+    expect(
+      combine(rules(), model({ ...unsure('other', 0.599), topics: fees })).topics,
+    ).toHaveLength(1);
+    expect(combine(rules(), model({ ...unsure('other', 0.6), topics: fees })).topics).toEqual([]);
+    expect(combine(rules(), model({ ...unsure('complaint', 0.599), topics: weak })).topics).toEqual(
+      [],
+    );
+    expect(
+      combine(rules(), model({ ...unsure('complaint', 0.6), topics: weak })).topics.map(
+        (t) => t.code,
+      ),
+    ).toEqual(['documents']);
+    expect(Object.isFrozen(DEFAULT_POLICY.topicForKinds)).toBe(true);
   });
 
   test('a message of kind other has no topics, from the model or the rules', () => {

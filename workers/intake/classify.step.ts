@@ -121,7 +121,12 @@ export class CatalogTextClassifier implements Classifier {
     const center = base.center.method === 'explicit' ? base.center : r.center;
     const service = base.service.method === 'explicit' ? base.service : r.service;
     const explicitTopics = new Set(base.topics.map((t) => t.code));
-    const topics = [...base.topics, ...r.topics.filter((t) => !explicitTopics.has(t.code))];
+    // Topics the citizen chose (kiosk, form, bot) answer what a lone topic the model added against
+    // its own "no" only guesses (e.g. a complaint's likeliest topic, combine.ts).
+    const lone = r.topics.length === 1 ? r.topics[0]! : undefined;
+    const guess = explicitTopics.size > 0 && lone?.method === 'model' && lone.confidence < 0.5;
+    const fromText = guess ? [] : r.topics.filter((t) => !explicitTopics.has(t.code));
+    const topics = [...base.topics, ...fromText];
     const rated = input.envelope.rating !== undefined;
     // Words beat stars when they are clear; otherwise the rating decides.
     const useText = r.kind.confidence >= TRIAGE_THRESHOLD || !rated;
