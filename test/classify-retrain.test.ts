@@ -44,14 +44,16 @@ const PROBES = ['kpn paper please help', 'my kpn paper took long', 'question abo
  * messages of the locked split itself, so that the damage shows where the guard looks. (Ten, twenty
  * or forty praise messages written here, or taken from the open messages, moved kind on the locked
  * split by no more than the guard's one-message tolerance once 2,661 messages were labelled: the
- * guard would have had nothing to refuse.)
+ * guard would have had nothing to refuse.) Ones the model that will classify them (the version
+ * then active) reads as praise, so that marking them complaints changes each of them.
  */
-const shipped = new TextClassifier(seedCatalogView(), [], shippedModel());
-const MISLABELLED = labelledSets()
-  // Ones the model reads as praise, so that marking them complaints changes something.
-  .locked.filter((m) => m.kind === 'praise' && shipped.classify(m.text).kind.code === 'praise')
-  .slice(0, 10)
-  .map((m) => m.text);
+const mislabelled = (model: ClassifierModel) => {
+  const c = new TextClassifier(seedCatalogView(), [], model);
+  return labelledSets()
+    .locked.filter((m) => m.kind === 'praise' && c.classify(m.text).kind.code === 'praise')
+    .slice(0, 10)
+    .map((m) => m.text);
+};
 
 let p: TestPlatform;
 let staff: StaffAgent;
@@ -190,6 +192,8 @@ test('after staff correct N messages of an unknown phrasing, the retrained model
 
   // Path 2: staff mark a batch of praise as complaints. The job trains on it, finds the new version
   // worse on the locked split (kind), and keeps it inactive with the reason.
+  const MISLABELLED = mislabelled(learned);
+  expect(MISLABELLED).toHaveLength(10);
   for (const text of MISLABELLED) await correct(text, { kind: 'complaint' });
   expect(await loadCorrections(p.Feedback)).toHaveLength(CORRECTED.length + MISLABELLED.length);
   const bad = await runJob();

@@ -370,6 +370,8 @@ export class Citizen {
 export function messageIdOf(call: ApiCall | undefined): number {
   if (!call) throw new Error('no message');
   if (call.method === 'editMessageText') return Number(call.body.message_id);
+  // A call is recorded when it arrives and answered after: wait for the answer before asking.
+  if (call.result === undefined) throw new Error(`${call.method} not answered yet`);
   return (call.result as { message_id: number }).message_id;
 }
 
