@@ -292,6 +292,22 @@ const WRITER_SETS = [
     classes: { service: 20, topic: 50, kind: 40 },
     mix: { noCenter: 0.3, laoOnly: 0.3, latinOnly: 0.6 },
   },
+  {
+    name: 'the eleventh set',
+    file: 'classify-labelled-11.jsonl',
+    writers: ['e', 'f'],
+    min: 590,
+    classes: { service: 20, topic: 50, kind: 40 },
+    mix: { noCenter: 0.3, laoOnly: 0.4, latinOnly: 0.25 },
+  },
+  {
+    name: 'the twelfth set',
+    file: 'classify-labelled-12.jsonl',
+    writers: ['g', 'h'],
+    min: 590,
+    classes: { service: 20, topic: 50, kind: 40 },
+    mix: { noCenter: 0.3, laoOnly: 0.15, latinOnly: 0.7 },
+  },
 ];
 
 describe.each(WRITER_SETS)('$name, $file', (w) => {
