@@ -104,11 +104,11 @@ export function combine(
   const ruleTopics = new Set(rules.topics.map((t) => t.code));
   const topics: Classified[] = [];
   // A given topic's confidence: how often topics given at its p are right (calibration.given, fitted
-  // on out-of-fold decisions of this very rule); without it, that of the model's own yes or no
-  // (p ≥ 0.5 or not): a topic given below 0.5 is given against the model's no.
+  // on out-of-fold decisions of these very rules). A model file without it (before December 2026)
+  // keeps its old meaning: the confidence of the model's own yes or no.
   const given = (t: ModelPrediction['topics'][number]): Classified => ({
     code: t.code,
-    confidence: round(t.given ?? (t.p >= 0.5 ? t.confidence : 1 - t.confidence)),
+    confidence: round(t.given ?? t.confidence),
     method: ruleTopics.has(t.code) ? 'keyword' : 'model',
   });
   for (const t of m.topics) {
@@ -126,12 +126,16 @@ export function combine(
     confidence: round(m.kind.confidence),
     method: m.kind.code === rules.kind.code ? 'keyword' : 'model',
   };
-  if (kind.code && m.kind.confidence >= policy.kindTopicsAt) {
+  // The rounded confidence, as the intake worker compares it.
+  if (kind.code && kind.confidence >= policy.kindTopicsAt) {
     if (policy.noTopicsForOther && kind.code === 'other') topics.length = 0;
     else if (!topics.length && policy.topicForKinds.includes(kind.code)) {
       let best: ModelPrediction['topics'][number] | undefined;
       for (const t of m.topics) if (!best || t.p > best.p) best = t;
-      if (best && best.p >= policy.topicFloor) topics.push(given(best));
+      if (best && best.p >= policy.topicFloor) {
+        topics.push(given(best));
+        return { ...rules, service, topics, kind, topicFromKind: best.code! };
+      }
     }
   }
   return { ...rules, service, topics, kind };

@@ -326,7 +326,9 @@ export function trainCalibrated(
   const policy = { ...DEFAULT_POLICY, topicAt: topicThresholds };
   const givenPoints = labelled.flatMap((m, j) => {
     const ps = new Map(cv.model[j]!.topics.map((t) => [t.code, t.p]));
-    return combine(ruleResults[j]!, cv.model[j]!, policy).topics.flatMap((t) => {
+    // With the calibrated kind confidence, as the shipped model gates the kind rules.
+    const oof = recalibrate(cv.model[j]!, calibration);
+    return combine(ruleResults[j]!, oof, policy).topics.flatMap((t) => {
       const p = ps.get(t.code);
       return p === undefined ? [] : [{ p, right: m.topics.includes(t.code!) }];
     });

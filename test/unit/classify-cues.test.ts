@@ -160,12 +160,7 @@ describe('everyday service names', () => {
 const prediction = (topics: Record<string, number>): ModelPrediction => ({
   service: { code: null, p: 0.9, confidence: 0.9 },
   kind: { code: 'complaint', p: 0.9, confidence: 0.9 },
-  // As the model gives it: the confidence of its own yes (p) or no (1 − p).
-  topics: Object.entries(topics).map(([code, p]) => ({
-    code,
-    p,
-    confidence: p >= 0.5 ? p : 1 - p,
-  })),
+  topics: Object.entries(topics).map(([code, p]) => ({ code, p, confidence: p })),
 });
 
 describe('per-topic thresholds', () => {

@@ -34,14 +34,13 @@ const input = (text: string, topicCodes?: string[]) => {
   return { envelope, normalized };
 };
 
-test('a lone guessed text topic is dropped when the citizen chose topics; kept when not', async () => {
-  // "So fed up": a complaint about nothing named; the model's likeliest topic is under even odds.
+test("the kind rule's guessed topic is dropped when the citizen chose topics; kept when not", async () => {
+  // "So fed up": a complaint about nothing named; its one topic is the kind rule's guess.
   const vague = 'ເບື່ອແທ້ໆ';
   const free = await step.classify(input(vague));
   expect(free.kind.code).toBe('complaint');
   expect(free.topics).toHaveLength(1);
-  expect(free.topics[0]!.method).toBe('model');
-  expect(free.topics[0]!.confidence).toBeLessThan(0.5);
+  expect(['model', 'keyword']).toContain(free.topics[0]!.method);
   const chosen = await step.classify(input(vague, ['facilities']));
   expect(chosen.topics).toEqual([{ code: 'facilities', confidence: 1, method: 'explicit' }]);
 });

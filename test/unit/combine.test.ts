@@ -123,8 +123,7 @@ describe('topics', () => {
     expect(out.topics).toEqual([
       { code: 'waiting_time', confidence: 0.5, method: 'keyword' },
       { code: 'documents', confidence: 0.889, method: 'keyword' },
-      // Given under 0.5, against the model's no: right about 1 − 0.61 of the time.
-      { code: 'staff_conduct', confidence: 0.39, method: 'model' },
+      { code: 'staff_conduct', confidence: 0.61, method: 'model' },
     ]);
   });
 
@@ -147,8 +146,8 @@ describe('topics', () => {
       combine(r, m, { ...policy, topicAt: { ...policy.topicAt, other: { keep: 1, add: 0.3 } } })
         .topics,
     ).toEqual([
-      { code: 'waiting_time', confidence: 0.4, method: 'keyword' },
-      { code: 'other', confidence: 0.3, method: 'model' },
+      { code: 'waiting_time', confidence: 0.6, method: 'keyword' },
+      { code: 'other', confidence: 0.7, method: 'model' },
     ]);
     // Just under its own add threshold: not added; documents keeps the shared 0.4.
     expect(
@@ -191,9 +190,10 @@ describe('topics and the kind', () => {
   const kind = (code: string) => ({ kind: { code, p: 0.9, confidence: 0.9 } });
 
   test('a complaint or question left with no topic gets the likeliest, from topicFloor', () => {
+    expect(combine(rules(), model({ topics: weak })).topicFromKind).toBe('documents');
     for (const k of ['complaint', 'question'])
       expect(combine(rules(), model({ ...kind(k), topics: weak })).topics).toEqual([
-        { code: 'documents', confidence: 0.346, method: 'model' },
+        { code: 'documents', confidence: 0.654, method: 'model' },
       ]);
     // Under the floor: nothing.
     const under = weak.map((t) => ({ ...t, p: t.p === 0.2 ? 0.199 : t.p }));
@@ -206,13 +206,14 @@ describe('topics and the kind', () => {
     expect(combine(rules(), model({ topics: given })).topics.map((t) => t.code)).toEqual([
       'staff_conduct',
     ]);
+    expect(combine(rules(), model({ topics: given })).topicFromKind).toBeUndefined();
     // Off in the policy: nothing added.
     expect(
       combine(rules(), model({ topics: weak }), { ...DEFAULT_POLICY, topicForKinds: [] }).topics,
     ).toEqual([]);
   });
 
-  test('a topic the rules found comes back as keyword; the confidence follows p on both sides of 0.5', () => {
+  test('a topic the rules found comes back as keyword', () => {
     const r = rules({ topics: [keyword('waiting_time', 0.8)] });
     // waiting_time found by the rules but under its own keep threshold (0.3): dropped, then given
     // back as the complaint's likeliest topic (from topicFloor, 0.2).
@@ -224,7 +225,7 @@ describe('topics and the kind', () => {
       ],
     });
     expect(combine(r, m, policy).topics).toEqual([
-      { code: 'waiting_time', confidence: 0.3, method: 'keyword' },
+      { code: 'waiting_time', confidence: 0.7, method: 'keyword' },
     ]);
     const sure = model({ topics: [{ code: 'fees', p: 0.5, confidence: 0.8 }] });
     expect(combine(rules(), sure).topics).toEqual([

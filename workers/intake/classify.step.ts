@@ -121,11 +121,10 @@ export class CatalogTextClassifier implements Classifier {
     const center = base.center.method === 'explicit' ? base.center : r.center;
     const service = base.service.method === 'explicit' ? base.service : r.service;
     const explicitTopics = new Set(base.topics.map((t) => t.code));
-    // Topics the citizen chose (kiosk, form, bot) answer what a lone topic the model added against
-    // its own "no" only guesses (e.g. a complaint's likeliest topic, combine.ts).
-    const lone = r.topics.length === 1 ? r.topics[0]! : undefined;
-    const guess = explicitTopics.size > 0 && lone?.method === 'model' && lone.confidence < 0.5;
-    const fromText = guess ? [] : r.topics.filter((t) => !explicitTopics.has(t.code));
+    // Topics the citizen chose (kiosk, form, bot) already give the complaint or question the topic
+    // that combine.ts would otherwise guess for it (topicFromKind): the guess is left out.
+    const guess = explicitTopics.size > 0 ? r.topicFromKind : undefined;
+    const fromText = r.topics.filter((t) => !explicitTopics.has(t.code) && t.code !== guess);
     const topics = [...base.topics, ...fromText];
     const rated = input.envelope.rating !== undefined;
     // Words beat stars when they are clear; otherwise the rating decides.
