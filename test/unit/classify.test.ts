@@ -174,6 +174,7 @@ test('romanised "I live in" and "I am from", a relative\'s or a volunteer\'s pla
     "I'm volunteering in Xam Neua, who does my work permit?",
     'khoy pen khon Sekong, bat pa cham tua mot ayu, het yu sai dai?',
     'koy yu Sikhottabong, het bai anuyat puk heuan yu sai?',
+    'sabaidee, ma jak Attapeu, jaeng keut luk tong sai ekasan nyang?',
   ])
     expect(c.classify(text).center.code).toBeNull();
   for (const text of [
@@ -188,10 +189,14 @@ test('romanised "I live in" and "I am from", a relative\'s or a volunteer\'s pla
   for (const [text, code] of [
     ['khoy yu Pakse ODSC now, queue is 3 hours', 'LA-CH'],
     ['My mother in Savannakhet center waited 3 hours', 'LA-SV'],
-    // "khong khoy yu": something of mine at a place, not where I live.
+    // "khong khoy yu", ຂອງຂ້ອຍຢູ່: something of mine at a place, not where I live.
     ['bai ta din khong khoi yu Pakse bo dai jak 3 deuan', 'LA-CH'],
+    ['ໃບຕາດິນຂອງຂ້ອຍຢູ່ປາກເຊ ບໍ່ໄດ້ຈັກເທື່ອ', 'LA-CH'],
   ])
     expect(c.classify(text!).center.code).toBe(code);
+  // Only "is at" forms: coming from or living in a place stays no center, even before "center".
+  expect(c.classify('I live in Pakse centre and the staff here are slow').center.code).toBeNull();
+  expect(c.classify('ມາຈາກປາກເຊ ສູນນີ້ບໍລິການດີ').center.code).toBeNull();
   // A province's or district's capital is not Vientiane Capital.
   expect(c.classify('the provincial capital center is slow').center.code).not.toBe('LA-VT');
 });
