@@ -308,6 +308,22 @@ const WRITER_SETS = [
     classes: { service: 20, topic: 50, kind: 40 },
     mix: { noCenter: 0.3, laoOnly: 0.15, latinOnly: 0.7 },
   },
+  {
+    name: 'the thirteenth set',
+    file: 'classify-labelled-13.jsonl',
+    writers: ['i', 'j'],
+    min: 590,
+    classes: { service: 20, topic: 50, kind: 40 },
+    mix: { noCenter: 0.3, laoOnly: 0.1, latinOnly: 0.8 },
+  },
+  {
+    name: 'the fourteenth set',
+    file: 'classify-labelled-14.jsonl',
+    writers: ['k', 'o'],
+    min: 590,
+    classes: { service: 20, topic: 50, kind: 40 },
+    mix: { noCenter: 0.3, laoOnly: 0.4, latinOnly: 0.5 },
+  },
 ];
 
 describe.each(WRITER_SETS)('$name, $file', (w) => {
