@@ -27,19 +27,20 @@ export interface CombinePolicy {
   topicAt?: Readonly<Record<string, TopicThresholds>>;
   /**
    * Kinds that nearly always come with a topic (by the labelling guideline, a complaint or a
-   * question is about something: 97.9% and 98.3% of labelled ones have a topic). When the
+   * question is about something: 97.7% and 98.0% of labelled ones have a topic). When the
    * thresholds leave such a message with none, the model's most likely topic is given if its
    * probability is at least `topicFloor`, with the low confidence that goes with that probability
    * (`keyword` when the rules had found it, else `model`).
    */
   topicForKinds: readonly string[];
   topicFloor: number;
-  /** A message of kind `other` (not feedback on a service) has no topics (537 of 538 labelled). */
+  /** A message of kind `other` (not feedback on a service) has no topics (727 of 728 labelled). */
   noTopicsForOther: boolean;
   /**
    * Both kind rules apply only when the kind's confidence is at least this: the intake worker lets
-   * the text's kind stand over a star rating from the same value (TRIAGE_THRESHOLD, 0.6), so the
-   * topics follow the kind the message is stored with.
+   * the text's kind stand over a star rating from the same value (TRIAGE_THRESHOLD, 0.6), so a rated
+   * message's topics follow the kind it is stored with (an unrated one keeps the text's kind either
+   * way).
    */
   kindTopicsAt: number;
 }

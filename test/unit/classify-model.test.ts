@@ -28,7 +28,12 @@ import { guardVerdict } from '../../shared/classify/retrain';
 import { shippedModel } from '../../shared/classify/shipped';
 import { isLockedTest } from '../../shared/classify/split';
 import { TextClassifier } from '../../shared/classify/text-classifier';
-import { chooseThreshold, fitPlatt } from '../../shared/classify/train';
+import {
+  buildQuick,
+  chooseThreshold,
+  fitPlatt,
+  trainCalibrated,
+} from '../../shared/classify/train';
 
 const one = { epochs: 1, rate: 1, l2: 0, seed: 1 };
 
@@ -194,6 +199,28 @@ test('a trained model learns a phrasing, survives its file, and says "model" whe
   };
   expect(features.length).toBeGreaterThan(0);
   expect(ClassifierModel.fromFile(v1).predict(names2)).toEqual(m.predict(names2));
+});
+
+test('training fits calibration.given on out-of-fold decisions; a quick retraining keeps it', () => {
+  // 400 open messages: small enough to train in seconds, large enough for five folds.
+  const open = labelledSets().open.slice(0, 400);
+  const meta = {
+    version: 't-given',
+    trainedOn: { examples: open.length, corrections: 0, sources: [] },
+  };
+  const { model } = trainCalibrated(rules, open, [], meta);
+  const given = model.meta.calibration.given!;
+  expect(given).toBeDefined();
+  expect(given.a).toBeGreaterThan(0); // a surer p is a surer topic
+  expect(given).not.toEqual(model.meta.calibration.topics);
+  // Every topic of a prediction carries its given confidence from that curve.
+  const t = model.predict(rules.features('waited 3 hours, nobody explained anything')).topics[0]!;
+  expect(t.given).toBeCloseTo(
+    1 / (1 + Math.exp(-(given.a * Math.log(t.p / (1 - t.p)) + given.b))),
+    6,
+  );
+  const quick = buildQuick(rules, open, [], [], { ...meta, version: 't-quick' }, model);
+  expect(quick.model.meta.calibration.given).toEqual(given);
 });
 
 const pred = (over: Partial<ModelPrediction>): ModelPrediction => ({

@@ -192,6 +192,7 @@ test('romanised "I live in" and "I am from", a relative\'s or a volunteer\'s pla
     // "khong khoy yu", ຂອງຂ້ອຍຢູ່: something of mine at a place, not where I live.
     ['bai ta din khong khoi yu Pakse bo dai jak 3 deuan', 'LA-CH'],
     ['ໃບຕາດິນຂອງຂ້ອຍຢູ່ປາກເຊ ບໍ່ໄດ້ຈັກເທື່ອ', 'LA-CH'],
+    ['ເອກະສານຂອງພວກເຮົາຢູ່ປາກເຊ ຫາຍໄປ', 'LA-CH'],
   ])
     expect(c.classify(text!).center.code).toBe(code);
   // Only "is at" forms: coming from or living in a place stays no center, even before "center".
