@@ -434,10 +434,12 @@ async function releaseTakesOver(early: boolean, failChecks = 0) {
       await page.reload();
     }
     try {
+      // 45 s: under CI load a tablet was once still waiting to activate release 2 after 20 s
+      // (installed, waiting; 1 December), the cause not established.
       await page.waitForFunction(
         (v) => document.getElementById('status-version')?.textContent === v,
         v2.version,
-        { timeout: 20_000 },
+        { timeout: 45_000 },
       );
     } catch (e) {
       // Say where the tablet stands, so that a failure can be read from the log alone.
@@ -479,17 +481,17 @@ async function releaseTakesOver(early: boolean, failChecks = 0) {
 
 test('a new release takes over the tablet by itself, when the screen is idle, and keeps the queue', async () => {
   await releaseTakesOver(false);
-});
+}, 120_000);
 
 test('a release that takes over before the old page has started still reloads the tablet once', async () => {
   await releaseTakesOver(true);
-});
+}, 120_000);
 
 test('a check for a release that fails just after the network is back is tried again soon', async () => {
   // The browser's own check on navigation and the page's check at start both fail (503): without
   // the page trying again, the tablet would stay on the old release for an hour.
   await releaseTakesOver(false, 2);
-});
+}, 120_000);
 
 test('a newer app whose field the api does not know yet: the answer stays queued and is retried, and is set aside after 24 h', async () => {
   // The tablet runs an app that sends a field this api does not know (an app ahead of its api

@@ -24,7 +24,7 @@ import {
 } from '../workers/notify/twilio-sms.transport';
 import { FakeTwilio } from './helpers/fake-twilio';
 import { queueIdle } from './helpers/quiet';
-import { outboundSettled, startTestPlatform, type TestPlatform } from './helpers/platform';
+import { outboundSettled, startTestPlatform, waitFor, type TestPlatform } from './helpers/platform';
 
 const SID = 'AC' + 'a'.repeat(32);
 const TOKEN = 'notify-test-token-0123456789';
@@ -241,7 +241,11 @@ test('without Twilio credentials the log transport records what would have been 
   const m = await settled(id, ['logged']);
   expect(m).toMatchObject({ transport: 'log', body: 'logged only' });
   expect(fake.requests).toBe(before);
-  const line = lines.map((l) => JSON.parse(l)).find((l) => l.messageId === id);
+  // The worker writes the record, then the line: wait for the line too.
+  const line = await waitFor(
+    () => lines.map((l) => JSON.parse(l) as { messageId?: string }).find((l) => l.messageId === id),
+    "the worker's line for the message",
+  );
   expect(line).toMatchObject({
     msg: expect.stringContaining('recorded for staff'),
     requestId: 'staff-reply-req-5',
