@@ -112,19 +112,24 @@ function buildIndexes(catalog: CatalogView, learned: LearnedAlias[]) {
   return { names, topics, polarity, negators, cues };
 }
 
+/** "I" / "we" in Lao; romanised "I live in" (also "I am at"): shared with IS_AT_BEFORE. */
+const I_LO = '(?:ຂ້ອຍ|ເຮົາ|ພວກເຮົາ|ຂ້າພະເຈົ້າ)';
+const I_LIVE_RO = '(?:khoy|khoi|koy) (?:yu|you)';
 /**
  * Where a place is named but is not where the citizen was served (docs/labelling.md, "Center"):
  * where they live, were born or come from ("ຂ້ອຍຢູ່ບ້ານໂພນຕ້ອງ ເມືອງຈັນທະບູລີ", "ມາຈາກ ຫ້ວຍຊາຍ",
  * "ມາແຕ່ຜົ້ງສາລີ", "ເກີດປີ1975ຢູ່ຫົວພັນ", an address "ບ້ານນາໂພ ເມືອງຊຳເໜືອ", "we are from Sekong",
  * "living in Sisattanak", "ເມຍຂ້ອຍເປັນຄົນສາລະວັນ", "ເກີດຢູ່ອັດຕະປື ແຕ່ດຽວນີ້ຢູ່ນະຄອນຫຼວງ" but now
  * living in, "ມາຢູ່ນຳລູກທີ່ປາກເຊ" came to live with a child in, "I'm from Sekong",
- * "khoy yu Naxaithong" (romanised "I live in"), "khoy pen khon Sekong" (romanised ເປັນຄົນ), "ma jak Sekong" (ມາຈາກ), "my mum in Savannakhet", "my
- * friend in Savan", "volunteering in Xam Neua"; not ແຈ້ງເກີດຢູ່
+ * "khoy yu Naxaithong" (romanised "I live in"), "khoy pen khon Sekong" (romanised ເປັນຄົນ),
+ * "ma jak Sekong" (ມາຈາກ), "my mum in Savannakhet", "my friend in Savan", "volunteering in Xam
+ * Neua"; not ແຈ້ງເກີດຢູ່
  * "registered a birth at"), where a property lies ("my parents' house in Hadxaifong"), and ແປກ
  * as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
  */
-const LIVES_OR_FROM_BEFORE =
-  /(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)(?:ຂ້ອຍ|ເຮົາ|ພວກເຮົາ|ຂ້າພະເຈົ້າ)\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ)\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*ດຽວນີ້ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lives|living|stay|stays|staying) in |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )(?:khoy|khoi|koy) (?:yu|you) |(?:pen|bpen) khon |ma (?:jak|chak|tae) ))\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$/;
+const LIVES_OR_FROM_BEFORE = new RegExp(
+  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ)\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*ດຽວນີ້ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lives|living|stay|stays|staying) in |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|chak|tae) ))\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$`,
+);
 /** After ແປກ, the word "strange": ແປກໃຈ "surprised", ແປກແທ້, ແປກໆ, ແປກປະຫລາດ. */
 const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ)/;
 
@@ -146,8 +151,9 @@ const CENTER_AFTER = /^\s*(?:odsc|one[ -]door|center|centre|office|ສູນ)/;
  * The forms of LIVES_OR_FROM_BEFORE that also mean "is at" (ຢູ່, "khoy yu", "my mother in"): with
  * a center named right after the place, the writer (or their relative) is at that center.
  */
-const IS_AT_BEFORE =
-  /(?:(?:ຂ້ອຍ|ເຮົາ|ພວກເຮົາ|ຂ້າພະເຈົ້າ)\s*ຢູ່|(?:khoy|khoi|koy) (?:yu|you)|my [a-z]+ (?:is |are )?in)\s*$/;
+const IS_AT_BEFORE = new RegExp(
+  String.raw`(?:${I_LO}\s*ຢູ່|${I_LIVE_RO}|my [a-z]+ (?:is |are )?in)\s*$`,
+);
 /** Before "capital center": a province's or district's capital, not Vientiane Capital. */
 const OTHER_CAPITAL_BEFORE = /(?:provincial|province|district|ແຂວງ|ເມືອງ)\s*$/;
 

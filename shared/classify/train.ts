@@ -10,6 +10,7 @@ import { scorePredictions, type EvalReport, type LabelledMessage } from './evalu
 import { detailedReport, type DetailedReport } from './report';
 import { combine, DEFAULT_POLICY, type TopicThresholds } from './combine';
 import {
+  calibrate,
   ClassifierModel,
   DEFAULT_SETTINGS,
   trainModel,
@@ -66,8 +67,8 @@ export function outsideFold<T>(folds: number[], f: number, perMessage: T[][]): T
 export interface CrossValidation {
   /** Out-of-fold model scores, one per labelled message. */
   model: ModelPrediction[];
-  /** Out-of-fold combined classifications (rules + model), one per labelled message. */
-  combined: TextClassification[];
+  /** What the rules alone say of each labelled message (computed once, for the callers too). */
+  rules: TextClassification[];
 }
 
 /**
@@ -118,7 +119,7 @@ export function crossValidate(
       if (folds[j] === f) model[j] = fm.predict(prepared[j]!.names);
     });
   }
-  return { model, combined: prepared.map((p, j) => combine(p.rules, model[j]!)) };
+  return { model, rules: prepared.map((p) => p.rules) };
 }
 
 /** Fits confidence = sigmoid(a · logit(p) + b) to (p, right?) pairs by Newton's method. */
@@ -307,7 +308,7 @@ export function trainCalibrated(
   };
   const calibrated = (ps: { p: number; right: boolean }[], c: Platt) =>
     ps.map((q) => ({
-      confidence: sigmoid(c.a * Math.log(Math.max(1e-6, q.p) / Math.max(1e-6, 1 - q.p)) + c.b),
+      confidence: calibrate(c, q.p),
       right: q.right,
     }));
   const triageAt = {
@@ -315,7 +316,7 @@ export function trainCalibrated(
     kind: chooseThreshold(calibrated(points.kind, calibration.kind)),
     topics: chooseThreshold(calibrated(points.topics, calibration.topics)),
   };
-  const ruleResults = labelled.map((m) => rules.rulesWithSignals(m.text).result);
+  const ruleResults = cv.rules;
   const topicThresholds = chooseTopicThresholds(
     labelled,
     ruleResults.map((r) => r.topics.map((t) => t.code!)),
@@ -325,9 +326,9 @@ export function trainCalibrated(
   // gives on the out-of-fold scores with these thresholds and its kind rules.
   const policy = { ...DEFAULT_POLICY, topicAt: topicThresholds };
   const givenPoints = labelled.flatMap((m, j) => {
-    const ps = new Map(cv.model[j]!.topics.map((t) => [t.code, t.p]));
     // With the calibrated kind confidence, as the shipped model gates the kind rules.
     const oof = recalibrate(cv.model[j]!, calibration);
+    const ps = new Map(oof.topics.map((t) => [t.code, t.p]));
     return combine(ruleResults[j]!, oof, policy).topics.flatMap((t) => {
       const p = ps.get(t.code);
       return p === undefined ? [] : [{ p, right: m.topics.includes(t.code!) }];
@@ -350,15 +351,13 @@ export function trainCalibrated(
 
 /** Out-of-fold model scores with a calibration applied (for honest confidence reports). */
 function recalibrate(m: ModelPrediction, c: ModelFile['calibration']): ModelPrediction {
-  const conf = (p: number, k: Platt) =>
-    sigmoid(k.a * Math.log(Math.max(1e-6, p) / Math.max(1e-6, 1 - p)) + k.b);
   return {
-    service: { ...m.service, confidence: conf(m.service.p, c.service) },
-    kind: { ...m.kind, confidence: conf(m.kind.p, c.kind) },
+    service: { ...m.service, confidence: calibrate(c.service, m.service.p) },
+    kind: { ...m.kind, confidence: calibrate(c.kind, m.kind.p) },
     topics: m.topics.map((t) => ({
       ...t,
-      confidence: conf(t.p >= 0.5 ? t.p : 1 - t.p, c.topics),
-      ...(c.given ? { given: conf(t.p, c.given) } : {}),
+      confidence: calibrate(c.topics, t.p >= 0.5 ? t.p : 1 - t.p),
+      ...(c.given ? { given: calibrate(c.given, t.p) } : {}),
     })),
   };
 }
@@ -388,7 +387,7 @@ export function buildModel(
   const cal = model.meta.calibration;
   // Each fold is combined with topic thresholds chosen on the other folds' out-of-fold scores, so
   // that the cross-validated topic F1 is not flattered by thresholds fitted on the scored messages.
-  const ruleResults = open.map((m) => rules.rulesWithSignals(m.text).result);
+  const ruleResults = cv.rules;
   const folds = open.map((m) => foldOf(m.text));
   const foldPolicy = Array.from({ length: FOLDS }, (_, f) => {
     const idx = folds.flatMap((g, j) => (g === f ? [] : [j]));

@@ -12,11 +12,14 @@ import type { NormalizedIntake } from '../../workers/intake/normalize.step';
 // Thresholds no message reaches: a complaint's only text topic is then the kind rule's guess.
 const never = Object.fromEntries(DEFAULT_SETTINGS.topics.map((c) => [c, { keep: 2, add: 2 }]));
 const guessing = ClassifierModel.fromFile({ ...shippedModel().toFile(), topicThresholds: never });
-const step = new CatalogTextClassifier({
-  catalog: async () => seedCatalogView(),
-  aliases: async () => [],
-  model: async () => guessing,
-});
+/** The intake's classify step on the seed catalog with `model`. */
+const stepWith = (model: ClassifierModel) =>
+  new CatalogTextClassifier({
+    catalog: async () => seedCatalogView(),
+    aliases: async () => [],
+    model: async () => model,
+  });
+const step = stepWith(guessing);
 
 const input = (text: string, topicCodes?: string[]) => {
   const envelope = {
@@ -46,11 +49,7 @@ test("the kind rule's guessed topic is dropped when the citizen chose topics; ke
 });
 
 test('with the shipped thresholds, sure text topics join the chosen ones', async () => {
-  const shipped = new CatalogTextClassifier({
-    catalog: async () => seedCatalogView(),
-    aliases: async () => [],
-    model: async () => shippedModel(),
-  });
+  const shipped = stepWith(shippedModel());
   const out = await shipped.classify(
     input('ລໍຖ້າ ໓ ຊົ່ວໂມງ ພະນັກງານ ເວົ້າບໍ່ສຸພາບ ຢູ່ສູນປາກເຊ', ['facilities']),
   );

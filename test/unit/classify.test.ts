@@ -10,6 +10,10 @@ import { readLabelled } from '../../scripts/eval-classify';
 
 const catalog = seedCatalogView();
 const c = new TextClassifier(catalog);
+/** Each text's center is the code beside it. */
+const expectCenters = (cases: [string, string][]) => {
+  for (const [text, code] of cases) expect(c.classify(text).center.code).toBe(code);
+};
 const dev = readLabelled(path.resolve(__dirname, '../fixtures/classify-dev.jsonl'));
 
 test('the labelled set is large and varied enough to mean something', () => {
@@ -120,15 +124,14 @@ test('where the citizen lives or comes from, or a property lies, is not the cent
   // Someone else "at" a place is not where the writer lives: the death certificate at LPB.
   expect(c.classify('ໃບມໍລະນະບັດ ພໍ່ ຢູ່ LPB 1 month').center.code).toBe('LA-LP');
   // Going to, being in or working at a place is being served there; "workshop in" is no "shop in".
-  for (const [text, code] of [
+  expectCenters([
     ['I came to Xaysettha office and waited 3 hours', 'LA-VT-XAYSETHA'],
     ['The team in Xaysettha office was very helpful', 'LA-VT-XAYSETHA'],
     ['I am in Pakse center now, waiting 2 hours', 'LA-CH'],
     ['welcome to Pakse, the workshop in Pakse was useful', 'LA-CH'],
     // ຢູ່ບ້ານ "at home" in unspaced Lao, then the center: not an address.
     ['ລືມເອກະສານໄວ້ຢູ່ບ້ານຕ້ອງກັບໄປເອົາແລ້ວມາສູນໄຊເສດຖາອີກ', 'LA-VT-XAYSETHA'],
-  ])
-    expect(c.classify(text!).center.code).toBe(code);
+  ]);
   // An emoji before a Latin name does not shift where the rule looks.
   expect(c.classify('👍 we are from Sekong, how do we register a birth?').center.code).toBeNull();
 });
@@ -186,15 +189,14 @@ test('romanised "I live in" and "I am from", a relative\'s or a volunteer\'s pla
   // "Sisat", the everyday short name of Sisattanak.
   expect(c.classify('mue ni pai jaeng tai ya yu sun Sisat').center.code).toBe('LA-VT-SISATTANAK');
   // Named as a center right after, the place is where they are: "khoy yu" is also "I am at".
-  for (const [text, code] of [
+  expectCenters([
     ['khoy yu Pakse ODSC now, queue is 3 hours', 'LA-CH'],
     ['My mother in Savannakhet center waited 3 hours', 'LA-SV'],
     // "khong khoy yu", ຂອງຂ້ອຍຢູ່: something of mine at a place, not where I live.
     ['bai ta din khong khoi yu Pakse bo dai jak 3 deuan', 'LA-CH'],
     ['ໃບຕາດິນຂອງຂ້ອຍຢູ່ປາກເຊ ບໍ່ໄດ້ຈັກເທື່ອ', 'LA-CH'],
     ['ເອກະສານຂອງພວກເຮົາຢູ່ປາກເຊ ຫາຍໄປ', 'LA-CH'],
-  ])
-    expect(c.classify(text!).center.code).toBe(code);
+  ]);
   // Only "is at" forms: coming from or living in a place stays no center, even before "center".
   expect(c.classify('I live in Pakse centre and the staff here are slow').center.code).toBeNull();
   expect(c.classify('ມາຈາກປາກເຊ ສູນນີ້ບໍລິການດີ').center.code).toBeNull();
