@@ -55,6 +55,7 @@
    */
   const UPDATE_RETRY_MS = 2000;
   const UPDATE_RETRIES = 5;
+  const WAITING_NUDGE_MS = 10 * 1000;
 
   // ---- IndexedDB: the queue of responses, and what the server rejected (kept, not resent) ----
 
@@ -637,6 +638,11 @@
         };
         check();
         setInterval(() => check(), UPDATE_EVERY_MS);
+        // A release that installed asks to take over at once; should the browser leave it waiting
+        // all the same, ask it again now and then (it takes over when the old one is idle).
+        setInterval(() => {
+          if (registration.waiting) registration.waiting.postMessage({ type: 'skip-waiting' });
+        }, WAITING_NUDGE_MS);
         window.addEventListener('online', () => check());
         if (!navigator.serviceWorker.controller || typeof caches === 'undefined') return;
         if (await caches.has(`odsc-kiosk-${VERSION}`)) return;

@@ -1,7 +1,10 @@
 /*
  * The kiosk's service worker: keeps the app (page, script, style, font, icons) in a cache named
  * after the app version, and serves it from there first, so the tablet starts and reloads
- * without a network. API calls are not touched: the app's own queue handles being offline.
+ * without a network. API calls are not touched: the app's own queue handles being offline, and a
+ * static route (Chromium 123+) sends them to the network without waking this worker at all, so the
+ * tablet's heartbeat and sync never keep an old release's worker busy or restart it while a new
+ * release waits to take over.
  */
 const VERSION = '__KIOSK_VERSION__';
 const CACHE = `odsc-kiosk-${VERSION}`;
@@ -19,11 +22,19 @@ const SHELL = [
 ];
 
 self.addEventListener('install', (event) => {
+  const routed =
+    typeof event.addRoutes === 'function'
+      ? event
+          .addRoutes({ condition: { urlPattern: '/api/*' }, source: 'network' })
+          .catch(() => undefined) // not supported as written: the fetch handler lets them through
+      : Promise.resolve();
   event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map((u) => new Request(u, { cache: 'reload' }))))
-      .then(() => self.skipWaiting()),
+    Promise.all([
+      routed,
+      caches
+        .open(CACHE)
+        .then((cache) => cache.addAll(SHELL.map((u) => new Request(u, { cache: 'reload' })))),
+    ]).then(() => self.skipWaiting()),
   );
 });
 
@@ -40,6 +51,11 @@ self.addEventListener('activate', (event) => {
       )
       .then(() => self.clients.claim()),
   );
+});
+
+// The page asks a release that has stayed waiting to take over again (see app.js).
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
 });
 
 self.addEventListener('fetch', (event) => {
