@@ -8,6 +8,7 @@
  * version is worse on the locked split, so the job stores it inactive with the reason and the
  * active version stays.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type IORedis from 'ioredis';
 import { QueueEvents } from 'bullmq';
 import { loadCatalogView, seedCatalogView } from '../shared/catalog/catalog';
@@ -163,8 +164,17 @@ test('after staff correct N messages of an unknown phrasing, the retrained model
   expect(corrections).toHaveLength(CORRECTED.length);
   expect(corrections.every((c) => c.service === TARGET)).toBe(true);
 
-  // Path 1: not worse on the locked split → active.
+  // Path 1: not worse on the locked split → active. The job trains in a thread: this process's
+  // event loop (the api, the intake worker, the job's own lock) is never held for long meanwhile.
+  // On its own thread a run held it for 40–120 s.
+  const loop = monitorEventLoopDelay({ resolution: 20 });
+  loop.enable();
+  const startedAt = Date.now();
   const outcome = await runJob();
+  loop.disable();
+  const tookMs = Date.now() - startedAt;
+  expect(tookMs).toBeGreaterThan(10_000); // it did train (about 40 s on an idle core)
+  expect(loop.max / 1e6).toBeLessThan(Math.min(5_000, tookMs / 4));
   expect(outcome).toMatchObject({
     trained: true,
     activated: true,

@@ -3,10 +3,13 @@
  * model version with its evaluation. `npm run classify:train` and the retraining job both call it;
  * the job only when enough new corrections have accumulated since the active version.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { CatalogView } from '../catalog/catalog';
 import { evaluate, type EvalReport, type LabelledMessage } from './evaluate';
-import type { ClassifierModel, TrainingExample } from './model';
-import { labelledSets } from './labelled-sets';
+import { ClassifierModel, type ModelFile, type TrainingExample } from './model';
+import { labelledSets, projectRoot } from './labelled-sets';
 import { TextClassifier } from './text-classifier';
 import { buildModel, buildQuick, type ModelEvaluation } from './train';
 import type { DetailedReport } from './report';
@@ -185,4 +188,74 @@ export function quickTrainFromSets(
     },
   };
   return { ...run, verdict };
+}
+
+/** What the retraining thread gets (shared/classify/retrain-thread.ts): plain data only. */
+export interface ThreadInput {
+  kind: 'odsc-quick-retrain';
+  catalog: Pick<CatalogView, 'centers' | 'services' | 'topics'>;
+  corrections: TrainingExample[];
+  base: ModelFile;
+  files?: string[];
+}
+
+/** What it sends back. */
+export interface ThreadOutput {
+  model: ModelFile;
+  verdict: GuardVerdict;
+}
+
+/**
+ * The thread's script: beside this module when it runs compiled; under ts-jest, which compiles in
+ * memory, the build in dist/ (test/global-setup.ts builds it before every test run).
+ */
+export function retrainThreadScript(): string {
+  const here = path.join(__dirname, 'retrain-thread.js');
+  if (existsSync(here)) return here;
+  const built = path.join(projectRoot(), 'dist', 'shared', 'classify', 'retrain-thread.js');
+  if (existsSync(built)) return built;
+  throw new Error(`retraining thread script not found (${here}, ${built}): run npm run build`);
+}
+
+/**
+ * `quickTrainFromSets` in a worker thread, so that the calling process's event loop stays free
+ * while it trains (BullMQ renews the locks of the jobs beside it; the api keeps answering). The
+ * catalog goes as plain documents (a JSON round trip drops ObjectIds and Maps; the thread builds
+ * its view again), the active version as its file.
+ */
+export function quickTrainInThread(
+  catalog: CatalogView,
+  corrections: TrainingExample[],
+  base: ClassifierModel,
+  files?: string[],
+): Promise<{ model: ClassifierModel; verdict: GuardVerdict }> {
+  const input: ThreadInput = {
+    kind: 'odsc-quick-retrain',
+    catalog: JSON.parse(
+      JSON.stringify({
+        centers: catalog.centers,
+        services: catalog.services,
+        topics: catalog.topics,
+      }),
+    ) as ThreadInput['catalog'],
+    corrections,
+    base: base.toFile(),
+    files,
+  };
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const thread = new Worker(retrainThreadScript(), { workerData: input });
+    thread.once('message', (out: ThreadOutput) => {
+      done = true;
+      resolve({ model: ClassifierModel.fromFile(out.model), verdict: out.verdict });
+    });
+    thread.once('error', (err) => {
+      done = true;
+      reject(err);
+    });
+    thread.once('exit', (code) => {
+      if (!done)
+        reject(new Error(`the retraining thread stopped (exit code ${code}) without a model`));
+    });
+  });
 }

@@ -7,14 +7,16 @@
  * version becomes active only when, on the locked split, it is not worse than the active version
  * by more than one message in any field (shared/classify/retrain.ts `guardVerdict`); otherwise it
  * is stored inactive with the reason, and the active version stays. Workers pick up a new active
- * version at their next catalog refresh. A job with `{ force: true }` retrains at once.
+ * version at their next catalog refresh. A job with `{ force: true }` retrains at once. Training
+ * runs in a worker thread (shared/classify/retrain-thread.ts): the worker's event loop stays free
+ * for the intake and notification jobs beside it.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
 import { loadCatalogView } from '../../shared/catalog/catalog';
 import { labelledSets } from '../../shared/classify/labelled-sets';
-import { quickTrainFromSets } from '../../shared/classify/retrain';
+import { quickTrainInThread } from '../../shared/classify/retrain';
 import { shippedModel } from '../../shared/classify/shipped';
 import type { Logger } from '../../shared/logger';
 import { catalogModels } from '../../shared/models/catalog.model';
@@ -31,8 +33,8 @@ export const QUEUE_CLASSIFIER_RETRAIN = 'classifier-retrain';
 export const RETRAIN_JOB = 'retrain';
 export const RETRAIN_EVERY_MS = 60 * 60_000;
 export const RETRAIN_MIN_NEW = 10;
-/** How long a retraining run may hold the job's lock without renewing it (see the worker below). */
-export const RETRAIN_LOCK_MS = 15 * 60_000;
+/** The retrain job's lock: renewed every half of it while the thread trains (see the worker below). */
+export const RETRAIN_LOCK_MS = 2 * 60_000;
 
 export interface RetrainDeps {
   conn: Connection;
@@ -73,7 +75,7 @@ export async function retrainIfDue(deps: RetrainDeps, force = false): Promise<Re
   });
   if (!force && fresh < (deps.minNew ?? RETRAIN_MIN_NEW)) return skip(`${fresh} new corrections`);
   if (!labelledSets(deps.files).open.length) return skip('no labelled sets here');
-  const run = quickTrainFromSets(catalog, corrections, base, deps.files);
+  const run = await quickTrainInThread(catalog, corrections, base, deps.files);
   const { accept, reason } = run.verdict;
   await saveModelVersion(models, run.model, accept ? {} : { rejected: reason });
   const fields = Object.fromEntries(
@@ -119,9 +121,8 @@ export async function startRetrainJobs(
   const worker = new Worker(
     QUEUE_CLASSIFIER_RETRAIN,
     async (job: Job) => retrainIfDue(deps, (job.data as { force?: unknown })?.force === true),
-    // Training holds the event loop (about 40 s on 6,500 labelled messages on an idle core, minutes
-    // on a loaded host), so the lock cannot be renewed meanwhile: it must outlast a training run, or
-    // the job is taken for stalled and run again (which then finds no new corrections). One at a time.
+    // Training (about 40 s on 6,500 labelled messages on an idle core, minutes on a loaded host)
+    // runs in a thread, so this event loop renews the lock meanwhile. One at a time.
     { connection, prefix, concurrency: 1, lockDuration: RETRAIN_LOCK_MS },
   );
   worker.on('failed', (job, err) =>
