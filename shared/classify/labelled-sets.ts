@@ -2,7 +2,7 @@
  * The labelled sets the model is trained and scored on: test/fixtures/classify-dev.jsonl (the set
  * the word lists were tuned on), test/fixtures/classify-labelled.jsonl,
  * test/fixtures/classify-labelled-2.jsonl, test/fixtures/classify-labelled-3.jsonl,
- * test/fixtures/classify-labelled-4.jsonl to test/fixtures/classify-labelled-14.jsonl (written to
+ * test/fixtures/classify-labelled-4.jsonl to test/fixtures/classify-labelled-18.jsonl (written to
  * docs/labelling.md), each split by split.ts into the messages we may train on and the locked test
  * split we only score on.
  */
@@ -38,6 +38,10 @@ export const LABELLED_FILES = [
   'classify-labelled-12.jsonl',
   'classify-labelled-13.jsonl',
   'classify-labelled-14.jsonl',
+  'classify-labelled-15.jsonl',
+  'classify-labelled-16.jsonl',
+  'classify-labelled-17.jsonl',
+  'classify-labelled-18.jsonl',
 ];
 
 export function readLabelled(file: string): LabelledMessage[] {

@@ -324,6 +324,38 @@ const WRITER_SETS = [
     classes: { service: 20, topic: 50, kind: 40 },
     mix: { noCenter: 0.3, laoOnly: 0.4, latinOnly: 0.5 },
   },
+  {
+    name: 'the fifteenth set',
+    file: 'classify-labelled-15.jsonl',
+    writers: ['A', 'B'],
+    min: 600,
+    classes: { service: 20, topic: 50, kind: 60 },
+    mix: { noCenter: 0.5, laoOnly: 0.45, latinOnly: 0.45 },
+  },
+  {
+    name: 'the sixteenth set',
+    file: 'classify-labelled-16.jsonl',
+    writers: ['C', 'D'],
+    min: 600,
+    classes: { service: 20, topic: 50, kind: 70 },
+    mix: { noCenter: 0.5, laoOnly: 0.6, latinOnly: 0.2 },
+  },
+  {
+    name: 'the seventeenth set',
+    file: 'classify-labelled-17.jsonl',
+    writers: ['E', 'F'],
+    min: 600,
+    classes: { service: 20, topic: 50, kind: 55 },
+    mix: { noCenter: 0.6, laoOnly: 0.45, latinOnly: 0.45 },
+  },
+  {
+    name: 'the eighteenth set',
+    file: 'classify-labelled-18.jsonl',
+    writers: ['G', 'H'],
+    min: 600,
+    classes: { service: 20, topic: 50, kind: 50 },
+    mix: { noCenter: 0.7, laoOnly: 0.7, latinOnly: 0.2 },
+  },
 ];
 
 describe.each(WRITER_SETS)('$name, $file', (w) => {
