@@ -204,6 +204,47 @@ test('romanised "I live in" and "I am from", a relative\'s or a volunteer\'s pla
   expect(c.classify('the provincial capital center is slow').center.code).not.toBe('LA-VT');
 });
 
+test("where the writer works, an NGO's area and a special economic zone are no center; staff working at a center still name it", () => {
+  for (const text of [
+    "I'm from Sekong but working in Vientiane now, can I renew my ID card here?",
+    'I am a Thai national working in Vientiane for 2 years now. Can I convert my driving licence?',
+    'ຂ້ອຍມາຈາກ ອັດຕະປື ມາເຮັດວຽກຢູ່ນະຄອນຫຼວງ ຈະຕໍ່ບັດປະຈຳຕົວ ຢູ່ນີ້ໄດ້ບໍ',
+    'ຂ້ອຍເຮັດວຽກແມ່ບ້ານຢູ່ນະຄອນຫຼວງ ຈະຍ້າຍຊື່ມາໄດ້ບໍ',
+    'Our NGO helps rural families in Sekong register their children. How much is the fine?',
+    'Our NGO volunteers in Phongsaly see many elderly women with no ID card.',
+    'We plan a garment workshop in the Savan SEZ. Which licence do we need?',
+    'a factory site near the Savannakhet SEZ: investment licence from the province?',
+    "Hi, I'm a volunteer doctor in Attapeu. Can I get a Lao driving licence with my own?",
+    // Land one has, sells or buys somewhere, and a stall at a market, are not where one is served.
+    'ພໍ່ແມ່ມີດິນຢູ່ປາກງື່ມ ຖ້າຈະໂອນດິນມາເປັນຊື່ຂ້ອຍ ຕ້ອງໄປເຮັດຢູ່ໃສ?',
+    'khoy sue din yu Bokeo, tong kap pai het bai ta din yu ban bor',
+    'ຂ້ອຍຂາຍເຄື່ອງຍ່ອຍ ຢູ່ຕະຫຼາດຫ້ວຍຊາຍ ອາກອນເໝົາຈ່າຍ ເພີ່ມຂຶ້ນເກືອບເທົ່າໂຕ',
+    'khoy pen sao khai phak yu talat Phonsavan, tong jai akon maw thao dai?',
+    'i am from phongsaly, study in vte. can renew id card here or must go home?',
+    'we are from sekong, stay in vte now 4 work, need new family book here, how?',
+    // ແປກໜ້າ, "a stranger", is not Pek.
+    'ສຳມະໂນຄົວແມ່ຂ້ອຍ ມີຊື່ຄົນແປກໜ້າຄົນໜຶ່ງ ບໍ່ຮູ້ຈັກເລີຍ',
+  ])
+    expect(c.classify(text).center.code).toBeNull();
+  expectCenters([
+    ['the staff working in Pakse center were rude to my mother', 'LA-CH'],
+    ['ພະນັກງານທີ່ເຮັດວຽກຢູ່ສູນປາກເຊ ບໍລິການດີ', 'LA-CH'],
+    // Without "in the", the zone's investor is at the Savan center (a labelled message).
+    ['Savan SEZ investor here - investment licence 5 months', 'LA-SV'],
+    // Transferring land at a place (ໂອນດິນຢູ່), building a house there: served there.
+    ['ໂອນດິນຢູ່ໄຊທານີ ລໍຖ້າ 3 ເດືອນ', 'LA-VT-XAYTHANY'],
+    // "i live X" without "in" is where they live; the office they went to is the center.
+    [
+      'i live xaythany but go chanthabouly office 4 family book, they say go back',
+      'LA-VT-CHANTHABOULY',
+    ],
+    [
+      'het bai anuyat puk heuan yu Sikhottabong, phanakngan ma beung thi din hai leuy',
+      'LA-VT-SIKHOTTABONG',
+    ],
+  ]);
+});
+
 test('named as the center, or not after "from": the place where the citizen is served wins', () => {
   // A move from one place to another: the one after ຈາກ/from is not where they are served.
   expect(c.classify('ຍ້າຍສຳມະໂນຄົວຈາກສາລະວັນ ມາຢູ່ປາກເຊ ພະນັກງານບອກໃຫ້ກັບໄປ').center.code).toBe('LA-CH');
