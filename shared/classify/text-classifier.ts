@@ -123,16 +123,31 @@ const I_LIVE_RO = '(?:khoy|khoi|koy) (?:yu|you)';
  * living in, "ມາຢູ່ນຳລູກທີ່ປາກເຊ" came to live with a child in, "I'm from Sekong",
  * "khoy yu Naxaithong" (romanised "I live in"), "khoy pen khon Sekong" (romanised ເປັນຄົນ),
  * "ma jak Sekong" (ມາຈາກ), "my mum in Savannakhet", "my friend in Savan", "volunteering in Xam
- * Neua", where the writer works ("I'm from Sekong but I work in Vientiane", "ມາເຮັດວຽກຢູ່ນະຄອນຫຼວງ";
- * first person only: "staff working in Pakse" still names it), "our NGO … in Sekong"; not ແຈ້ງເກີດຢູ່
+ * Neua", "i live xaythany"; not ແຈ້ງເກີດຢູ່
  * "registered a birth at"), where a property lies ("my parents' house in Hadxaifong"), and ແປກ
  * as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
  */
 const LIVES_OR_FROM_BEFORE = new RegExp(
-  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ)\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*ດຽວນີ້ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:${I_LO}|ມາ|ແຕ່)\s*ເຮັດວຽກ\S{0,10}\s*ຢູ່\s*(?:ໃນ)?|(?:ມີ|ຂາຍ|ຊື້)\s*(?:ທີ່)?ດິນ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|ຕະຫຼາດ|ຕະຫລາດ|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |living )?in |(?:volunteering|volunteers?|volunteer [a-z]+|study|studying|teaching) in |(?:stay|staying) in |(?:mi|sue|khai) din yu |talat |(?:i|we|i['’]m|im)(?: [a-z]+){0,4} (?:work|working) in |ngo(?: [a-z]+){0,4} in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|chak|tae) ))\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$`,
+  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ)\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*ດຽວນີ້ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|chak|tae) ))\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$`,
 );
-/** After ແປກ, the word "strange": ແປກໃຈ "surprised", ແປກແທ້, ແປກໆ, ແປກປະຫລາດ, ແປກໜ້າ "stranger". */
-const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ|ໜ້າ|ຫນ້າ)/;
+/**
+ * After ແປກ, the word "strange": ແປກໃຈ "surprised", ແປກແທ້, ແປກໆ, ແປກປະຫລາດ, ແປກໜ້າ "stranger"
+ * (folded, ໜ is ຫນ).
+ */
+const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ|ຫນ້າ)/;
+
+/**
+ * Other places that are not where the writer is served, unless a center word follows the place
+ * ("… working in Pakse center"): where the writer works ("I'm from Sekong but I work in Vientiane",
+ * "I am a Thai national working in", "ມາເຮັດວຽກຢູ່ນະຄອນຫຼວງ"; the writer's own work only: "staff
+ * working in Pakse", "ພະນັກງານມາເຮັດວຽກຊ້າຢູ່ປາກເຊ" still name it), studies ("study in vte"), the area
+ * of the writer's NGO or a volunteer's, land one has, sells or buys ("ມີດິນຢູ່ປາກງື່ມ", "sue din yu
+ * Bokeo"), a stall at a market ("ຂາຍເຄື່ອງຍ່ອຍ ຢູ່ຕະຫຼາດຫ້ວຍຊາຍ", "khai phak yu talat"; not "the ODSC
+ * near the market"). Folded text (ຫຼ is ຫລ, ໜ is ຫນ).
+ */
+const ELSEWHERE_BEFORE = new RegExp(
+  String.raw`(?:(?:${I_LO}\s*|(?<!(?:ພະນັກງານ|ເຈົ້າຫນ້າທີ່|ພນງ|ບໍ່)\s*)(?:ມາ|ແຕ່)\s*)ເຮັດວຽກ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ມີ|ຂາຍ|ຊື້)\s*(?:ທີ່)?ດິນ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ຂາຍ\S{0,12}|ຮ້ານ\S{0,10}|ແມ່ຄ້າ|ພໍ່ຄ້າ)\s*ຢູ່\s*ຕະຫລາດ|(?:^|[\s,.;:(])(?:(?:volunteers?|volunteer [a-z]+) in |study in |(?:i|we)(?: am| are|['’]m)?(?: also| now| currently| still)?(?: an?)?(?: [a-z]+ (?:national|citizen|expat|trader|worker))? (?:work|working) in |(?:i['’]m|im) (?:also |now |still )?working in |but (?:i )?(?:now )?(?:work|working) in |our ngo(?: [a-z]+){0,4} in |ngo staff (?:working |based )?in |(?:mi|sue|khai) din yu |khai(?: [a-z]+){0,3} yu talat ))\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$`,
+);
 
 /**
  * The text from `from` to `to` around a hit. `t` is the folded text; `chars` its code points. The
@@ -163,7 +178,7 @@ const OTHER_CAPITAL_BEFORE = /(?:provincial|province|district|ແຂວງ|ເ�
  * with no "in the" before it is labelled the Savan center.)
  */
 const SEZ_AFTER = /^\s*(?:province\s*)?(?:sez\b|special economic zone|ເຂດເສດຖະກິດພິເສດ)/;
-const IN_THE_BEFORE = /(?:^|\s)(?:in|near|inside|at) the\s*$|ຢູ່\s*(?:ເຂດ)?\s*$/;
+const IN_THE_BEFORE = /(?:^|\s)(?:in|near|inside) the\s*$|ຢູ່\s*(?:ເຂດ)?\s*$/;
 
 /** `before`: the 40 characters before the hit (cutAround). */
 function notAServedPlace(t: string, chars: string[], h: Hit<Target>, before: string): boolean {
@@ -176,6 +191,8 @@ function notAServedPlace(t: string, chars: string[], h: Hit<Target>, before: str
     return true;
   if (IN_THE_BEFORE.test(before) && SEZ_AFTER.test(cutAround(t, chars, h, h.end, h.end + 30)))
     return true;
+  if (ELSEWHERE_BEFORE.test(before))
+    return !CENTER_AFTER.test(cutAround(t, chars, h, h.end, h.end + 12));
   if (!LIVES_OR_FROM_BEFORE.test(before)) return false;
   return !(
     IS_AT_BEFORE.test(before) && CENTER_AFTER.test(cutAround(t, chars, h, h.end, h.end + 12))

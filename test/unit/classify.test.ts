@@ -221,7 +221,6 @@ test("where the writer works, an NGO's area and a special economic zone are no c
     'ຂ້ອຍຂາຍເຄື່ອງຍ່ອຍ ຢູ່ຕະຫຼາດຫ້ວຍຊາຍ ອາກອນເໝົາຈ່າຍ ເພີ່ມຂຶ້ນເກືອບເທົ່າໂຕ',
     'khoy pen sao khai phak yu talat Phonsavan, tong jai akon maw thao dai?',
     'i am from phongsaly, study in vte. can renew id card here or must go home?',
-    'we are from sekong, stay in vte now 4 work, need new family book here, how?',
     // ແປກໜ້າ, "a stranger", is not Pek.
     'ສຳມະໂນຄົວແມ່ຂ້ອຍ ມີຊື່ຄົນແປກໜ້າຄົນໜຶ່ງ ບໍ່ຮູ້ຈັກເລີຍ',
   ])
@@ -229,6 +228,17 @@ test("where the writer works, an NGO's area and a special economic zone are no c
   expectCenters([
     ['the staff working in Pakse center were rude to my mother', 'LA-CH'],
     ['ພະນັກງານທີ່ເຮັດວຽກຢູ່ສູນປາກເຊ ບໍລິການດີ', 'LA-CH'],
+    ['i think staff working in pakse odsc need training', 'LA-CH'],
+    ['ພະນັກງານມາເຮັດວຽກຊ້າຢູ່ປາກເຊ', 'LA-CH'],
+    ['ເຈົ້າໜ້າທີ່ບໍ່ມາເຮັດວຽກຢູ່ໄຊທານີ ຫຼາຍມື້ແລ້ວ', 'LA-VT-XAYTHANY'],
+    ['the ngo lawyer filed our papers in Xaythany office', 'LA-VT-XAYTHANY'],
+    ['had to stay in pakse odsc all day', 'LA-CH'],
+    // The writer's own work, but at the center named right after the place.
+    ['I work in Pakse center, the printer is broken', 'LA-CH'],
+    // A market named only as where the center is.
+    ['ສູນບໍລິການປະຕູດຽວ ໃກ້ຕະຫຼາດຫ້ວຍຊາຍ ປິດ', 'LA-BK'],
+    ['the odsc near talat phonsavan was closed', 'LA-XI-PEK'],
+    ['we are at the Savan SEZ one-stop office', 'LA-SV'],
     // Without "in the", the zone's investor is at the Savan center (a labelled message).
     ['Savan SEZ investor here - investment licence 5 months', 'LA-SV'],
     // Transferring land at a place (ໂອນດິນຢູ່), building a house there: served there.
