@@ -185,6 +185,70 @@ export function trainBinary(
   return head;
 }
 
+// ---- IEEE 754 half precision (binary16): the model file's weights (format 3) ----
+
+const scratch = new Float32Array(1);
+const scratchBits = new Uint32Array(scratch.buffer);
+
+/** The binary16 bits of `v`, rounded to nearest, ties to even (beyond ±65504: ±Infinity). */
+export function toHalfBits(v: number): number {
+  scratch[0] = v;
+  const x = scratchBits[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    // A subnormal half: value = h · 2^-24.
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let h = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    if (rest > halfway || (rest === halfway && h & 1)) h++;
+    return sign | h;
+  }
+  let h = (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  // A carry out of the mantissa moves to the next exponent (or to Infinity): still correct.
+  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++;
+  return sign | h;
+}
+
+/** The number a binary16 bit pattern stands for. */
+export function fromHalfBits(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const e = (h >>> 10) & 0x1f;
+  const m = h & 0x3ff;
+  if (e === 0) return sign * m * 2 ** -24;
+  if (e === 0x1f) return m ? NaN : sign * Infinity;
+  return sign * (1 + m / 1024) * 2 ** (e - 15);
+}
+
+/** Rounds every weight to what binary16 keeps, in place (so a model scores as its file will). */
+export function roundToHalf(a: Float32Array): Float32Array {
+  for (let i = 0; i < a.length; i++) a[i] = fromHalfBits(toHalfBits(a[i]!));
+  return a;
+}
+
+/** Weights as base64 of little-endian binary16: half the size of float32. */
+export function toBase64Half(a: Float32Array): string {
+  const buf = Buffer.alloc(a.length * 2);
+  for (let i = 0; i < a.length; i++) buf.writeUInt16LE(toHalfBits(a[i]!), i * 2);
+  return buf.toString('base64');
+}
+
+export function fromBase64Half(s: string): Float32Array {
+  const buf = Buffer.from(s, 'base64');
+  if (buf.byteLength % 2) throw new Error('binary16 weights: odd byte length');
+  const out = new Float32Array(buf.byteLength / 2);
+  for (let i = 0; i < out.length; i++) out[i] = fromHalfBits(buf.readUInt16LE(i * 2));
+  return out;
+}
+
 export const toBase64 = (a: Float32Array) =>
   Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 

@@ -10,10 +10,12 @@ import { featureId, type FeatureIds } from './features';
 import {
   DEFAULT_TRAIN,
   fromBase64,
+  fromBase64Half,
   RULE_VALUE,
   sigmoid,
   sparse,
-  toBase64,
+  roundToHalf,
+  toBase64Half,
   trainBinary,
   trainSoftmax,
   type BinaryHead,
@@ -48,7 +50,11 @@ export interface Platt {
 export const IDENTITY: Platt = { a: 1, b: 0 };
 
 export interface ModelFile {
-  format: 2;
+  /**
+   * 3: weights in binary16 (half the file; from 1 Dec 2026, when float32 weights neared the 16 MB
+   * a document holds); 2: in float32. Both hold feature ids.
+   */
+  format: 2 | 3;
   version: string;
   createdAt: string;
   trainedOn: { examples: number; corrections: number; sources: string[] };
@@ -209,17 +215,17 @@ export class ClassifierModel {
 
   /** Reads a model file: format 2 (feature ids), or format 1 (feature names, hashed here). */
   static fromFile(f: ModelFile | ModelFileV1): ClassifierModel {
-    if (f.format !== 1 && f.format !== 2)
+    if (f.format !== 1 && f.format !== 2 && f.format !== 3)
       throw new Error(
         `unknown classifier model format ${String((f as { format: unknown }).format)}`,
       );
     const { service, kind, topics } = f;
     const features =
-      f.format === 2
+      f.format !== 1
         ? idsFromBase64(f.features)
         : Uint32Array.from(f.vocab ? f.vocab.split('\n') : [], featureId);
     const meta = {
-      format: 2 as const,
+      format: 3 as const,
       version: f.version,
       createdAt: f.createdAt,
       trainedOn: f.trainedOn,
@@ -228,28 +234,30 @@ export class ClassifierModel {
       ...(f.topicThresholds ? { topicThresholds: f.topicThresholds } : {}),
       ...(f.evaluation !== undefined ? { evaluation: f.evaluation } : {}),
     };
+    const weights = f.format === 3 ? fromBase64Half : fromBase64;
     const softmax = (h: ModelFile['service']): SoftmaxHead => ({
       classes: h.classes,
-      w: fromBase64(h.w),
+      w: weights(h.w),
       b: Float32Array.from(h.b),
     });
     return new ClassifierModel(
       features,
       softmax(service),
       softmax(kind),
-      topics.map((t) => ({ code: t.code, head: { w: fromBase64(t.w), b: t.b } })),
+      topics.map((t) => ({ code: t.code, head: { w: weights(t.w), b: t.b } })),
       meta,
     );
   }
 
+  /** The file (format 3: binary16 weights; a model read from float32 loses what binary16 drops). */
   toFile(): ModelFile {
     const softmax = (h: SoftmaxHead) => ({
       classes: h.classes,
-      w: toBase64(h.w),
+      w: toBase64Half(h.w),
       b: Array.from(h.b),
     });
     return {
-      format: 2,
+      format: 3,
       version: this.meta.version,
       createdAt: this.meta.createdAt,
       trainedOn: this.meta.trainedOn,
@@ -260,7 +268,7 @@ export class ClassifierModel {
       features: idsToBase64(this.features),
       service: softmax(this.service),
       kind: softmax(this.kind),
-      topics: this.topics.map((t) => ({ code: t.code, w: toBase64(t.head.w), b: t.head.b })),
+      topics: this.topics.map((t) => ({ code: t.code, w: toBase64Half(t.head.w), b: t.head.b })),
     };
   }
 
@@ -466,8 +474,13 @@ export function trainModel(
       keys,
     ),
   }));
+  // Weights kept at the precision the file stores (binary16), so that the model scores the same
+  // before and after it is saved (its evaluation is of the model as stored).
+  roundToHalf(service.w);
+  roundToHalf(kind.w);
+  for (const t of topics) roundToHalf(t.head.w);
   return new ClassifierModel(vocab, service, kind, topics, {
-    format: 2,
+    format: 3,
     createdAt: new Date().toISOString(),
     calibration: { service: IDENTITY, kind: IDENTITY, topics: IDENTITY },
     triageAt: { service: 0.6, kind: 0.5, topics: 0.5 },

@@ -11,15 +11,20 @@ import { labelledSets } from '../../shared/classify/labelled-sets';
 import {
   binaryScore,
   fromBase64,
+  fromBase64Half,
+  fromHalfBits,
   softmaxScores,
   sparse,
   toBase64,
+  toBase64Half,
+  toHalfBits,
   trainBinary,
   trainSoftmax,
 } from '../../shared/classify/linear';
 import {
   ClassifierModel,
   trainModel,
+  type ModelFile,
   type ModelFileV1,
   type ModelPrediction,
 } from '../../shared/classify/model';
@@ -185,20 +190,55 @@ test('a trained model learns a phrasing, survives its file, and says "model" whe
   const r = rules.withModel(copy).classify('my tuk tuk licence');
   expect(r.service).toMatchObject({ code: 'vehicle_registration', method: 'model' });
 
-  // A file of the first format (feature names instead of ids) still loads, to the same scores.
+  // The file keeps weights in binary16 (format 3), and the trained model already holds them at
+  // that precision: what it scored is what the file gives back.
+  const file = m.toFile();
+  expect(file.format).toBe(3);
+  expect(Buffer.from(file.kind.w, 'base64').byteLength).toBe(m.features.length * 5 * 2);
+  expect(copy.toFile()).toEqual(file);
+
+  // Files of the earlier formats, float32 weights (2) and feature names instead of ids (1), still
+  // load, to the same scores.
+  const asFloat32 = (b64: string) => toBase64(fromBase64Half(b64));
+  const { features, format: _format, ...rest } = file;
+  const float32 = {
+    ...rest,
+    service: { ...rest.service, w: asFloat32(rest.service.w) },
+    kind: { ...rest.kind, w: asFloat32(rest.kind.w) },
+    topics: rest.topics.map((t) => ({ ...t, w: asFloat32(t.w) })),
+  };
+  const v2: ModelFile = { ...float32, format: 2, features };
+  expect(ClassifierModel.fromFile(v2).predict(names2)).toEqual(m.predict(names2));
   const names = new Map<number, string>();
   for (const e of all)
     for (const n of featureNames(e.text, rules.rulesWithSignals(e.text).signals))
       names.set(featureId(n), n);
-  const { features, format, ...rest } = m.toFile();
-  expect(format).toBe(2);
   const v1: ModelFileV1 = {
-    ...rest,
+    ...float32,
     format: 1,
     vocab: Array.from(copy.features, (id) => names.get(id)!).join('\n'),
   };
   expect(features.length).toBeGreaterThan(0);
   expect(ClassifierModel.fromFile(v1).predict(names2)).toEqual(m.predict(names2));
+});
+
+test('binary16 weights: exact where binary16 is, rounded to nearest (ties to even) elsewhere', () => {
+  const round = (v: number) => fromHalfBits(toHalfBits(v));
+  for (const v of [0, 1, -1, 0.5, 2048, 65504, -65504, 2 ** -14, 2 ** -24, 1 + 2 ** -10])
+    expect(round(v)).toBe(v);
+  expect(round(0.1)).toBe(0.0999755859375); // the nearest binary16
+  expect(round(1 + 2 ** -11)).toBe(1); // a tie goes to the even neighbour
+  expect(round(1 + 3 * 2 ** -11)).toBe(1 + 2 ** -9);
+  expect(round(3e-8)).toBe(2 ** -24); // subnormal, rounded up
+  expect(round(2e-8)).toBe(0);
+  expect(round(70000)).toBe(Infinity);
+  expect(Object.is(round(-0), -0)).toBe(true);
+  // Every binary16 value survives the trip, and the base64 form round-trips.
+  const all = new Float32Array(0x7c00);
+  for (let h = 0; h < 0x7c00; h++) all[h] = fromHalfBits(h);
+  for (let h = 0; h < 0x7c00; h++) expect(toHalfBits(all[h]!)).toBe(h);
+  expect(Array.from(fromBase64Half(toBase64Half(all)))).toEqual(Array.from(all));
+  expect(() => fromBase64Half(Buffer.from([1, 2, 3]).toString('base64'))).toThrow(/odd byte/);
 });
 
 test('training fits calibration.given on out-of-fold decisions; a quick retraining keeps it', () => {
