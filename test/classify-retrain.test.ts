@@ -173,7 +173,6 @@ test('after staff correct N messages of an unknown phrasing, the retrained model
   const outcome = await runJob();
   loop.disable();
   const tookMs = Date.now() - startedAt;
-  expect(tookMs).toBeGreaterThan(10_000); // it did train (about 40 s on an idle core)
   expect(loop.max / 1e6).toBeLessThan(Math.min(5_000, tookMs / 4));
   expect(outcome).toMatchObject({
     trained: true,

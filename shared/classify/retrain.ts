@@ -217,6 +217,18 @@ export function retrainThreadScript(): string {
   throw new Error(`retraining thread script not found (${here}, ${built}): run npm run build`);
 }
 
+/** The training threads running in this process (stopRetrainThreads ends them). */
+const running = new Set<Worker>();
+
+/**
+ * Stops every training thread of this process (at shutdown: a run takes minutes, longer than a
+ * container's grace period). Their runs fail ("stopped … without a model"), and the job that
+ * started them is retried later.
+ */
+export async function stopRetrainThreads(): Promise<void> {
+  await Promise.all([...running].map((t) => t.terminate()));
+}
+
 /**
  * `quickTrainFromSets` in a worker thread, so that the calling process's event loop stays free
  * while it trains (BullMQ renews the locks of the jobs beside it; the api keeps answering). The
@@ -245,6 +257,8 @@ export function quickTrainInThread(
   return new Promise((resolve, reject) => {
     let done = false;
     const thread = new Worker(retrainThreadScript(), { workerData: input });
+    running.add(thread);
+    thread.once('exit', () => running.delete(thread));
     thread.once('message', (out: ThreadOutput) => {
       done = true;
       resolve({ model: ClassifierModel.fromFile(out.model), verdict: out.verdict });

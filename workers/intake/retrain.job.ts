@@ -16,7 +16,7 @@ import type IORedis from 'ioredis';
 import type { Connection } from 'mongoose';
 import { loadCatalogView } from '../../shared/catalog/catalog';
 import { labelledSets } from '../../shared/classify/labelled-sets';
-import { quickTrainInThread } from '../../shared/classify/retrain';
+import { quickTrainInThread, stopRetrainThreads } from '../../shared/classify/retrain';
 import { shippedModel } from '../../shared/classify/shipped';
 import type { Logger } from '../../shared/logger';
 import { catalogModels } from '../../shared/models/catalog.model';
@@ -133,6 +133,8 @@ export async function startRetrainJobs(
     queue,
     worker,
     async close() {
+      // A run in progress would hold worker.close() for minutes: end it (the job is retried).
+      await stopRetrainThreads();
       await worker.close();
       await queue.close();
     },

@@ -4,7 +4,7 @@
  * without a network. API calls are not touched: the app's own queue handles being offline, and a
  * static route (Chromium 123+) sends them to the network without waking this worker at all, so the
  * tablet's heartbeat and sync never keep an old release's worker busy or restart it while a new
- * release waits to take over.
+ * release waits to take over (once the active worker is one with the route).
  */
 const VERSION = '__KIOSK_VERSION__';
 const CACHE = `odsc-kiosk-${VERSION}`;
