@@ -44,6 +44,13 @@ export const LABELLED_FILES = [
   'classify-labelled-18.jsonl',
 ];
 
+/**
+ * Labelled sets kept out of training and out of the locked split: written after the shipped model
+ * by four more new writers (docs/labelling.md), a fresh test of writers the model has not seen.
+ * Score them with `npm run eval:classify -- test/fixtures/<file>`.
+ */
+export const HELD_OUT_FILES = ['classify-labelled-19.jsonl', 'classify-labelled-20.jsonl'];
+
 export function readLabelled(file: string): LabelledMessage[] {
   return readFileSync(file, 'utf8')
     .split('\n')

@@ -815,7 +815,16 @@ export const EVERYDAY_SERVICE_TERMS: Record<string, string[]> = {
 };
 
 /** Words that make "Vientiane" / ວຽງຈັນ mean the province, not the capital. */
-export const PROVINCE_WORDS = ['province', 'provincial', 'khoueng', 'khoeng', 'ແຂວງ'];
+export const PROVINCE_WORDS = [
+  'province',
+  'provincial',
+  'khoueng',
+  'khoeng',
+  'khwaeng',
+  'khweng',
+  'kwaeng',
+  'ແຂວງ',
+];
 /** Extra ways people write a few places. */
 export const EXTRA_PLACE_TERMS: Record<string, string[]> = {
   'LA-VT': [
@@ -853,9 +862,13 @@ export const EXTRA_PLACE_TERMS: Record<string, string[]> = {
  */
 export const WHOLE_WORD_PLACES: Record<string, string> = { ນວ: 'LA-VT' };
 
-/** English words never treated as place or service names by the fuzzy matcher. */
+/**
+ * English words, and everyday romanised Lao ones ("bo khop", "bok wa", "bolisat" company, "phom"
+ * hair), never treated as place or service names by the fuzzy matcher: two of them joined looked
+ * like a place ("bok bo" Bokeo, "phom khong" Phonhong).
+ */
 export const STOPWORDS = new Set(
-  'the a an and or but to of in on at for from with by is are was were be been it this that these those i me my we our you your he she they them his her their there here very so too not no yes can could would should will just only also than then when where what how why who which all any some more most much many few get got go went come came take took make made give gave ask asked tell told say said want need please thank thanks good bad slow fast staff office center centre odsc service services people time today yesterday day days hour hours week month year money kip paid pay fee fees long wait waited waiting still again back one two three four five ten hundred thousand'.split(
+  'bo bor baw bok wa khoy koy khoi jao nathi pai ma yu you dai laew leo tae kap kab lae ni nee nan hai ao het mi khong kong bolisat bolisad ngen ngern phai sai thue theua ton tong ja ka kha der jak jaak khuen kuen khop kop phom pen sam nao hup bat pum bai tat ran the a an and or but to of in on at for from with by is are was were be been it this that these those i me my we our you your he she they them his her their there here very so too not no yes can could would should will just only also than then when where what how why who which all any some more most much many few get got go went come came take took make made give gave ask asked tell told say said want need please thank thanks good bad slow fast staff office center centre odsc service services people time today yesterday day days hour hours week month year money kip paid pay fee fees long wait waited waiting still again back one two three four five ten hundred thousand'.split(
     ' ',
   ),
 );

@@ -223,6 +223,14 @@ test("where the writer works, an NGO's area and a special economic zone are no c
     'i am from phongsaly, study in vte. can renew id card here or must go home?',
     // ແປກໜ້າ, "a stranger", is not Pek.
     'ສຳມະໂນຄົວແມ່ຂ້ອຍ ມີຊື່ຄົນແປກໜ້າຄົນໜຶ່ງ ບໍ່ຮູ້ຈັກເລີຍ',
+    // Everyday romanised Lao words joined are no place ("bok bo" Bokeo, "phom khong" Phonhong,
+    // "pai san" Paksan), nor a person's name after a title, nor a hospital.
+    'jao nathi bok wa ekasan khoy bo khop, ma 3 thue laew, thue la bok bo khuen kan',
+    'ran tat phom khong khoy peut ma 3 pi laew yang bo mi bai anuyat',
+    'ya hang kan dee dee, bor pai san, het yu one door leuy dai bor?',
+    'Dear sir this is Mrs Phonesavanh, I sent to the wrong group, please ignore',
+    'My aunt lived in Xaisomboun but died in a hospital in Vientiane. Where do we report it?',
+    'ເມຍຂ້າພະເຈົ້າ ເກີດລູກ ຢູ່ໂຮງໝໍມິດຕະພາບ ໃນນະຄອນຫຼວງ ແຈ້ງເກີດຢູ່ໃສ',
   ])
     expect(c.classify(text).center.code).toBeNull();
   expectCenters([
@@ -239,6 +247,9 @@ test("where the writer works, an NGO's area and a special economic zone are no c
     ['ສູນບໍລິການປະຕູດຽວ ໃກ້ຕະຫຼາດຫ້ວຍຊາຍ ປິດ', 'LA-BK'],
     ['the odsc near talat phonsavan was closed', 'LA-XI-PEK'],
     ['we are at the Savan SEZ one-stop office', 'LA-SV'],
+    // Romanised "province" before Vientiane: Vientiane Province.
+    ['khwaeng Viengchan, het bai ta din pho mae ma 8 deuan laew', 'LA-VI'],
+    ['ໄປສູນປາກເຊ ໃກ້ໂຮງໝໍ ຄິວຍາວ', 'LA-CH'],
     // Without "in the", the zone's investor is at the Savan center (a labelled message).
     ['Savan SEZ investor here - investment licence 5 months', 'LA-SV'],
     // Transferring land at a place (ໂອນດິນຢູ່), building a house there: served there.
