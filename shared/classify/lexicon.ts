@@ -862,13 +862,22 @@ export const EXTRA_PLACE_TERMS: Record<string, string[]> = {
  */
 export const WHOLE_WORD_PLACES: Record<string, string> = { ນວ: 'LA-VT' };
 
-/**
- * English words, and everyday romanised Lao ones ("bo khop", "bok wa", "bolisat" company, "phom"
- * hair), never treated as place or service names by the fuzzy matcher: two of them joined looked
- * like a place ("bok bo" Bokeo, "phom khong" Phonhong).
- */
+/** English words never treated as place or service names by the fuzzy matcher. */
 export const STOPWORDS = new Set(
-  'bo bor baw bok wa khoy koy khoi jao nathi pai ma yu you dai laew leo tae kap kab lae ni nee nan hai ao het mi khong kong bolisat bolisad ngen ngern phai sai thue theua ton tong ja ka kha der jak jaak khuen kuen khop kop phom pen sam nao hup bat pum bai tat ran the a an and or but to of in on at for from with by is are was were be been it this that these those i me my we our you your he she they them his her their there here very so too not no yes can could would should will just only also than then when where what how why who which all any some more most much many few get got go went come came take took make made give gave ask asked tell told say said want need please thank thanks good bad slow fast staff office center centre odsc service services people time today yesterday day days hour hours week month year money kip paid pay fee fees long wait waited waiting still again back one two three four five ten hundred thousand'.split(
+  'the a an and or but to of in on at for from with by is are was were be been it this that these those i me my we our you your he she they them his her their there here very so too not no yes can could would should will just only also than then when where what how why who which all any some more most much many few get got go went come came take took make made give gave ask asked tell told say said want need please thank thanks good bad slow fast staff office center centre odsc service services people time today yesterday day days hour hours week month year money kip paid pay fee fees long wait waited waiting still again back one two three four five ten hundred thousand'.split(
     ' ',
   ),
 );
+
+/**
+ * Everyday romanised Lao words ("bo khop", "bok wa", "bolisat" company, "phom" hair, "bai" paper)
+ * the fuzzy matcher skips as well: two of them joined looked like a place ("bok bo" Bokeo, "phom
+ * khong" Phonhong, "pai san" Paksan). Not stopwords for learning phrases (learn.ts): many are
+ * content words there.
+ */
+export const FUZZY_STOPWORDS = new Set([
+  ...STOPWORDS,
+  ...'bo bor baw bok wa khoy koy khoi jao nathi pai ma yu you dai laew leo tae kap kab lae ni nee nan hai ao het mi khong kong bolisat bolisad ngen ngern phai sai thue theua ton tong ja ka kha der jak jaak khuen kuen khop kop phom pen sam nao hup bat pum bai tat ran'.split(
+    ' ',
+  ),
+]);

@@ -19,10 +19,10 @@ import {
   NEGATORS_LO,
   POLARITY,
   PROVINCE_WORDS,
+  FUZZY_STOPWORDS,
   QUESTION_EN,
   QUESTION_LO,
   SERVICE_TERMS,
-  STOPWORDS,
   SUGGESTION_EN,
   SUGGESTION_LO,
   TOPIC_TERMS,
@@ -285,7 +285,7 @@ export class TextClassifier {
     const { names, topics, polarity, negators, cues } = this.indexes;
     // Characters and words are split once for the five indexes.
     const pt = prepareText(t);
-    const nameHits = names.find(pt, { fuzzy: true, stopwords: STOPWORDS });
+    const nameHits = names.find(pt, { fuzzy: true, stopwords: FUZZY_STOPWORDS });
     const cueHits = cues.find(pt);
     const negHits = negators.find(pt);
 
