@@ -258,7 +258,6 @@ export function quickTrainInThread(
     let done = false;
     const thread = new Worker(retrainThreadScript(), { workerData: input });
     running.add(thread);
-    thread.once('exit', () => running.delete(thread));
     thread.once('message', (out: ThreadOutput) => {
       done = true;
       resolve({ model: ClassifierModel.fromFile(out.model), verdict: out.verdict });
@@ -268,6 +267,7 @@ export function quickTrainInThread(
       reject(err);
     });
     thread.once('exit', (code) => {
+      running.delete(thread);
       if (!done)
         reject(new Error(`the retraining thread stopped (exit code ${code}) without a model`));
     });

@@ -115,6 +115,8 @@ function buildIndexes(catalog: CatalogView, learned: LearnedAlias[]) {
 /** "I" / "we" in Lao; romanised "I live in" (also "I am at"): shared with IS_AT_BEFORE. */
 const I_LO = '(?:ຂ້ອຍ|ເຮົາ|ພວກເຮົາ|ຂ້າພະເຈົ້າ)';
 const I_LIVE_RO = '(?:khoy|khoi|koy) (?:yu|you)';
+/** The end of a "not where served" form: an optional ເມືອງ / ແຂວງ / district… before the place. */
+const PLACE_WORD_AT_END = String.raw`\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$`;
 /**
  * Where a place is named but is not where the citizen was served (docs/labelling.md, "Center"):
  * where they live, were born or come from ("ຂ້ອຍຢູ່ບ້ານໂພນຕ້ອງ ເມືອງຈັນທະບູລີ", "ມາຈາກ ຫ້ວຍຊາຍ",
@@ -128,7 +130,7 @@ const I_LIVE_RO = '(?:khoy|khoi|koy) (?:yu|you)';
  * as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
  */
 const LIVES_OR_FROM_BEFORE = new RegExp(
-  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ)\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*ດຽວນີ້ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |lived |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|chak|tae) ))\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$`,
+  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ)\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*ດຽວນີ້ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |lived |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|chak|tae) ))${PLACE_WORD_AT_END}`,
 );
 /**
  * After ແປກ, the word "strange": ແປກໃຈ "surprised", ແປກແທ້, ແປກໆ, ແປກປະຫລາດ, ແປກໜ້າ "stranger"
@@ -147,7 +149,7 @@ const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ|ຫນ້າ)
  * "ໂຮງໝໍມິດຕະພາບ ໃນນະຄອນຫຼວງ", "hong mo Savan"). Folded text (ຫຼ is ຫລ, ໜ is ຫນ, ໝ is ຫມ).
  */
 const ELSEWHERE_BEFORE = new RegExp(
-  String.raw`(?:(?:${I_LO}\s*|(?<!(?:ພະນັກງານ|ເຈົ້າຫນ້າທີ່|ພນງ|ບໍ່)\s*)(?:ມາ|ແຕ່)\s*)ເຮັດວຽກ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ມີ|ຂາຍ|ຊື້)\s*(?:ທີ່)?ດິນ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ຂາຍ\S{0,12}|ຮ້ານ\S{0,10}|ແມ່ຄ້າ|ພໍ່ຄ້າ)\s*ຢູ່\s*ຕະຫລາດ|ໂຮງຫມໍ\S{0,16}\s*(?:ໃນ|ຢູ່)?\s*|(?:^|[\s,.;:(])(?:(?:volunteers?|volunteer [a-z]+) in |study in |(?:i|we)(?: am| are|['’]m)?(?: also| now| currently| still)?(?: an?)?(?: [a-z]+ (?:national|citizen|expat|trader|worker))? (?:work|working) in |(?:i['’]m|im) (?:also |now |still )?working in |but (?:i )?(?:now )?(?:work|working) in |our ngo(?: [a-z]+){0,4} in |ngo staff (?:working |based )?in |(?:mi|sue|khai) din yu |hospital (?:[a-z]+ )?in |(?:hong|hông) ?mo |khai(?: [a-z]+){0,3} yu talat ))\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$`,
+  String.raw`(?:(?:${I_LO}\s*|(?<!(?:ພະນັກງານ|ເຈົ້າຫນ້າທີ່|ພນງ|ບໍ່)\s*)(?:ມາ|ແຕ່)\s*)ເຮັດວຽກ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ມີ|ຂາຍ|ຊື້)\s*(?:ທີ່)?ດິນ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ຂາຍ\S{0,12}|ຮ້ານ\S{0,10}|ແມ່ຄ້າ|ພໍ່ຄ້າ)\s*ຢູ່\s*ຕະຫລາດ|ໂຮງຫມໍ\S{0,16}\s*(?:ໃນ|ຢູ່)?\s*|(?:^|[\s,.;:(])(?:(?:volunteers?|volunteer [a-z]+) in |study in |(?:i|we)(?: am| are|['’]m)?(?: also| now| currently| still)?(?: an?)?(?: [a-z]+ (?:national|citizen|expat|trader|worker))? (?:work|working) in |(?:i['’]m|im) (?:also |now |still )?working in |but (?:i )?(?:now )?(?:work|working) in |our ngo(?: [a-z]+){0,4} in |ngo staff (?:working |based )?in |(?:mi|sue|khai) din yu |hospital (?:[a-z]+ )?in |(?:hong|hông) ?mo |khai(?: [a-z]+){0,3} yu talat ))${PLACE_WORD_AT_END}`,
 );
 
 /**
