@@ -877,7 +877,7 @@ export const STOPWORDS = new Set(
  */
 export const FUZZY_STOPWORDS = new Set([
   ...STOPWORDS,
-  ...'bo bor baw bok wa khoy koy khoi jao nathi pai ma yu you dai laew leo tae kap kab lae ni nee nan hai ao het mi khong kong bolisat bolisad ngen ngern phai sai thue theua ton tong ja ka kha der jak jaak khuen kuen khop kop phom pen sam nao hup bat pum bai tat ran'.split(
+  ...'bo bor baw bok wa khoy koy khoi jao nathi pai ma yu you dai laew leo tae kap kab lae ni nee nan hai ao het mi khong kong bolisat bolisad ngen ngern phai sai thue theua ton tong ja ka kha der jak jaak khuen kuen khop kop phom pen sam nao hup bat pum bai tat ran molanabat moladok pakan'.split(
     ' ',
   ),
 ]);

@@ -130,7 +130,7 @@ const PLACE_WORD_AT_END = String.raw`\s*(?:ເມືອງ|ແຂວງ|ບ້�
  * as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
  */
 const LIVES_OR_FROM_BEFORE = new RegExp(
-  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ)\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*ດຽວນີ້ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |lived |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|chak|tae) ))${PLACE_WORD_AT_END}`,
+  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ)\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*(?:ດຽວນີ້|ຕອນນີ້)\s*(?:ອາໄສ)?ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |lived |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|jaak|chak|chaak|tae) ))${PLACE_WORD_AT_END}`,
 );
 /**
  * After ແປກ, the word "strange": ແປກໃຈ "surprised", ແປກແທ້, ແປກໆ, ແປກປະຫລາດ, ແປກໜ້າ "stranger"
@@ -205,6 +205,11 @@ function notAServedPlace(t: string, chars: string[], h: Hit<Target>, before: str
   );
 }
 
+/** A center, an office or an ODSC named anywhere (folded text; romanised soun / sun). */
+const CENTER_WORD = /ສູນ|ຫ້ອງການ|odsc|one[ -]?door|cent(?:er|re)|office|\b(?:soun|sun|soon)\b/;
+/** What a question is about when its place is where a business or a family is (pickCenter). */
+const PLACE_NOT_SERVICE_QUESTION =
+  /(?:ຢາກ|ຈະ|ຄິດ)\s*(?:ລົງທຶນ|ເປີດ)|ຍ້າຍ\S{0,30}\s*(?:ມາ|ໄປ)|\b(?:want|wants|wanted|plan|planning|plans|going|hope|hoping) to (?:open|invest|start|set up)\b|\bopening an? |\bmov(?:e|ed|ing) (?:from|to)\b|\b(?:yak|nyak) (?:long theun|perd|poed)\b|(?:ຫລື|\bor)\s*(?:ຕ້ອງ\s*)?(?:ໄປ\s*)?(?:ທີ່\s*)?(?:ວຽງຈັນ|ນະຄອນຫລວງ|vientiane|vte|ນວ)|\bhere or\b|ທາງນີ້/;
 /** Directly after ສູນ / "ODSC in" / "center of": the place is named as the center. */
 const AT_CENTER_BEFORE = /(?:ສູນ(?:ບໍລິການ\S*)?|(?:odsc|center|centre|office) (?:in|of|at) )\s*$/;
 /** Directly after ຈາກ / "from": where a move, a transfer or a paper comes from. */
@@ -438,6 +443,16 @@ export class TextClassifier {
           !(r.code.split('-').length === 2 && [...codes].some((c) => c.startsWith(`${r.code}-`))),
       )
       .sort((a, b) => Number(b.atCenter) - Number(a.atCenter) || b.confidence - a.confidence)[0]!;
+    // A question that names no center or office, about opening or investing in a business, moving,
+    // or "here or in Vientiane?" ("ເປີດຮ້ານກາເຟຢູ່ຫຼວງພະບາງ ຕ້ອງຈ່າຍອາກອນເທົ່າໃດ?", "moved from
+    // Salavan to Vientiane: do I transfer my family book?"): the place is where the business or the
+    // family is, not a center that served the writer.
+    if (
+      !CENTER_WORD.test(t) &&
+      (t.includes('?') || cues.some((c) => c.value === 'question')) &&
+      PLACE_NOT_SERVICE_QUESTION.test(t)
+    )
+      return none;
     const provinces = new Set(served.map((r) => r.code.split('-').slice(0, 2).join('-')));
     const confidence = provinces.size > 1 ? Math.min(best.confidence, 0.5) : best.confidence;
     return { code: best.code, confidence, method: best.fuzzy ? 'fuzzy' : 'keyword' };

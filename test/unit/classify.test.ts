@@ -266,6 +266,37 @@ test("where the writer works, an NGO's area and a special economic zone are no c
   ]);
 });
 
+test('a question about opening a business, investing or moving somewhere, naming no center, is no center; a complaint about the same service keeps it', () => {
+  for (const text of [
+    'ຢາກເປີດຮ້ານກາເຟນ້ອຍຢູ່ຫຼວງພະບາງ ຕ້ອງຈ່າຍອາກອນເທົ່າໃດ?',
+    'I want to open a small coffee shop in Vientiane. Do I need an investment licence?',
+    'moved from Salavan to Vientiane 2 years ago, must I transfer my family book?',
+    'ຍ້າຍສຳມະໂນຄົວຈາກສາລະວັນມານະຄອນຫຼວງ ຕ້ອງກັບໄປສາລະວັນກ່ອນບໍ?',
+    'khoy yak long theun pouk kafe yu Sekong, tong yeun yu sai?',
+    'ແຕ່ງດອງກັບຄົນຕ່າງປະເທດ ທະບຽນຕ້ອງເຮັດຢູ່ໃສ ແຂວງ ຫຼື ນະຄອນຫຼວງ?',
+  ])
+    expect(c.classify(text).center.code).toBeNull();
+  expectCenters([
+    ['the investment licence took 7 months in Vientiane capital, why?', 'LA-VT'],
+    ['How long does a restaurant licence take in Luang Prabang?', 'LA-LP'],
+    ['is my family book ready in Pakse or must I go to Vientiane?', 'LA-CH'],
+    // Named as a center, the place stays the center even in such a question.
+    ['ຢາກເປີດຮ້ານອາຫານ ຕ້ອງຍື່ນຢູ່ສູນປາກເຊ ບໍ?', 'LA-CH'],
+    ['I want to open a shop, can the Pakse ODSC do the licence?', 'LA-CH'],
+  ]);
+});
+
+test('romanised "came from" (ma jaak), "but now living in" (ແຕ່ຕອນນີ້ຢູ່) and the words for inheritance and insurance name no place', () => {
+  for (const text of [
+    'khoy ma jaak Huaphan, bai khup khi mot ayu',
+    'ເກີດຢູ່ຜົ້ງສາລີ ແຕ່ຕອນນີ້ຢູ່ນະຄອນຫຼວງ ຢາກປ່ຽນບັດປະຈຳຕົວ',
+    'lo bai molanabat 3 aathit, bo dai ao ngern jak bolisat pakan',
+  ])
+    expect(c.classify(text).center.code).toBeNull();
+  // Without ແຕ່, being at a place now is being served there.
+  expect(c.classify('ຕອນນີ້ຢູ່ປາກເຊ ຄິວຍາວ').center.code).toBe('LA-CH');
+});
+
 test('named as the center, or not after "from": the place where the citizen is served wins', () => {
   // A move from one place to another: the one after ຈາກ/from is not where they are served.
   expect(c.classify('ຍ້າຍສຳມະໂນຄົວຈາກສາລະວັນ ມາຢູ່ປາກເຊ ພະນັກງານບອກໃຫ້ກັບໄປ').center.code).toBe('LA-CH');
