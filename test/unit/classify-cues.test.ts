@@ -51,6 +51,26 @@ describe('kind cues (model only)', () => {
       expect(cues(t)).not.toContain('absence');
   });
 
+  test('romanised Lao asks, proposes, praises, tells of a quick service and of a plan', () => {
+    const has = (t: string, cue: string) => expect(cues(t)).toContain(cue);
+    has('pho khoy yu Thai ma bo dai, mi thang uen bo', 'ask');
+    has('het bat pa cham tua yu sai, jak mue ja dai', 'ask');
+    has('bai khup khi khoy pen nyang bo dai, het jang dai', 'ask-end');
+    has('kho sa noe hai kot bat khiu tang phone dai', 'suggest');
+    has('na ja het bai anuyat ran hai ngai kwa nee', 'suggest');
+    has('khuan tit phat lom lai kwa nee', 'suggest');
+    has('soun Xaythany song SMS bok wa set laew, khak lai', 'praise');
+    has('jao nathi dee lai, sa duak', 'praise');
+    has('bai anuyat dai 1 aathit, vai kwa khit', 'quick');
+    has('het mue diao dai laew', 'quick');
+    has('mue uen ja pai het bat mai', 'plan');
+    // Not from a word that merely contains them: a permit, a form's "term", "bone".
+    for (const t of ['got a permit for the shop', 'a long term visa', 'the bone clinic']) {
+      expect(cues(t)).not.toContain('suggest');
+      expect(cues(t)).not.toContain('ask');
+    }
+  });
+
   test('a score given: its share decides high or low; dates and fractions above one are none', () => {
     const scored = (t: string) => cues(t).filter((c) => c.startsWith('score'));
     expect(scored('ໃຫ້ຄະແນນ ໑໐/໑໐')).toEqual(['score', 'score-high']);
