@@ -116,7 +116,7 @@ function buildIndexes(catalog: CatalogView, learned: LearnedAlias[]) {
 const I_LO = '(?:ຂ້ອຍ|ເຮົາ|ພວກເຮົາ|ຂ້າພະເຈົ້າ)';
 const I_LIVE_RO = '(?:khoy|khoi|koy) (?:yu|you)';
 /** The end of a "not where served" form: an optional ເມືອງ / ແຂວງ / district… before the place. */
-const PLACE_WORD_AT_END = String.raw`\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|district |province )?$`;
+const PLACE_WORD_AT_END = String.raw`\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|[ມຂບ]\.\s*|district |province )?$`;
 /**
  * Where a place is named but is not where the citizen was served (docs/labelling.md, "Center"):
  * where they live, were born or come from ("ຂ້ອຍຢູ່ບ້ານໂພນຕ້ອງ ເມືອງຈັນທະບູລີ", "ມາຈາກ ຫ້ວຍຊາຍ",
@@ -149,7 +149,7 @@ const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ|ຫນ້າ)
  * "ໂຮງໝໍມິດຕະພາບ ໃນນະຄອນຫຼວງ", "hong mo Savan"). Folded text (ຫຼ is ຫລ, ໜ is ຫນ, ໝ is ຫມ).
  */
 const ELSEWHERE_BEFORE = new RegExp(
-  String.raw`(?:(?:${I_LO}\s*|(?<!(?:ພະນັກງານ|ເຈົ້າຫນ້າທີ່|ພນງ|ບໍ່)\s*)(?:ມາ|ແຕ່)\s*)ເຮັດວຽກ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ມີ|ຂາຍ|ຊື້)\s*(?:ທີ່)?ດິນ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ຂາຍ\S{0,12}|ຮ້ານ\S{0,10}|ແມ່ຄ້າ|ພໍ່ຄ້າ)\s*ຢູ່\s*ຕະຫລາດ|ໂຮງຫມໍ\S{0,16}\s*(?:ໃນ|ຢູ່)?\s*|(?:^|[\s,.;:(])(?:(?:volunteers?|volunteer [a-z]+) in |study in |(?:i|we)(?: am| are|['’]m)?(?: also| now| currently| still)?(?: an?)?(?: [a-z]+ (?:national|citizen|expat|trader|worker))? (?:work|working) in |(?:i['’]m|im) (?:also |now |still )?working in |but (?:i )?(?:now )?(?:work|working) in |our ngo(?: [a-z]+){0,4} in |ngo staff (?:working |based )?in |(?:mi|sue|khai) din yu |hospital (?:[a-z]+ )?in |(?:hong|hông) ?mo |khai(?: [a-z]+){0,3} yu talat ))${PLACE_WORD_AT_END}`,
+  String.raw`(?:(?:${I_LO}\s*|(?<!(?:ພະນັກງານ|ເຈົ້າຫນ້າທີ່|ພນງ|ບໍ່)\s*)(?:ມາ|ແຕ່)\s*)ເຮັດວຽກ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ມີ|ຂາຍ|ຊື້)\s*(?:ທີ່)?ດິນ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ຂາຍ\S{0,12}|ຮ້ານ\S{0,10}|ແມ່ຄ້າ|ພໍ່ຄ້າ)\s*ຢູ່\s*ຕະຫລາດ|ໂຮງຫມໍ\S{0,16}\s*(?:ໃນ|ຢູ່)?\s*|(?:^|[\s,.;:(])(?:(?:volunteers?|volunteer [a-z]+) in |study in |(?:i|we)(?: am| are|['’]m)?(?: also| now| currently| still)?(?: an?)?(?: [a-z]+ (?:national|citizen|expat|trader|worker))? (?:work|working) in |(?:i['’]m|im) (?:also |now |still )?working in |but (?:i )?(?:now )?(?:work|working) in |our ngo(?: [a-z]+){0,4} in |ngo staff (?:working |based )?in |(?:mi|sue|khai|khay|kai) din yu |(?:khoy|koy|khoi|ma|kor|ko) (?:het|hed) (?:viak|wiak|wiek)(?: [a-z]+){0,4} (?:yu|you) |(?:mae|pho|phor|pho mae|phor mae|heuan|huean|ban) (?:khoy|koy|khoi) (?:yu|you) | (?:now )?working in |(?:travelling|traveling|on holiday|on vacation) in |hospital (?:[a-z]+ )?in |(?:hong|hông) ?mo |khai(?: [a-z]+){0,3} yu talat ))${PLACE_WORD_AT_END}`,
 );
 
 /**

@@ -297,6 +297,27 @@ test('romanised "came from" (ma jaak), "but now living in" (ແຕ່ຕອນ�
   expect(c.classify('ຕອນນີ້ຢູ່ປາກເຊ ຄິວຍາວ').center.code).toBe('LA-CH');
 });
 
+test('romanised "I work in", "my mother / my house is in", land sold, a trip, and ມ. for ເມືອງ are no center', () => {
+  for (const text of [
+    'khoy het viak yu VTE, yak ao sue mae ma khao samanokhua nam khoy, tong kap pai ban bor?',
+    'ma het viak rong ngan tat seua yu Vientiane. bat pachamtua hai, tong kap ban bor?',
+    'mae khoy yu Salavan, bat pa cham tua mae mot ayu laew',
+    'heuan khoy yu Pakngum, yak puk heuan mai tong pai khor anuyat yu sai?',
+    'khoy khay din yu Salavan hai khon Viet, tong het bai anuyat bor?',
+    'My husband passed away while we were travelling in Luang Prabang. Who issues the death certificate?',
+    'I am from Salavan, working in Vientiane as a driver. To change my licence I must go home?',
+    'ສ້າງເຮືອນແຖວໃຫ້ເຊົ່າ ຕ້ອງຂໍອະນຸຍາດຢູ່ເມືອງ ຫລືແຂວງ ຂ້ອຍຢູ່ ມ.ໄຊທານີ',
+  ])
+    expect(c.classify(text).center.code).toBeNull();
+  expectCenters([
+    // Staff who work at the center, and the center named right after the place, still name it.
+    ['jao nathi ma het viak yu soun Pakse sao lai', 'LA-CH'],
+    ['khoy het viak yu Pakse odsc, printer pae', 'LA-CH'],
+    ['the staff working in Pakse were rude to my mother', 'LA-CH'],
+    ['ໄປເຮັດບັດຢູ່ ມ.ໄຊທານີ ໄວດີ', 'LA-VT-XAYTHANY'],
+  ]);
+});
+
 test('named as the center, or not after "from": the place where the citizen is served wins', () => {
   // A move from one place to another: the one after ຈາກ/from is not where they are served.
   expect(c.classify('ຍ້າຍສຳມະໂນຄົວຈາກສາລະວັນ ມາຢູ່ປາກເຊ ພະນັກງານບອກໃຫ້ກັບໄປ').center.code).toBe('LA-CH');
