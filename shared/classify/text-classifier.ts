@@ -130,7 +130,7 @@ const PLACE_WORD_AT_END = String.raw`\s*(?:ເມືອງ|ແຂວງ|ບ້�
  * as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
  */
 const LIVES_OR_FROM_BEFORE = new RegExp(
-  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ)\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*(?:ດຽວນີ້|ຕອນນີ້)\s*(?:ອາໄສ)?ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |lived |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|jaak|chak|chaak|tae) ))${PLACE_WORD_AT_END}`,
+  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ|[ບມ]\.)\s*\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*(?:ດຽວນີ້|ຕອນນີ້)\s*(?:ອາໄສ)?ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |lived |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|jaak|chak|chaak|tae) ))${PLACE_WORD_AT_END}`,
 );
 /**
  * After ແປກ, the word "strange": ແປກໃຈ "surprised", ແປກແທ້, ແປກໆ, ແປກປະຫລາດ, ແປກໜ້າ "stranger"
@@ -149,7 +149,7 @@ const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ|ຫນ້າ)
  * "ໂຮງໝໍມິດຕະພາບ ໃນນະຄອນຫຼວງ", "hong mo Savan"). Folded text (ຫຼ is ຫລ, ໜ is ຫນ, ໝ is ຫມ).
  */
 const ELSEWHERE_BEFORE = new RegExp(
-  String.raw`(?:(?:${I_LO}\s*|(?<!(?:ພະນັກງານ|ເຈົ້າຫນ້າທີ່|ພນງ|ບໍ່)\s*)(?:ມາ|ແຕ່)\s*)ເຮັດວຽກ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ມີ|ຂາຍ|ຊື້)\s*(?:ທີ່)?ດິນ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ຂາຍ\S{0,12}|ຮ້ານ\S{0,10}|ແມ່ຄ້າ|ພໍ່ຄ້າ)\s*ຢູ່\s*ຕະຫລາດ|ໂຮງຫມໍ\S{0,16}\s*(?:ໃນ|ຢູ່)?\s*|(?:^|[\s,.;:(])(?:(?:volunteers?|volunteer [a-z]+) in |study in |(?:i|we)(?: am| are|['’]m)?(?: also| now| currently| still)?(?: an?)?(?: [a-z]+ (?:national|citizen|expat|trader|worker))? (?:work|working) in |(?:i['’]m|im) (?:also |now |still )?working in |but (?:i )?(?:now )?(?:work|working) in |our ngo(?: [a-z]+){0,4} in |ngo staff (?:working |based )?in |(?:mi|sue|khai|khay|kai) din yu |(?:khoy|koy|khoi|ma|kor|ko) (?:het|hed) (?:viak|wiak|wiek)(?: [a-z]+){0,4} (?:yu|you) |(?:mae|pho|phor|pho mae|phor mae|heuan|huean|ban) (?:khoy|koy|khoi) (?:yu|you) | (?:now )?working in |(?:travelling|traveling|on holiday|on vacation) in |hospital (?:[a-z]+ )?in |(?:hong|hông) ?mo |khai(?: [a-z]+){0,3} yu talat ))${PLACE_WORD_AT_END}`,
+  String.raw`(?:(?:${I_LO}\s*|(?<!(?:ພະນັກງານ|ເຈົ້າຫນ້າທີ່|ພນງ|ບໍ່)\s*)(?:ມາ|ແຕ່)\s*)ເຮັດວຽກ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ມີ|ຂາຍ|ຊື້)\s*(?:ທີ່)?ດິນ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ຂາຍ\S{0,12}|ຮ້ານ\S{0,10}|ແມ່ຄ້າ|ພໍ່ຄ້າ)\s*ຢູ່\s*ຕະຫລາດ|ໂຮງຫມໍ\S{0,16}\s*(?:ໃນ|ຢູ່)?\s*|(?:^|[\s,.;:(])(?:(?:volunteers?|volunteer [a-z]+) in |study in |(?:i|we)(?: am| are|['’]m)?(?: also| now| currently| still)?(?: an?)?(?: [a-z]+ (?:national|citizen|expat|trader|worker))? (?:work|working) in |(?:i['’]m|im) (?:also |now |still )?working in |but (?:i )?(?:now )?(?:work|working) in |our ngo(?: [a-z]+){0,4} in |ngo staff (?:working |based )?in |(?:mi|sue|khai|khay|kai) din yu |(?<!(?:jao ?na ?thi|jao ?nathy|phanak ?ngan|pha nak ngan|bo|bor|baw) )(?:khoy|koy|khoi|ma|kor|ko) (?:het|hed) (?:viak|wiak|wiek)(?: [a-z]+){0,4} (?:yu|you) |from [a-z]+(?: [a-z]+)?, (?:now )?working in |(?:travelling|traveling|on holiday|on vacation) in |hospital (?:[a-z]+ )?in |(?:hong|hông) ?mo |khai(?: [a-z]+){0,3} yu talat ))${PLACE_WORD_AT_END}`,
 );
 
 /**
@@ -206,10 +206,18 @@ function notAServedPlace(t: string, chars: string[], h: Hit<Target>, before: str
 }
 
 /** A center, an office or an ODSC named anywhere (folded text; romanised soun / sun). */
-const CENTER_WORD = /ສູນ|ຫ້ອງການ|odsc|one[ -]?door|cent(?:er|re)|office|\b(?:soun|sun|soon)\b/;
-/** What a question is about when its place is where a business or a family is (pickCenter). */
-const PLACE_NOT_SERVICE_QUESTION =
-  /(?:ຢາກ|ຈະ|ຄິດ)\s*(?:ລົງທຶນ|ເປີດ)|ຍ້າຍ\S{0,30}\s*(?:ມາ|ໄປ)|\b(?:want|wants|wanted|plan|planning|plans|going|hope|hoping) to (?:open|invest|start|set up)\b|\bopening an? |\bmov(?:e|ed|ing) (?:from|to)\b|\b(?:yak|nyak) (?:long theun|perd|poed)\b|(?:ຫລື|\bor)\s*(?:ຕ້ອງ\s*)?(?:ໄປ\s*)?(?:ທີ່\s*)?(?:ວຽງຈັນ|ນະຄອນຫລວງ|vientiane|vte|ນວ)|\bhere or\b|ທາງນີ້/;
+const CENTER_WORD = /ສູນ|ຫ້ອງການ|odsc|one[ -]?door|cent(?:er|re)|office|\b(?:soun|sun)\b/;
+/** A business one opens or invests in: Lao, English, romanised. */
+const BUSINESS_LO = '(?:ຮ້ານ|ໂຮມສະເຕ|ບໍລິສັດ|ໂຮງແຮມ|ເກສ|ເຮືອນພັກ|ທຸລະກິດ|ຟາມ|ໂຮງງານ|ສວນ|ສະປາ|ຄາເຟ|ກິດຈະການ)';
+const BUSINESS_EN =
+  '(?:shop|store|business|company|firm|restaurant|cafe|café|coffee shop|bakery|bar|guesthouse|guest house|homestay|hotel|factory|farm|plantation|clinic|spa|salon|garage|workshop|mine)';
+/**
+ * What a question is about when its place is where a business or a family is (rules, above): a
+ * business the writer wants to open or invest in, or a move (ຍ້າຍ… ມາ / ໄປ, "moved from / to").
+ */
+const PLACE_NOT_SERVICE_QUESTION = new RegExp(
+  String.raw`(?:ຢາກ|ຄິດ|ຈະ|ວາງແຜນ)\s*(?:ລົງທຶນ|ເປີດ\s*${BUSINESS_LO})|(?<!(?:ພະນັກງານ|ເຈົ້າຫນ້າທີ່|ພນງ|ສູນ)\s*)ຍ້າຍ\s*(?:ສໍາມະໂນຄົວ|ສໍາມະໂນ\s*ຄົວ|ປຶ້ມ|ຊື່|ບ້ານ|ເຮືອນ|ຄອບຄົວ|ທະບຽນ|ວຽກ)?\S{0,20}\s*(?:ຈາກ|ມາ|ໄປ)|\b(?:want|wants|plan|planning|plans|hope|hoping|going|would like) to (?:invest\b|(?:open|start|set up|run)(?: [a-z]+){0,3} ${BUSINESS_EN}\b)|\bopening (?:a|an|my|our)(?: [a-z]+){0,3} ${BUSINESS_EN}\b|(?:^|[.!?]\s*|\b(?:i|we|family|parents) (?:just )?)mov(?:e|ed|ing) (?:from|to)\b|\b(?:yak|nyak|ja) long theun\b|\b(?:yak|nyak|ja) (?:perd|poed|peut) (?:ran|bolisat|hong ham|guesthouse|farm|suan)\b`,
+);
 /** Directly after ສູນ / "ODSC in" / "center of": the place is named as the center. */
 const AT_CENTER_BEFORE = /(?:ສູນ(?:ບໍລິການ\S*)?|(?:odsc|center|centre|office) (?:in|of|at) )\s*$/;
 /** Directly after ຈາກ / "from": where a move, a transfer or a paper comes from. */
@@ -361,6 +369,20 @@ export class TextClassifier {
       [kind, kindConfidence] = ['praise', Math.min(0.95, 0.6 + 0.1 * (pos - neg))];
     else if (topicList.length) [kind, kindConfidence] = ['complaint', 0.55];
 
+    // A question, not a complaint, that names no center, office or ODSC and is about opening or
+    // investing in a business or about moving ("ຢາກເປີດຮ້ານກາເຟຢູ່ຫຼວງພະບາງ ຕ້ອງຈ່າຍອາກອນເທົ່າໃດ?",
+    // "moved from Salavan to Vientiane: do I transfer my family book?"): the place is where the
+    // business or the family is, not a center that served the writer.
+    const centerOut =
+      center.method !== 'learned' &&
+      center.code &&
+      kind !== 'complaint' &&
+      (question || t.includes('?')) &&
+      !CENTER_WORD.test(t) &&
+      PLACE_NOT_SERVICE_QUESTION.test(t)
+        ? none
+        : center;
+
     const signals: RuleSignals = {
       service: service.code,
       topics: topicList.map((x) => x.code!),
@@ -378,7 +400,7 @@ export class TextClassifier {
     };
     return {
       result: {
-        center,
+        center: centerOut,
         service,
         topics: topicList,
         kind: { code: kind, confidence: kindConfidence, method: 'keyword' },
@@ -443,16 +465,6 @@ export class TextClassifier {
           !(r.code.split('-').length === 2 && [...codes].some((c) => c.startsWith(`${r.code}-`))),
       )
       .sort((a, b) => Number(b.atCenter) - Number(a.atCenter) || b.confidence - a.confidence)[0]!;
-    // A question that names no center or office, about opening or investing in a business, moving,
-    // or "here or in Vientiane?" ("ເປີດຮ້ານກາເຟຢູ່ຫຼວງພະບາງ ຕ້ອງຈ່າຍອາກອນເທົ່າໃດ?", "moved from
-    // Salavan to Vientiane: do I transfer my family book?"): the place is where the business or the
-    // family is, not a center that served the writer.
-    if (
-      !CENTER_WORD.test(t) &&
-      (t.includes('?') || cues.some((c) => c.value === 'question')) &&
-      PLACE_NOT_SERVICE_QUESTION.test(t)
-    )
-      return none;
     const provinces = new Set(served.map((r) => r.code.split('-').slice(0, 2).join('-')));
     const confidence = provinces.size > 1 ? Math.min(best.confidence, 0.5) : best.confidence;
     return { code: best.code, confidence, method: best.fuzzy ? 'fuzzy' : 'keyword' };

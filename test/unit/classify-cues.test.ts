@@ -53,19 +53,22 @@ describe('kind cues (model only)', () => {
 
   test('romanised Lao asks, proposes, praises, tells of a quick service and of a plan', () => {
     const has = (t: string, cue: string) => expect(cues(t)).toContain(cue);
-    has('pho khoy yu Thai ma bo dai, mi thang uen bo', 'ask');
-    has('het bat pa cham tua yu sai, jak mue ja dai', 'ask');
-    has('bai khup khi khoy pen nyang bo dai, het jang dai', 'ask-end');
+    // Question words inside the sentence (not the particle bo / bor at its end).
+    has('het jang dai kap bai khup khi mai ni', 'ask');
+    has('kha bai anuyat ran thao dai kap ran noy', 'ask');
+    has('mi thang uen kap bat pa cham tua', 'ask');
     has('kho sa noe hai kot bat khiu tang phone dai', 'suggest');
     has('na ja het bai anuyat ran hai ngai kwa nee', 'suggest');
-    has('khuan tit phat lom lai kwa nee', 'suggest');
+    has('kuan tit phat lom lai kwa nee', 'suggest');
     has('soun Xaythany song SMS bok wa set laew, khak lai', 'praise');
     has('jao nathi dee lai, sa duak', 'praise');
     has('bai anuyat dai 1 aathit, vai kwa khit', 'quick');
     has('het mue diao dai laew', 'quick');
     has('mue uen ja pai het bat mai', 'plan');
-    // Not from a word that merely contains them: a permit, a form's "term", "bone".
-    for (const t of ['got a permit for the shop', 'a long term visa', 'the bone clinic']) {
+    // Negated, they are no praise; a word that merely contains them is no cue.
+    for (const t of ['bo sa duak', 'jao nathi bo dee lai']) expect(cues(t)).not.toContain('praise');
+    expect(cues('pai nai hong kan')).not.toContain('quick');
+    for (const t of ['got a permit for the shop', 'a long term visa', 'the bone clinic', 'perm']) {
       expect(cues(t)).not.toContain('suggest');
       expect(cues(t)).not.toContain('ask');
     }
