@@ -320,6 +320,9 @@ test('romanised "I work in", land sold, a trip, "from X, working in", and ບ. /
     'I am from Salavan, working in Vientiane as a driver. To change my licence I must go home?',
     'ສ້າງເຮືອນແຖວໃຫ້ເຊົ່າ ຕ້ອງຂໍອະນຸຍາດຢູ່ເມືອງ ຫລືແຂວງ ຂ້ອຍຢູ່ ມ.ໄຊທານີ',
     'ຂ້ອຍຢູ່ ບ.ໂພນທັນ ມ.ໄຊເສດຖາ ຢາກເຮັດບັດປະຈຳຕົວໃໝ່',
+    'khoy pen khon Phongsaly ma het ngan yu VTE. bat pa jam tua hay, tong kab pai het yu baan bor',
+    'My mother live in Champasak, she sick cannot travel. Can I renew her ID card for her?',
+    'My uncle died 2 month ago in Luang Namtha. Death certificate must report within how many days?',
   ])
     expect(c.classify(text).center.code).toBeNull();
   expectCenters([
