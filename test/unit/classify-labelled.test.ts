@@ -388,6 +388,22 @@ const WRITER_SETS = [
     classes: { service: 20, topic: 40, kind: 55 },
     mix: { noCenter: 0.5, laoOnly: 0.45, latinOnly: 0.45 },
   },
+  {
+    name: 'the twenty-third set',
+    file: 'classify-labelled-23.jsonl',
+    writers: ['Q', 'R'],
+    min: 600,
+    classes: { service: 20, topic: 40, kind: 55 },
+    mix: { noCenter: 0.45, laoOnly: 0.2, latinOnly: 0.25 },
+  },
+  {
+    name: 'the twenty-fourth set',
+    file: 'classify-labelled-24.jsonl',
+    writers: ['S', 'T'],
+    min: 600,
+    classes: { service: 20, topic: 40, kind: 55 },
+    mix: { noCenter: 0.45, laoOnly: 0, latinOnly: 0.85 },
+  },
 ];
 
 describe.each(WRITER_SETS)('$name, $file', (w) => {

@@ -38,8 +38,9 @@ const input = (text: string, topicCodes?: string[]) => {
 };
 
 test("the kind rule's guessed topic is dropped when the citizen chose topics; kept when not", async () => {
-  // "So fed up": a complaint about nothing named; its one topic is the kind rule's guess.
-  const vague = 'ເບື່ອແທ້ໆ';
+  // "Came three times already, still nothing": a complaint with no topic word; its one topic is
+  // the kind rule's guess.
+  const vague = 'ມາສາມເທື່ອແລ້ວ ຍັງບໍ່ໄດ້';
   const free = await step.classify(input(vague));
   expect(free.kind.code).toBe('complaint');
   expect(free.topics).toHaveLength(1);
