@@ -323,6 +323,9 @@ test('romanised "I work in", land sold, a trip, "from X, working in", and ບ. /
     'khoy pen khon Phongsaly ma het ngan yu VTE. bat pa jam tua hay, tong kab pai het yu baan bor',
     'My mother live in Champasak, she sick cannot travel. Can I renew her ID card for her?',
     'My uncle died 2 month ago in Luang Namtha. Death certificate must report within how many days?',
+    'ຢາກເປີດ tour company ນ້ອຍໆ ຢູ່ LPB ຕ້ອງມີເງິນຄ້ຳປະກັນ ເທົ່າໃດ?',
+    'My Japanese company want invest a factory in Savannakhet, which licence?',
+    'laoban yak ko long theun pluk kuay yu Oudomxay, tong het jang dai?',
   ])
     expect(c.classify(text).center.code).toBeNull();
   expectCenters([
@@ -334,6 +337,15 @@ test('romanised "I work in", land sold, a trip, "from X, working in", and ບ. /
     ['jao nathi ma het viak yu Pakse sao lai', 'LA-CH'],
     ['jao nathi bo ma het viak yu Pakse leuy', 'LA-CH'],
     ['phanakngan ma het viak yu Xaythany sao lai', 'LA-VT-XAYTHANY'],
+    // Machines and queues that "died", staff at work, a center opening something: still there.
+    ['The system died again at Chanthabouly, came back tomorrow', 'LA-VT-CHANTHABOULY'],
+    ['I nearly died waiting at Xaythany', 'LA-VT-XAYTHANY'],
+    ['We nearly died in the heat at Sisattanak', 'LA-VT-SISATTANAK'],
+    ['staff ko het ngan sa lai yu Sisattanak, lo 4 sua mong', 'LA-VT-SISATTANAK'],
+    ['khoy ma het ngan bat pa jam tua yu Xaythany, 2 athit yang bo dai', 'LA-VT-XAYTHANY'],
+    ['yak hai Pakse long theun kheuang khiw, dai bor?', 'LA-CH'],
+    ['ໄຊທານີ ຈະເປີດ business counter ໃໝ່ບໍ?', 'LA-VT-XAYTHANY'],
+    ['ວຽງຈັນ ຈະເປີດ one stop shop ສໍາລັບນັກລົງທຶນບໍ?', 'LA-VT'],
     ['ໄປເຮັດບັດຢູ່ ມ.ໄຊທານີ ໄວດີ', 'LA-VT-XAYTHANY'],
   ]);
 });
