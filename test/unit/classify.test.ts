@@ -326,6 +326,8 @@ test('romanised "I work in", land sold, a trip, "from X, working in", and ບ. /
     'ຢາກເປີດ tour company ນ້ອຍໆ ຢູ່ LPB ຕ້ອງມີເງິນຄ້ຳປະກັນ ເທົ່າໃດ?',
     'My Japanese company want invest a factory in Savannakhet, which licence?',
     'laoban yak ko long theun pluk kuay yu Oudomxay, tong het jang dai?',
+    'pho tai yu hong mor Pakse. ja ao bai molanabat tong ao nyang ma?',
+    'khoy khai khong yu talad Attapeu, tong tor bai anuyat thuk pi bor?',
   ])
     expect(c.classify(text).center.code).toBeNull();
   expectCenters([
