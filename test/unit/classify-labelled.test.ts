@@ -422,6 +422,24 @@ const WRITER_SETS = [
     classes: { service: 20, topic: 40, kind: 55 },
     mix: { noCenter: 0.45, laoOnly: 0, latinOnly: 0.85 },
   },
+  {
+    name: 'the twenty-fifth set',
+    file: 'classify-labelled-25.jsonl',
+    writers: ['U', 'V'],
+    min: 590,
+    strict: true,
+    classes: { service: 20, topic: 40, kind: 55 },
+    mix: { noCenter: 0.45, laoOnly: 0, latinOnly: 0.9 },
+  },
+  {
+    name: 'the twenty-sixth set',
+    file: 'classify-labelled-26.jsonl',
+    writers: ['W', 'X'],
+    min: 590,
+    strict: true,
+    classes: { service: 20, topic: 40, kind: 55 },
+    mix: { noCenter: 0.45, laoOnly: 0, latinOnly: 0.85 },
+  },
 ];
 
 describe.each(WRITER_SETS)('$name, $file', (w) => {
