@@ -348,6 +348,10 @@ test('romanised "I work in", land sold, a trip, "from X, working in", and ບ. /
     ['yak hai Pakse long theun kheuang khiw, dai bor?', 'LA-CH'],
     ['ໄຊທານີ ຈະເປີດ business counter ໃໝ່ບໍ?', 'LA-VT-XAYTHANY'],
     ['ວຽງຈັນ ຈະເປີດ one stop shop ສໍາລັບນັກລົງທຶນບໍ?', 'LA-VT'],
+    // "khai" is also "open" (ໄຂ): a center or its staff opening at a market is still there.
+    ['Soun khai yu talad Phonsavan bor? yak het bat', 'LA-XI-PEK'],
+    ['jao nathi khai fom yu talad Savan 50 pan', 'LA-SV'],
+    ['mobile unit khai yu talad Thakhek mue ni, het bpt dai bor', 'LA-KH'],
     ['ໄປເຮັດບັດຢູ່ ມ.ໄຊທານີ ໄວດີ', 'LA-VT-XAYTHANY'],
   ]);
 });
