@@ -14,20 +14,20 @@ const ASK_LO =
   /ບໍ(?=$|[\s?!.,)]|ນໍ|ດ)|ແມ່ນບໍ່|ຫລືບໍ່|ໄດ້ບໍ່\s*$|ແນວໃດ|ເທົ່າໃດ|ປານໃດ|ຈັກ(?:ມື້|ກີບ|ຄົນ|ແຜ່ນ|ເດືອນ)|ຢູ່ໃສ|ໄປໃສ|ແນວໃດ|ຫຍັງແດ່|ຫລືວ່າ|ບໍ່\s*\?/;
 /** English and romanised Lao question openings and particles. */
 const ASK_LATIN =
-  /(^|[\s,.;:])(can i|can we|can you|can my|do i|do we|does|is it|is there|is a|are there|must i|must it|should i|how|what|when|where|which|who|why|whether|any way|yu sai|thi sai|pai sai|tao dai|thao dai|jak mue|jak kip|jak deuan|dai bo|dai bor|dai baw|lue bo|lue bor|leu bo|rue bo|maen bo|men bo|men bor|jang dai|chang dai|yang dai|nyang dai|het jang dai|het nyang dai|mi thang|bo nor|bor nor|bor|baw|bo)(?=$|[\s?!.,])/;
+  /(^|[\s,.;:])(can i|can we|can you|can my|do i|do we|does|is it|is there|is a|are there|must i|must it|should i|how|what|when|where|which|who|why|whether|any way|yu sai|thi sai|pai sai|tao dai|thao dai|jak mue|jak kip|jak deuan|jang dai|chang dai|yang dai|nyang dai|mi thang|bor|baw|bo)(?=$|[\s?!.,])/;
 /** A question mark, or a Lao question particle, ending the message. */
 const ASK_END =
   /(\?|ບໍ|ບໍ່|ແນວໃດ|ໃສ|ຫຍັງ|ເທົ່າໃດ|ປານໃດ|ແດ່|ບໍນໍ|\bbo|\bbor|\bbaw|\bnor|\bjang dai|\bnyang dai|\bthao dai|\byu sai)\s*[?!.]*\s*$/;
 
 const SUGGEST =
-  /ນ່າຈະ|ອະຍາກໃຫ້|ຢາກໃຫ້|ຢາກສະເຫນີ|ສະເຫນີ|ຄວນ|ຂໍໃຫ້|ຖ້າ.{0,40}ຈະ(?:ດີ|ຊ່ວຍ|ສະດວກ)|ເພີ່ມ.{0,20}ອີກ|(^|[\s,.;:])(maybe|perhaps|allow|please|should|could (?:you|the|they)|would (?:save|help|be)|why not|needs? (?:a|an|more)|suggest|recommend|it'd|khuan|kuan|khouan|yak hai|yark hai|yaak hai|kho hai|khor hai|(?:kho |khor )?(?:sa ?noe|sa ?ner|sa ?nur|sa ?neu)|na ja|ka ?luna|ka ?lu ?na)(?=$|[\s?!.,])/;
+  /ນ່າຈະ|ອະຍາກໃຫ້|ຢາກໃຫ້|ຢາກສະເຫນີ|ສະເຫນີ|ຄວນ|ຂໍໃຫ້|ຖ້າ.{0,40}ຈະ(?:ດີ|ຊ່ວຍ|ສະດວກ)|ເພີ່ມ.{0,20}ອີກ|(^|[\s,.;:])(maybe|perhaps|allow|please|should|could (?:you|the|they)|would (?:save|help|be)|why not|needs? (?:a|an|more)|suggest|recommend|it'd|khuan|kuan|khouan|ya[ar]?k hai|khor? hai|sa ?n(?:oe|er|ur|eu)|na ja|ka ?lu ?na)(?=$|[\s?!.,])/;
 
 const PRAISE =
-  /ຂອບໃຈ|ຂອບຄຸນ|ຄັກຫລາຍ|ຄັກແທ້|ນັບຖື|ຊົມເຊີຍ|ປະທັບໃຈ|ມືອາຊີບ|ໂປ່ງໃສ|ສົມເຫດສົມຜົນ|ອົດທົນ|ນ່າຮັກ|ພຽງພໍ|ຄົບຖ້ວນ|ຊັດເຈນ|ເປັນກັນເອງ|ບໍ່ຍຸ່ງຍາກ|ບໍ່ຫຍຸ້ງຍາກ|ບໍ່ຕ້ອງລໍຖ້າ|ສະດວກສະບາຍ|👍|🙏|❤|(^|[\s,.;:!])(thanks?|thank you|thx|respect|impressed|impressive|welcoming|lovely|fastest|smooth|worked well|no problems?|without (?:a )?problems?|in and out|well done|good job|appreciate|grateful|kudos|bravo|fair|patient|transparent|reasonable|khop ?(?:chai|jai|khun)|khob ?(?:chai|jai|khun)|(?<!(?:bo|bor|baw|bo mi|bor mi) )(?:dee|di|keng|kheng|kaeng) (?:lai|mak|der|laew)|(?<!(?:bo|bor|baw) )sa ?d(?:o)?uak|khak (?:lai|der|laew|mak|ii)|pa ?thap ?jai|prathap ?jai|chom ?xoei|chom ?soei)(?=$|[\s?!.,])/;
+  /ຂອບໃຈ|ຂອບຄຸນ|ຄັກຫລາຍ|ຄັກແທ້|ນັບຖື|ຊົມເຊີຍ|ປະທັບໃຈ|ມືອາຊີບ|ໂປ່ງໃສ|ສົມເຫດສົມຜົນ|ອົດທົນ|ນ່າຮັກ|ພຽງພໍ|ຄົບຖ້ວນ|ຊັດເຈນ|ເປັນກັນເອງ|ບໍ່ຍຸ່ງຍາກ|ບໍ່ຫຍຸ້ງຍາກ|ບໍ່ຕ້ອງລໍຖ້າ|ສະດວກສະບາຍ|👍|🙏|❤|(^|[\s,.;:!])(thanks?|thank you|thx|respect|impressed|impressive|welcoming|lovely|fastest|smooth|worked well|no problems?|without (?:a )?problems?|in and out|well done|good job|appreciate|grateful|kudos|bravo|fair|patient|transparent|reasonable|kho[pb] ?(?:chai|jai|khun)|(?<!(?:bo|bor|baw|bo mi|bor mi) )(?:dee|di|keng|kheng|kaeng) (?:lai|mak|der|laew)|(?<!(?:bo|bor|baw) )sa ?do?uak|khak (?:lai|der|laew|mak|ii)|pa ?thap ?jai|prathap ?jai|chom ?[xs]oei)(?=$|[\s?!.,])/;
 
 /** A short time the service took ("15 min", "in 2 days", "ມື້ດຽວ", "same day"). */
 const QUICK =
-  /ມື້ດຽວ|ພາຍໃນ|ບໍ່ຮອດ|ບໍ່ເຖິງ|ທັນທີ|ໄດ້ເລີຍ|ໄດ້ໄວ|ໄວກວ່າ|ໄວຂຶ້ນ|(^|[\s,.;:(])(\d+ ?(?:min|mins|minutes|minute)|same (?:day|week|morning|afternoon)|in (?:\d+|one|two|an?) (?:hour|hours|day|days|min|minutes)|within|while (?:we|i) waited|faster|quicker|(?:vai|wai|vay) (?:kwa|gwa|lai|dee|di|mak)|mue (?:diao|deow|diew|dieo)|phai nai|bo don|bor don|baw don)(?=$|[\s?!.,)])/;
+  /ມື້ດຽວ|ພາຍໃນ|ບໍ່ຮອດ|ບໍ່ເຖິງ|ທັນທີ|ໄດ້ເລີຍ|ໄດ້ໄວ|ໄວກວ່າ|ໄວຂຶ້ນ|(^|[\s,.;:(])(\d+ ?(?:min|mins|minutes|minute)|same (?:day|week|morning|afternoon)|in (?:\d+|one|two|an?) (?:hour|hours|day|days|min|minutes)|within|while (?:we|i) waited|faster|quicker|(?:vai|wai|vay) (?:kwa|gwa|lai|dee|di|mak)|mue (?:diao|deow|diew|dieo)|phai nai|b(?:o|or|aw) don)(?=$|[\s?!.,)])/;
 
 /** Greetings, tests, wrong numbers: messages with no matter in them. */
 const GREETING =

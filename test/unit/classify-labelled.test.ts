@@ -391,7 +391,6 @@ const WRITER_SETS = [
     file: 'classify-labelled-21.jsonl',
     writers: ['M', 'N'],
     min: 590,
-    strict: true,
     classes: { service: 20, topic: 40, kind: 55 },
     mix: { noCenter: 0.45, laoOnly: 0.4, latinOnly: 0.35 },
   },
@@ -400,7 +399,6 @@ const WRITER_SETS = [
     file: 'classify-labelled-22.jsonl',
     writers: ['O', 'P'],
     min: 590,
-    strict: true,
     classes: { service: 20, topic: 40, kind: 55 },
     mix: { noCenter: 0.5, laoOnly: 0.45, latinOnly: 0.45 },
   },
@@ -409,7 +407,6 @@ const WRITER_SETS = [
     file: 'classify-labelled-23.jsonl',
     writers: ['Q', 'R'],
     min: 590,
-    strict: true,
     classes: { service: 20, topic: 40, kind: 50 },
     mix: { noCenter: 0.45, laoOnly: 0.2, latinOnly: 0.25 },
   },
@@ -418,7 +415,6 @@ const WRITER_SETS = [
     file: 'classify-labelled-24.jsonl',
     writers: ['S', 'T'],
     min: 590,
-    strict: true,
     classes: { service: 20, topic: 40, kind: 55 },
     mix: { noCenter: 0.45, laoOnly: 0, latinOnly: 0.85 },
   },
@@ -427,7 +423,6 @@ const WRITER_SETS = [
     file: 'classify-labelled-25.jsonl',
     writers: ['U', 'V'],
     min: 590,
-    strict: true,
     classes: { service: 20, topic: 40, kind: 55 },
     mix: { noCenter: 0.45, laoOnly: 0, latinOnly: 0.9 },
   },
@@ -436,7 +431,6 @@ const WRITER_SETS = [
     file: 'classify-labelled-26.jsonl',
     writers: ['W', 'X'],
     min: 590,
-    strict: true,
     classes: { service: 20, topic: 40, kind: 55 },
     mix: { noCenter: 0.45, laoOnly: 0, latinOnly: 0.85 },
   },
@@ -458,7 +452,10 @@ describe.each(WRITER_SETS)('$name, $file', (w) => {
       'heldOut' in w
         ? [...LABELLED_FILES, ...HELD_OUT_FILES.slice(0, HELD_OUT_FILES.indexOf(w.file))]
         : LABELLED_FILES.slice(0, LABELLED_FILES.indexOf(w.file));
-    expect(repeats(set, earlier, 'strict' in w)).toEqual([]);
+    // Sets from the twenty-first on were written with the checker that compares letters only.
+    const strict =
+      LABELLED_FILES.indexOf(w.file) >= LABELLED_FILES.indexOf('classify-labelled-21.jsonl');
+    expect(repeats(set, earlier, strict)).toEqual([]);
   });
 
   test(`every service at least ${w.classes.service} times, every topic ${w.classes.topic}, every kind ${w.classes.kind}; the mix of centers and scripts`, () => {
