@@ -127,12 +127,14 @@ const PLACE_WORD_AT_END = String.raw`\s*(?:ເມືອງ|ແຂວງ|ບ້�
  * living in, "ມາຢູ່ນຳລູກທີ່ປາກເຊ" came to live with a child in, "I'm from Sekong",
  * "khoy yu Naxaithong" (romanised "I live in"), "khoy pen khon Sekong" (romanised ເປັນຄົນ),
  * "ma jak Sekong" (ມາຈາກ), "my mum in Savannakhet", "my friend in Savan", "volunteering in Xam
- * Neua", "i live xaythany"; not ແຈ້ງເກີດຢູ່
- * "registered a birth at"), where a property lies ("my parents' house in Hadxaifong"), and ແປກ
- * as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
+ * Neua", "i live xaythany", "I'm a student in Luang Prabang"; not ແຈ້ງເກີດຢູ່ "registered a birth
+ * at"), where the family book is kept ("ແຕ່ສຳມະໂນຄົວຢູ່ຜົ້ງສາລີ" but the family book is in; without
+ * ແຕ່ it is where the citizen was served), where a property lies ("my parents' house in
+ * Hadxaifong"), and ແປກ as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded
+ * text.
  */
 const LIVES_OR_FROM_BEFORE = new RegExp(
-  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ|[ບມ]\.)\s*\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*(?:ດຽວນີ້|ຕອນນີ້)\s*(?:ອາໄສ)?ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |live |lived |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|jaak|chak|chaak|tae) ))${PLACE_WORD_AT_END}`,
+  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ|[ບມ]\.)\s*\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ແຕ່\s*(?:ປ[ຶື]້ມ\s*)?ສໍາມະໂນ\s*ຄົວ\s*(?:ຍັງ\s*)?ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*(?:ດຽວນີ້|ຕອນນີ້)\s*(?:ອາໄສ)?ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |live |lived |living )?in |(?:volunteering|studying|teaching) in |(?:i['’]m|im|i am) an? (?:[a-z]+ )?student in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|jaak|chak|chaak|tae) ))${PLACE_WORD_AT_END}`,
 );
 /**
  * After ແປກ, the word "strange": ແປກໃຈ "surprised", ແປກແທ້, ແປກໆ, ແປກປະຫລາດ, ແປກໜ້າ "stranger"
@@ -183,6 +185,8 @@ const OTHER_CAPITAL_BEFORE = /(?:provincial|province|district|ແຂວງ|ເ�
  * with no "in the" before it is labelled the Savan center.)
  */
 const SEZ_AFTER = /^\s*(?:province\s*)?(?:sez\b|special economic zone|ເຂດເສດຖະກິດພິເສດ)/;
+/** Right after ເຂດເສດຖະກິດ(ພິເສດ) "the (special) economic zone of": the zone, not the center. */
+const SEZ_BEFORE = /ເຂດເສດຖະກິດ(?:ພິເສດ)?\s*$/;
 const TITLE_BEFORE = /(?:^|[\s,.(])(?:mr|mrs|ms|miss|dr|nang|thao|ທ້າວ|ນາງ)\.?\s*$/;
 const IN_THE_BEFORE = /(?:^|\s)(?:in|near|inside) the\s*$|ຢູ່\s*(?:ເຂດ)?\s*$/;
 
@@ -199,6 +203,7 @@ function notAServedPlace(t: string, chars: string[], h: Hit<Target>, before: str
   if (TITLE_BEFORE.test(before)) return true;
   if (IN_THE_BEFORE.test(before) && SEZ_AFTER.test(cutAround(t, chars, h, h.end, h.end + 30)))
     return true;
+  if (SEZ_BEFORE.test(before)) return true;
   if (ELSEWHERE_BEFORE.test(before))
     return !CENTER_AFTER.test(cutAround(t, chars, h, h.end, h.end + 12));
   if (!LIVES_OR_FROM_BEFORE.test(before)) return false;

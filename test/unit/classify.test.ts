@@ -356,6 +356,22 @@ test('romanised "I work in", land sold, a trip, "from X, working in", and ບ. /
   ]);
 });
 
+test('a family book kept elsewhere (ແຕ່ສຳມະໂນຄົວຢູ່), a student in a town and a special economic zone are no center', () => {
+  for (const text of [
+    'ຂ້ອຍຢູ່ຫຼວງພະບາງ ແຕ່ສຳມະໂນຄົວຢູ່ຜົ້ງສາລີ ເຮັດບັດປະຈຳຕົວຢູ່ໃສໄດ້?',
+    'ແມ່ເສຍຢູ່ບ້ານເກີດ ແຕ່ປຶ້ມສຳມະໂນຄົວຍັງຢູ່ນະຄອນຫຼວງ ແຈ້ງຕາຍຢູ່ໃສ',
+    "How much is the fee for a guide card? I'm a student in Luang Prabang.",
+    'ໂຮງງານຂ້ອຍຢູ່ເຂດເສດຖະກິດພິເສດສະຫວັນ ຕ້ອງຍື່ນໃບອະນຸຍາດລົງທຶນຢູ່ໃສ?',
+  ])
+    expect(c.classify(text).center.code).toBeNull();
+  expectCenters([
+    // Without ແຕ່, the family book done at a place names it; a center named after the zone wins.
+    ['ເຮັດສຳມະໂນຄົວຢູ່ໄຊຍະບູລີ ພະນັກງານໃຫ້ກັບໄປເອົາໃບຢັ້ງຢືນ', 'LA-XA'],
+    ['Is the free notarising for students at Xaysettha still on?', 'LA-VT-XAYSETHA'],
+    ['ໂຮງງານຢູ່ເຂດເສດຖະກິດພິເສດ ໄປຍື່ນຢູ່ສູນສະຫວັນນະເຂດ ໄວດີ', 'LA-SV'],
+  ]);
+});
+
 test('named as the center, or not after "from": the place where the citizen is served wins', () => {
   // A move from one place to another: the one after ຈາກ/from is not where they are served.
   expect(c.classify('ຍ້າຍສຳມະໂນຄົວຈາກສາລະວັນ ມາຢູ່ປາກເຊ ພະນັກງານບອກໃຫ້ກັບໄປ').center.code).toBe('LA-CH');
