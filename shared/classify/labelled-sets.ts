@@ -2,7 +2,7 @@
  * The labelled sets the model is trained and scored on: test/fixtures/classify-dev.jsonl (the set
  * the word lists were tuned on), test/fixtures/classify-labelled.jsonl,
  * test/fixtures/classify-labelled-2.jsonl, test/fixtures/classify-labelled-3.jsonl,
- * test/fixtures/classify-labelled-4.jsonl to test/fixtures/classify-labelled-26.jsonl (written to
+ * test/fixtures/classify-labelled-4.jsonl to test/fixtures/classify-labelled-31.jsonl (written to
  * docs/labelling.md), each split by split.ts into the messages we may train on and the locked test
  * split we only score on.
  */
@@ -50,12 +50,17 @@ export const LABELLED_FILES = [
   'classify-labelled-24.jsonl',
   'classify-labelled-25.jsonl',
   'classify-labelled-26.jsonl',
+  'classify-labelled-27.jsonl',
+  'classify-labelled-28.jsonl',
+  'classify-labelled-29.jsonl',
+  'classify-labelled-30.jsonl',
+  'classify-labelled-31.jsonl',
 ];
 
 /**
  * Labelled sets kept out of training and out of the locked split, a fresh test of writers the model
  * has not seen (docs/labelling.md); score them with `npm run eval:classify -- test/fixtures/<file>`.
- * None now: the nineteenth to the twenty-sixth sets were scored this way, then trained on.
+ * None now: the nineteenth to the thirty-first sets were scored this way, then trained on.
  */
 export const HELD_OUT_FILES: string[] = [];
 

@@ -434,6 +434,46 @@ const WRITER_SETS = [
     classes: { service: 20, topic: 40, kind: 55 },
     mix: { noCenter: 0.45, laoOnly: 0, latinOnly: 0.85 },
   },
+  {
+    name: 'the twenty-seventh set',
+    file: 'classify-labelled-27.jsonl',
+    writers: ['Y', 'Z'],
+    min: 600,
+    classes: { service: 20, topic: 40, kind: 55 },
+    mix: { noCenter: 0.5, laoOnly: 0.35, latinOnly: 0.45 },
+  },
+  {
+    name: 'the twenty-eighth set',
+    file: 'classify-labelled-28.jsonl',
+    writers: ['AA', 'AB'],
+    min: 600,
+    classes: { service: 20, topic: 40, kind: 55 },
+    mix: { noCenter: 0.5, laoOnly: 0.3, latinOnly: 0.4 },
+  },
+  {
+    name: 'the twenty-ninth set',
+    file: 'classify-labelled-29.jsonl',
+    writers: ['AC', 'AD'],
+    min: 600,
+    classes: { service: 20, topic: 40, kind: 55 },
+    mix: { noCenter: 0.45, laoOnly: 0.45, latinOnly: 0.4 },
+  },
+  {
+    name: 'the thirtieth set',
+    file: 'classify-labelled-30.jsonl',
+    writers: ['AE', 'AF'],
+    min: 600,
+    classes: { service: 20, topic: 40, kind: 55 },
+    mix: { noCenter: 0.5, laoOnly: 0.4, latinOnly: 0.4 },
+  },
+  {
+    name: 'the thirty-first set',
+    file: 'classify-labelled-31.jsonl',
+    writers: ['AG', 'AH'],
+    min: 600,
+    classes: { service: 20, topic: 40, kind: 55 },
+    mix: { noCenter: 0.5, laoOnly: 0, latinOnly: 0.85 },
+  },
 ];
 
 describe.each(WRITER_SETS)('$name, $file', (w) => {
