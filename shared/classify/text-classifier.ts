@@ -127,14 +127,14 @@ const PLACE_WORD_AT_END = String.raw`\s*(?:ເມືອງ|ແຂວງ|ບ້�
  * living in, "ມາຢູ່ນຳລູກທີ່ປາກເຊ" came to live with a child in, "I'm from Sekong",
  * "khoy yu Naxaithong" (romanised "I live in"), "khoy pen khon Sekong" (romanised ເປັນຄົນ),
  * "ma jak Sekong" (ມາຈາກ), "my mum in Savannakhet", "my friend in Savan", "volunteering in Xam
- * Neua", "i live xaythany", "I'm a student in Luang Prabang"; not ແຈ້ງເກີດຢູ່ "registered a birth
- * at"), where the family book is kept ("ແຕ່ສຳມະໂນຄົວຢູ່ຜົ້ງສາລີ" but the family book is in; without
- * ແຕ່ it is where the citizen was served), where a property lies ("my parents' house in
- * Hadxaifong"), and ແປກ as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded
- * text.
+ * Neua", "i live xaythany"; not ແຈ້ງເກີດຢູ່ "registered a birth at"), where the family book is
+ * kept, after where the writer lives, was born or someone died ("ຂ້ອຍຢູ່ຫຼວງພະບາງ
+ * ແຕ່ສຳມະໂນຄົວຢູ່ຜົ້ງສາລີ"; alone, "ແຕ່ສຳມະໂນຄົວຢູ່ສະຫວັນ ເຈົ້າໜ້າທີ່ຂໍຄ່ານ້ຳຊາ" is the family-book
+ * desk there), where a property lies ("my parents' house in Hadxaifong"), and ແປກ as the word
+ * "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
  */
 const LIVES_OR_FROM_BEFORE = new RegExp(
-  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ|[ບມ]\.)\s*\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|ແຕ່\s*(?:ປ[ຶື]້ມ\s*)?ສໍາມະໂນ\s*ຄົວ\s*(?:ຍັງ\s*)?ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*(?:ດຽວນີ້|ຕອນນີ້)\s*(?:ອາໄສ)?ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |live |lived |living )?in |(?:volunteering|studying|teaching) in |(?:i['’]m|im|i am) an? (?:[a-z]+ )?student in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|jaak|chak|chaak|tae) ))${PLACE_WORD_AT_END}`,
+  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ|[ບມ]\.)\s*\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|(?:${I_LO}\s*(?:ອາໄສ\s*)?ຢູ່|ເຮືອນ\s*ຢູ່|ເສຍ(?:ຊີວິດ)?\s*ຢູ່|ເກີດ\s*ຢູ່)[^.?!]{1,30}?ແຕ່\s*(?:ປ[ຶື]້ມ\s*)?ສໍາມະໂນ\s*ຄົວ\s*(?:ຍັງ\s*)?ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*(?:ດຽວນີ້|ຕອນນີ້)\s*(?:ອາໄສ)?ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |live |lived |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|jaak|chak|chaak|tae) ))${PLACE_WORD_AT_END}`,
 );
 /**
  * After ແປກ, the word "strange": ແປກໃຈ "surprised", ແປກແທ້, ແປກໆ, ແປກປະຫລາດ, ແປກໜ້າ "stranger"
@@ -146,14 +146,14 @@ const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ|ຫນ້າ)
  * Other places that are not where the writer is served, unless a center word follows the place
  * ("… working in Pakse center"): where the writer works ("I'm from Sekong but I work in Vientiane",
  * "I am a Thai national working in", "ມາເຮັດວຽກຢູ່ນະຄອນຫຼວງ"; the writer's own work only: "staff
- * working in Pakse", "ພະນັກງານມາເຮັດວຽກຊ້າຢູ່ປາກເຊ" still name it), studies ("study in vte"), the area
- * of the writer's NGO or a volunteer's, land one has, sells or buys ("ມີດິນຢູ່ປາກງື່ມ", "sue din yu
+ * working in Pakse", "ພະນັກງານມາເຮັດວຽກຊ້າຢູ່ປາກເຊ" still name it), studies ("study in vte", "I'm
+ * a student in Luang Prabang"), the area of the writer's NGO or a volunteer's, land one has, sells or buys ("ມີດິນຢູ່ປາກງື່ມ", "sue din yu
  * Bokeo"), a stall at a market ("ຂາຍເຄື່ອງຍ່ອຍ ຢູ່ຕະຫຼາດຫ້ວຍຊາຍ", "khai phak yu talat"; not "the ODSC
  * near the market"), a hospital where someone was born or died ("died in a hospital in Vientiane",
  * "ໂຮງໝໍມິດຕະພາບ ໃນນະຄອນຫຼວງ", "hong mo Savan"). Folded text (ຫຼ is ຫລ, ໜ is ຫນ, ໝ is ຫມ).
  */
 const ELSEWHERE_BEFORE = new RegExp(
-  String.raw`(?:(?:${I_LO}\s*|(?<!(?:ພະນັກງານ|ເຈົ້າຫນ້າທີ່|ພນງ|ບໍ່)\s*)(?:ມາ|ແຕ່)\s*)ເຮັດວຽກ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ມີ|ຂາຍ|ຊື້)\s*(?:ທີ່)?ດິນ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ຂາຍ\S{0,12}|ຮ້ານ\S{0,10}|ແມ່ຄ້າ|ພໍ່ຄ້າ)\s*ຢູ່\s*ຕະຫລາດ|ໂຮງຫມໍ\S{0,16}\s*(?:ໃນ|ຢູ່)?\s*|(?:^|[\s,.;:(])(?:(?:volunteers?|volunteer [a-z]+) in |study in |(?:i|we)(?: am| are|['’]m)?(?: also| now| currently| still)?(?: an?)?(?: [a-z]+ (?:national|citizen|expat|trader|worker))? (?:work|working) in |(?:i['’]m|im) (?:also |now |still )?working in |but (?:i )?(?:now )?(?:work|working) in |our ngo(?: [a-z]+){0,4} in |ngo staff (?:working |based )?in |(?:mi|sue|khai|khay|kai) din yu |(?<!(?:${STAFF_RO}|bo|bor|baw) )(?:khoy|koy|khoi|ma|kor|ko) (?:het|hed) (?:viak|wiak|wiek)(?: [a-z]+){0,4} (?:yu|you) |(?:khoy|koy|khoi|ma) (?:het|hed) ngan (?:yu|you) |from [a-z]+(?: [a-z]+)?, (?:now )?working in |(?:travelling|traveling|on holiday|on vacation) in |(?:father|mother|mum|mom|dad|husband|wife|son|daughter|uncle|aunt|auntie|brother|sister|grand[a-z]+|parents?|relatives?|cousin|he|she|who|person|someone)(?: [a-z]+){0,2} (?:died|passed away)(?: [a-z0-9]+){0,4} (?:in|at) |hospital (?:[a-z]+ )?in |(?:hong|hông) ?mor? |(?<!(?:${STAFF_RO}|soun|sun|odsc|unit|team) )khai(?: [a-z]+){0,3} yu tala[td] ))${PLACE_WORD_AT_END}`,
+  String.raw`(?:(?:${I_LO}\s*|(?<!(?:ພະນັກງານ|ເຈົ້າຫນ້າທີ່|ພນງ|ບໍ່)\s*)(?:ມາ|ແຕ່)\s*)ເຮັດວຽກ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ມີ|ຂາຍ|ຊື້)\s*(?:ທີ່)?ດິນ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ຂາຍ\S{0,12}|ຮ້ານ\S{0,10}|ແມ່ຄ້າ|ພໍ່ຄ້າ)\s*ຢູ່\s*ຕະຫລາດ|ໂຮງຫມໍ\S{0,16}\s*(?:ໃນ|ຢູ່)?\s*|(?:^|[\s,.;:(])(?:(?:volunteers?|volunteer [a-z]+) in |study in |(?:i['’]m|im|i am) an? (?:[a-z]+ )?student in |(?:i|we)(?: am| are|['’]m)?(?: also| now| currently| still)?(?: an?)?(?: [a-z]+ (?:national|citizen|expat|trader|worker))? (?:work|working) in |(?:i['’]m|im) (?:also |now |still )?working in |but (?:i )?(?:now )?(?:work|working) in |our ngo(?: [a-z]+){0,4} in |ngo staff (?:working |based )?in |(?:mi|sue|khai|khay|kai) din yu |(?<!(?:${STAFF_RO}|bo|bor|baw) )(?:khoy|koy|khoi|ma|kor|ko) (?:het|hed) (?:viak|wiak|wiek)(?: [a-z]+){0,4} (?:yu|you) |(?:khoy|koy|khoi|ma) (?:het|hed) ngan (?:yu|you) |from [a-z]+(?: [a-z]+)?, (?:now )?working in |(?:travelling|traveling|on holiday|on vacation) in |(?:father|mother|mum|mom|dad|husband|wife|son|daughter|uncle|aunt|auntie|brother|sister|grand[a-z]+|parents?|relatives?|cousin|he|she|who|person|someone)(?: [a-z]+){0,2} (?:died|passed away)(?: [a-z0-9]+){0,4} (?:in|at) |hospital (?:[a-z]+ )?in |(?:hong|hông) ?mor? |(?<!(?:${STAFF_RO}|soun|sun|odsc|unit|team) )khai(?: [a-z]+){0,3} yu tala[td] ))${PLACE_WORD_AT_END}`,
 );
 
 /**
@@ -190,7 +190,7 @@ const SEZ_BEFORE = /ເຂດເສດຖະກິດ(?:ພິເສດ)?\s*$/;
 const TITLE_BEFORE = /(?:^|[\s,.(])(?:mr|mrs|ms|miss|dr|nang|thao|ທ້າວ|ນາງ)\.?\s*$/;
 const IN_THE_BEFORE = /(?:^|\s)(?:in|near|inside) the\s*$|ຢູ່\s*(?:ເຂດ)?\s*$/;
 
-/** `before`: the 40 characters before the hit (cutAround). */
+/** `before`: the 60 characters before the hit (cutAround). */
 function notAServedPlace(t: string, chars: string[], h: Hit<Target>, before: string): boolean {
   if (h.phrase.startsWith('capital') && OTHER_CAPITAL_BEFORE.test(before)) return true;
   if (
@@ -420,8 +420,8 @@ export class TextClassifier {
   private pickCenter(t: string, found: Hit<Target>[], cues: Hit<Cue>[]): Classified {
     // Code points only for a message that names a place (most name none: the hot path).
     const chars = found.length ? Array.from(t) : [];
-    // The 40 characters before each hit, cut once for both checks below.
-    const before = new Map(found.map((h) => [h, cutAround(t, chars, h, h.start - 40, h.start)]));
+    // The 60 characters before each hit, cut once for both checks below.
+    const before = new Map(found.map((h) => [h, cutAround(t, chars, h, h.start - 60, h.start)]));
     const hits = found.filter(
       (h) => h.value.learned || !notAServedPlace(t, chars, h, before.get(h)!),
     );
