@@ -120,6 +120,12 @@ const STAFF_RO = '(?:jao ?na ?thi|jao ?nathy|phanak ?ngan|pha nak ngan)';
 /** The end of a "not where served" form: an optional ເມືອງ / ແຂວງ / district… before the place. */
 const PLACE_WORD_AT_END = String.raw`\s*(?:ເມືອງ|ແຂວງ|ບ້ານ|[ມຂບ]\.\s*|district |province )?$`;
 /**
+ * The family book kept elsewhere, after where the writer lives, was born or someone died, in the
+ * same sentence ("ຂ້ອຍຢູ່ຫຼວງພະບາງ ແຕ່ສຳມະໂນຄົວຢູ່ …"); alone, "ແຕ່ສຳມະໂນຄົວຢູ່ X" names the
+ * family-book desk at X.
+ */
+const FAMILY_BOOK_ELSEWHERE = String.raw`(?:${I_LO}\s*(?:ອາໄສ\s*)?ຢູ່|ເຮືອນ\s*ຢູ່|ເສຍ(?:ຊີວິດ)?\s*ຢູ່|ເກີດ\s*ຢູ່)[^.?!]{1,30}?ແຕ່\s*(?:ປ[ຶື]້ມ\s*)?ສໍາມະໂນ\s*ຄົວ\s*(?:ຍັງ\s*)?ຢູ່`;
+/**
  * Where a place is named but is not where the citizen was served (docs/labelling.md, "Center"):
  * where they live, were born or come from ("ຂ້ອຍຢູ່ບ້ານໂພນຕ້ອງ ເມືອງຈັນທະບູລີ", "ມາຈາກ ຫ້ວຍຊາຍ",
  * "ມາແຕ່ຜົ້ງສາລີ", "ເກີດປີ1975ຢູ່ຫົວພັນ", an address "ບ້ານນາໂພ ເມືອງຊຳເໜືອ", "we are from Sekong",
@@ -128,13 +134,11 @@ const PLACE_WORD_AT_END = String.raw`\s*(?:ເມືອງ|ແຂວງ|ບ້�
  * "khoy yu Naxaithong" (romanised "I live in"), "khoy pen khon Sekong" (romanised ເປັນຄົນ),
  * "ma jak Sekong" (ມາຈາກ), "my mum in Savannakhet", "my friend in Savan", "volunteering in Xam
  * Neua", "i live xaythany"; not ແຈ້ງເກີດຢູ່ "registered a birth at"), where the family book is
- * kept, after where the writer lives, was born or someone died ("ຂ້ອຍຢູ່ຫຼວງພະບາງ
- * ແຕ່ສຳມະໂນຄົວຢູ່ຜົ້ງສາລີ"; alone, "ແຕ່ສຳມະໂນຄົວຢູ່ສະຫວັນ ເຈົ້າໜ້າທີ່ຂໍຄ່ານ້ຳຊາ" is the family-book
- * desk there), where a property lies ("my parents' house in Hadxaifong"), and ແປກ as the word
- * "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
+ * kept (FAMILY_BOOK_ELSEWHERE), where a property lies ("my parents' house in Hadxaifong"), and ແປກ
+ * as the word "strange" (ແປກໃຈ, ແປກແທ້, "ຈົນແປກໃຈ") rather than Pek. Folded text.
  */
 const LIVES_OR_FROM_BEFORE = new RegExp(
-  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ|[ບມ]\.)\s*\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|(?:${I_LO}\s*(?:ອາໄສ\s*)?ຢູ່|ເຮືອນ\s*ຢູ່|ເສຍ(?:ຊີວິດ)?\s*ຢູ່|ເກີດ\s*ຢູ່)[^.?!]{1,30}?ແຕ່\s*(?:ປ[ຶື]້ມ\s*)?ສໍາມະໂນ\s*ຄົວ\s*(?:ຍັງ\s*)?ຢູ່|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*(?:ດຽວນີ້|ຕອນນີ້)\s*(?:ອາໄສ)?ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |live |lived |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|jaak|chak|chaak|tae) ))${PLACE_WORD_AT_END}`,
+  String.raw`(?:(?<!ຂອງ\s*)(?<!ຂອງ\s*ພວກ)${I_LO}\s*(?:ຢູ່|ອາໄສຢູ່|ມາຈາກ)(?:\s*(?:ບ້ານ|ເມືອງ|[ບມ]\.)\s*\S{1,15}\s+)?|ທະບຽນບ້ານ\s*ຢູ່|${FAMILY_BOOK_ELSEWHERE}|ພໍ່ແມ່(?:ຂ້ອຍ)?ຢູ່|ມາຈາກ|ມາແຕ່|ແຕ່\s*(?:ດຽວນີ້|ຕອນນີ້)\s*(?:ອາໄສ)?ຢູ່|ມາຢູ່ນໍາ\s*\S{1,12}\s*ທີ່|(?<!ແຈ້ງ|ໃບ)ເກີດ(?:ປີ\s*\d{2,4}\s*)?ຢູ່|ເປັນຄົນ|(?:^|\s)ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|\s*ເມືອງ)|ຢູ່ບ້ານ(?:(?!ສູນ|ໄປ|ມາ|ເຮັດ|ແລ້ວ|ເອົາ)\S){1,15}(?:\s+|ເມືອງ|ແຂວງ)(?:ເມືອງ|ແຂວງ)?|ບ້ານເກີດ(?:ຢູ່)?|(?:^|[\s,.;:(])(?:(?:i|we|they|he|she|family|parents) (?:live|lived|lives|living|stay|stays|staying)(?: in)? |(?:living|based|residing|born|raised) in |(?:live|lives|living|stay|staying|am|are|is|i['’]m|im|come|came|comes|moved) from |(?:house|home|farm|land|plot|village|factory|field|fields|family) (?:is )?in |(?:from|in) (?:the )?(?:village|province) of |my (?:mum|mom|mother|father|dad|parents|friend|cousin|sister|brother|uncle|aunt|auntie|wife|husband|son|daughter|grandma|grandmother|grandpa|grandfather|relatives?) (?:is |are |lives |live |lived |living )?in |(?:volunteering|studying|teaching) in |(?<!(?:khong|kong|khorng) )${I_LIVE_RO} |(?:pen|bpen) khon |ma (?:jak|jaak|chak|chaak|tae) ))${PLACE_WORD_AT_END}`,
 );
 /**
  * After ແປກ, the word "strange": ແປກໃຈ "surprised", ແປກແທ້, ແປກໆ, ແປກປະຫລາດ, ແປກໜ້າ "stranger"
@@ -147,9 +151,9 @@ const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ|ຫນ້າ)
  * ("… working in Pakse center"): where the writer works ("I'm from Sekong but I work in Vientiane",
  * "I am a Thai national working in", "ມາເຮັດວຽກຢູ່ນະຄອນຫຼວງ"; the writer's own work only: "staff
  * working in Pakse", "ພະນັກງານມາເຮັດວຽກຊ້າຢູ່ປາກເຊ" still name it), studies ("study in vte", "I'm
- * a student in Luang Prabang"), the area of the writer's NGO or a volunteer's, land one has, sells or buys ("ມີດິນຢູ່ປາກງື່ມ", "sue din yu
- * Bokeo"), a stall at a market ("ຂາຍເຄື່ອງຍ່ອຍ ຢູ່ຕະຫຼາດຫ້ວຍຊາຍ", "khai phak yu talat"; not "the ODSC
- * near the market"), a hospital where someone was born or died ("died in a hospital in Vientiane",
+ * a student in Luang Prabang"), the area of the writer's NGO or a volunteer's, land one has, sells
+ * or buys ("ມີດິນຢູ່ປາກງື່ມ", "sue din yu Bokeo"), a stall at a market ("ຂາຍເຄື່ອງຍ່ອຍ
+ * ຢູ່ຕະຫຼາດຫ້ວຍຊາຍ", "khai phak yu talat"; not "the ODSC near the market"), a hospital where someone was born or died ("died in a hospital in Vientiane",
  * "ໂຮງໝໍມິດຕະພາບ ໃນນະຄອນຫຼວງ", "hong mo Savan"). Folded text (ຫຼ is ຫລ, ໜ is ຫນ, ໝ is ຫມ).
  */
 const ELSEWHERE_BEFORE = new RegExp(
@@ -201,9 +205,12 @@ function notAServedPlace(t: string, chars: string[], h: Hit<Target>, before: str
     return true;
   // A person's name after a title ("Mrs Phonesavanh", ນາງ ສະຫວັນ) is not a place.
   if (TITLE_BEFORE.test(before)) return true;
-  if (IN_THE_BEFORE.test(before) && SEZ_AFTER.test(cutAround(t, chars, h, h.end, h.end + 30)))
+  // A place in a special economic zone, named after the zone or before it, is the zone's.
+  if (
+    SEZ_BEFORE.test(before) ||
+    (IN_THE_BEFORE.test(before) && SEZ_AFTER.test(cutAround(t, chars, h, h.end, h.end + 30)))
+  )
     return true;
-  if (SEZ_BEFORE.test(before)) return true;
   if (ELSEWHERE_BEFORE.test(before))
     return !CENTER_AFTER.test(cutAround(t, chars, h, h.end, h.end + 12));
   if (!LIVES_OR_FROM_BEFORE.test(before)) return false;
