@@ -153,8 +153,9 @@ const STRANGE_AFTER = /^(?:ໃຈ|ແທ້|ໆ|ປະຫລາດ|ຫນ້າ)
  * working in Pakse", "ພະນັກງານມາເຮັດວຽກຊ້າຢູ່ປາກເຊ" still name it), studies ("study in vte", "I'm
  * a student in Luang Prabang"), the area of the writer's NGO or a volunteer's, land one has, sells
  * or buys ("ມີດິນຢູ່ປາກງື່ມ", "sue din yu Bokeo"), a stall at a market ("ຂາຍເຄື່ອງຍ່ອຍ
- * ຢູ່ຕະຫຼາດຫ້ວຍຊາຍ", "khai phak yu talat"; not "the ODSC near the market"), a hospital where someone was born or died ("died in a hospital in Vientiane",
- * "ໂຮງໝໍມິດຕະພາບ ໃນນະຄອນຫຼວງ", "hong mo Savan"). Folded text (ຫຼ is ຫລ, ໜ is ຫນ, ໝ is ຫມ).
+ * ຢູ່ຕະຫຼາດຫ້ວຍຊາຍ", "khai phak yu talat"; not "the ODSC near the market"), a hospital where someone
+ * was born or died ("died in a hospital in Vientiane", "ໂຮງໝໍມິດຕະພາບ ໃນນະຄອນຫຼວງ", "hong mo Savan").
+ * Folded text (ຫຼ is ຫລ, ໜ is ຫນ, ໝ is ຫມ).
  */
 const ELSEWHERE_BEFORE = new RegExp(
   String.raw`(?:(?:${I_LO}\s*|(?<!(?:ພະນັກງານ|ເຈົ້າຫນ້າທີ່|ພນງ|ບໍ່)\s*)(?:ມາ|ແຕ່)\s*)ເຮັດວຽກ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ມີ|ຂາຍ|ຊື້)\s*(?:ທີ່)?ດິນ\S{0,8}\s*ຢູ່\s*(?:ໃນ)?|(?:ຂາຍ\S{0,12}|ຮ້ານ\S{0,10}|ແມ່ຄ້າ|ພໍ່ຄ້າ)\s*ຢູ່\s*ຕະຫລາດ|ໂຮງຫມໍ\S{0,16}\s*(?:ໃນ|ຢູ່)?\s*|(?:^|[\s,.;:(])(?:(?:volunteers?|volunteer [a-z]+) in |study in |(?:i['’]m|im|i am) an? (?:[a-z]+ )?student in |(?:i|we)(?: am| are|['’]m)?(?: also| now| currently| still)?(?: an?)?(?: [a-z]+ (?:national|citizen|expat|trader|worker))? (?:work|working) in |(?:i['’]m|im) (?:also |now |still )?working in |but (?:i )?(?:now )?(?:work|working) in |our ngo(?: [a-z]+){0,4} in |ngo staff (?:working |based )?in |(?:mi|sue|khai|khay|kai) din yu |(?<!(?:${STAFF_RO}|bo|bor|baw) )(?:khoy|koy|khoi|ma|kor|ko) (?:het|hed) (?:viak|wiak|wiek)(?: [a-z]+){0,4} (?:yu|you) |(?:khoy|koy|khoi|ma) (?:het|hed) ngan (?:yu|you) |from [a-z]+(?: [a-z]+)?, (?:now )?working in |(?:travelling|traveling|on holiday|on vacation) in |(?:father|mother|mum|mom|dad|husband|wife|son|daughter|uncle|aunt|auntie|brother|sister|grand[a-z]+|parents?|relatives?|cousin|he|she|who|person|someone)(?: [a-z]+){0,2} (?:died|passed away)(?: [a-z0-9]+){0,4} (?:in|at) |hospital (?:[a-z]+ )?in |(?:hong|hông) ?mor? |(?<!(?:${STAFF_RO}|soun|sun|odsc|unit|team) )khai(?: [a-z]+){0,3} yu tala[td] ))${PLACE_WORD_AT_END}`,
